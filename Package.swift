@@ -1,0 +1,73 @@
+// swift-tools-version: 6.1
+import Foundation
+import PackageDescription
+
+// MARK: - Optional native libraries
+
+/// Box2D (Debian: libbox2d-dev 2.4.1) is linked only when its headers are installed, so that Rein builds
+/// without it; making a Box2D environment then fails with an error that says how to install it.
+let box2DHeaders = ["/usr/include/box2d/box2d.h", "/usr/local/include/box2d/box2d.h", "/opt/homebrew/include/box2d/box2d.h"]
+let haveBox2D = box2DHeaders.contains { FileManager.default.fileExists(atPath: $0) }
+
+// MuJoCo needs no such switch: the CMuJoCo shim loads the library at run time (dlopen), so Rein always builds.
+
+let package = Package(
+  name: "Rein",
+  platforms: [.macOS(.v15)],
+  // MARK: - Public products
+  products: [
+    .library(name: "Rein", targets: ["Rein"]),
+    .executable(name: "rein", targets: ["rein"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+  ],
+  targets: [
+    // MARK: - C interop
+    .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    .target(
+      name: "CMuJoCo",
+      cSettings: [.headerSearchPath("../../.mujoco/include")],
+      linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]
+    ),
+    .target(
+      name: "CBox2D",
+      cxxSettings: haveBox2D ? [.define("REIN_HAVE_BOX2D")] : [],
+      linkerSettings: haveBox2D ? [.linkedLibrary("box2d")] : []
+    ),
+
+    // MARK: - Implementation modules
+    .target(name: "Tensors", dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))]),
+    .target(name: "NeuralNetworks", dependencies: ["Tensors"]),
+    .target(name: "Gym"),
+    .target(name: "ClassicControl", dependencies: ["Gym"]),
+    .target(name: "MuJoCoEnvironments", dependencies: ["Gym", "CMuJoCo"]),
+    .target(name: "Box2DEnvironments", dependencies: ["Gym", "CBox2D"]),
+    .target(name: "PolicyGradient", dependencies: ["NeuralNetworks", "Gym"]),
+    .target(name: "Experiments", dependencies: ["PolicyGradient", "Yams"]),
+    .target(
+      name: "Rein",
+      dependencies: [
+        "Tensors", "NeuralNetworks", "Gym", "ClassicControl", "MuJoCoEnvironments", "Box2DEnvironments",
+        "PolicyGradient", "Experiments",
+      ]
+    ),
+    .executableTarget(
+      name: "rein",
+      dependencies: ["Rein", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+    ),
+
+    // MARK: - Tests
+    .target(name: "TestSupport", dependencies: ["Tensors", "Gym"], path: "Tests/TestSupport"),
+    .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
+    .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "TestSupport"]),
+    .testTarget(name: "GymTests", dependencies: ["Gym", "ClassicControl", "TestSupport"]),
+    .testTarget(
+      name: "ClassicControlTests", dependencies: ["ClassicControl", "TestSupport"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "MuJoCoEnvironmentsTests", dependencies: ["MuJoCoEnvironments", "TestSupport"]),
+    .testTarget(name: "Box2DEnvironmentsTests", dependencies: ["Box2DEnvironments", "TestSupport"]),
+    .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "ClassicControl", "TestSupport"]),
+    .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Rein", "TestSupport"]),
+  ]
+)

@@ -1,0 +1,12 @@
+import ArgumentParser
+import Rein
+
+@main
+struct ReinCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "rein",
+    abstract: "Reinforcement learning with policy-gradient methods, natively in Swift.",
+    version: "0.1.0",
+    subcommands: []
+  )
+}

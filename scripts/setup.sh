@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what Rein needs on a fresh machine. Idempotent: a second run finds everything in place and exits quickly.
+#   - Debian packages: OpenBLAS (matmul), Box2D 2.4.1 (LunarLander, BipedalWalker).
+#   - MuJoCo 4.0.0, the official build, unpacked from the `mujoco` wheel on PyPI into .mujoco/ (ignored by git).
+# Without root it prints the exact command to run instead of installing system packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(libopenblas-dev libbox2d-dev pkg-config)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  elif command -v apt-get >/dev/null 2>&1; then
+    echo "setup: missing Debian packages; run:  sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  else
+    echo "setup: not a Debian system; install OpenBLAS and Box2D 2.4 with your package manager (macOS: brew install box2d)." >&2
+  fi
+fi
+
+if [ -f scripts/setup-mujoco.sh ]; then bash scripts/setup-mujoco.sh; fi
+echo "setup: ready"
