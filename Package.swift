@@ -58,6 +58,8 @@ let package = Package(
       dependencies: ["Rein", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
 
+    .executableTarget(name: "rein-bench", dependencies: ["Rein"], path: "Benchmarks"),
+
     // MARK: - Tests
     .target(name: "TestSupport", dependencies: ["Tensors", "Gym"], path: "Tests/TestSupport"),
     .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),

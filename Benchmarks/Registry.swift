@@ -1,0 +1,3 @@
+// Each benchmark file adds a `register...()` function; list it here.
+func registerAll() {
+}
