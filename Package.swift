@@ -64,7 +64,8 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["Tensors", "Gym"], path: "Tests/TestSupport"),
     .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
     .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "TestSupport"]),
-    .testTarget(name: "GymTests", dependencies: ["Gym", "ClassicControl", "TestSupport"]),
+    .testTarget(
+      name: "GymTests", dependencies: ["Gym", "ClassicControl", "TestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "ClassicControlTests", dependencies: ["ClassicControl", "TestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(name: "MuJoCoEnvironmentsTests", dependencies: ["MuJoCoEnvironments", "TestSupport"]),
