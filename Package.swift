@@ -26,6 +26,7 @@ let package = Package(
   targets: [
     // MARK: - C interop
     .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
     .target(
       name: "CMuJoCo",
       cSettings: [.headerSearchPath("../../.mujoco/include")],
@@ -45,7 +46,8 @@ let package = Package(
     .target(name: "MuJoCoEnvironments", dependencies: ["Gym", "CMuJoCo"]),
     .target(name: "Box2DEnvironments", dependencies: ["Gym", "CBox2D"]),
     .target(name: "PolicyGradient", dependencies: ["NeuralNetworks", "Gym"]),
-    .target(name: "Experiments", dependencies: ["PolicyGradient", "Yams"]),
+    .target(name: "Graphics", dependencies: ["CZlib"]),
+    .target(name: "Experiments", dependencies: ["PolicyGradient", "Graphics", "Yams"]),
     .target(
       name: "Rein",
       dependencies: [
@@ -71,6 +73,7 @@ let package = Package(
     .testTarget(name: "MuJoCoEnvironmentsTests", dependencies: ["MuJoCoEnvironments", "TestSupport"]),
     .testTarget(name: "Box2DEnvironmentsTests", dependencies: ["Box2DEnvironments", "TestSupport"]),
     .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "ClassicControl", "TestSupport"]),
-    .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Rein", "TestSupport"]),
+    .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "CZlib"]),
+    .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Graphics", "CZlib", "Rein", "TestSupport"]),
   ]
 )

@@ -1,0 +1,156 @@
+import Foundation
+
+// MARK: - GIF
+
+/// Writes animated GIF files frame by frame (GIF89a, a local palette per frame, LZW compression).
+///
+/// Frames are quantised and compressed as they arrive, so a long recording holds only compressed bytes in memory.
+///
+///     var gif = try GIFEncoder(width: 600, height: 400, frameDelay: 0.05)
+///     for frame in frames { try gif.addFrame(frame) }
+///     try gif.write(to: "episode.gif")
+public struct GIFEncoder: Sendable {
+  /// Frame width in pixels.
+  public let width: Int
+  /// Frame height in pixels.
+  public let height: Int
+  /// Default time each frame is shown, in seconds (stored in hundredths of a second).
+  public let frameDelay: Double
+  /// How many frames were added.
+  public private(set) var frameCount = 0
+  private var body: [UInt8] = []
+
+  /// Creates an encoder for frames of one size; `loopCount` 0 repeats forever.
+  public init(width: Int, height: Int, frameDelay: Double = 0.05, loopCount: Int = 0) throws {
+    guard width > 0, height > 0, width <= 65_535, height <= 65_535 else {
+      throw ImageEncodingError.imageTooLarge(width: width, height: height, limit: 65_535)
+    }
+    self.width = width
+    self.height = height
+    self.frameDelay = frameDelay
+    // Application extension that makes viewers loop the animation.
+    body += [0x21, 0xFF, 0x0B] + Array("NETSCAPE2.0".utf8) + [0x03, 0x01]
+    appendLittleEndian(UInt16(min(max(loopCount, 0), 65_535)), to: &body)
+    body.append(0x00)
+  }
+
+  /// Quantises, compresses and appends one frame; `delay` overrides the default delay in seconds.
+  public mutating func addFrame(_ canvas: Canvas, delay: Double? = nil) throws {
+    guard canvas.width == width, canvas.height == height else {
+      throw ImageEncodingError.frameSizeMismatch(
+        expectedWidth: width, expectedHeight: height, width: canvas.width, height: canvas.height)
+    }
+    let image = ColorQuantizer.quantize(canvas)
+    var tableBits = 1
+    while (1 << tableBits) < image.palette.count { tableBits += 1 }
+    // Graphic control extension: disposal "do not dispose", no transparency, the delay.
+    body += [0x21, 0xF9, 0x04, 0x04]
+    let hundredths = ((delay ?? frameDelay) * 100).rounded()
+    appendLittleEndian(UInt16(min(max(hundredths, 0), 65_535)), to: &body)
+    body += [0x00, 0x00]
+    // Image descriptor with a local colour table.
+    body.append(0x2C)
+    appendLittleEndian(0, to: &body)
+    appendLittleEndian(0, to: &body)
+    appendLittleEndian(UInt16(width), to: &body)
+    appendLittleEndian(UInt16(height), to: &body)
+    body.append(0x80 | UInt8(tableBits - 1))
+    for index in 0..<(1 << tableBits) {
+      let color = index < image.palette.count ? image.palette[index] : .black
+      body += [color.red, color.green, color.blue]
+    }
+    let minimumCodeSize = max(tableBits, 2)
+    body.append(UInt8(minimumCodeSize))
+    let compressed = LZW.encode(image.indices, minimumCodeSize: minimumCodeSize)
+    var offset = 0
+    while offset < compressed.count {
+      let length = min(255, compressed.count - offset)
+      body.append(UInt8(length))
+      body += compressed[offset..<(offset + length)]
+      offset += length
+    }
+    body.append(0x00)
+    frameCount += 1
+  }
+
+  /// The complete GIF file.
+  public func encoded() -> [UInt8] {
+    var output = Array("GIF89a".utf8)
+    appendLittleEndian(UInt16(width), to: &output)
+    appendLittleEndian(UInt16(height), to: &output)
+    output += [0x00, 0x00, 0x00]  // no global colour table, background index 0, square pixels
+    output += body
+    output.append(0x3B)
+    return output
+  }
+
+  /// Writes the GIF file at `path`.
+  public func write(to path: String) throws {
+    do {
+      try Data(encoded()).write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+      throw ImageEncodingError.writeFailed(path: path, reason: error.localizedDescription)
+    }
+  }
+
+  private func appendLittleEndian(_ value: UInt16, to bytes: inout [UInt8]) {
+    bytes += [UInt8(value & 0xFF), UInt8(value >> 8)]
+  }
+}
+
+// MARK: - LZW
+
+/// The variable-length LZW coding of GIF image data (codes up to 12 bits, least significant bit first).
+enum LZW {
+  static let maximumCodeCount = 4096
+
+  static func encode(_ indices: [UInt8], minimumCodeSize: Int) -> [UInt8] {
+    let clearCode = 1 << minimumCodeSize
+    let endCode = clearCode + 1
+    var output: [UInt8] = []
+    var bitBuffer: UInt32 = 0
+    var bitCount = 0
+    var codeSize = minimumCodeSize + 1
+    func emit(_ code: Int) {
+      bitBuffer |= UInt32(code) << UInt32(bitCount)
+      bitCount += codeSize
+      while bitCount >= 8 {
+        output.append(UInt8(bitBuffer & 0xFF))
+        bitBuffer >>= 8
+        bitCount -= 8
+      }
+    }
+    var table: [Int: Int] = [:]
+    table.reserveCapacity(maximumCodeCount)
+    var nextCode = endCode + 1
+    emit(clearCode)
+    guard var prefix = indices.first.map(Int.init) else {
+      emit(endCode)
+      if bitCount > 0 { output.append(UInt8(bitBuffer & 0xFF)) }
+      return output
+    }
+    for index in indices.dropFirst() {
+      let key = prefix << 8 | Int(index)
+      if let code = table[key] {
+        prefix = code
+        continue
+      }
+      emit(prefix)
+      if nextCode < maximumCodeCount {
+        table[key] = nextCode
+        if nextCode == (1 << codeSize) && codeSize < 12 { codeSize += 1 }
+        nextCode += 1
+      } else {
+        emit(clearCode)
+        table.removeAll(keepingCapacity: true)
+        codeSize = minimumCodeSize + 1
+        nextCode = endCode + 1
+      }
+      prefix = Int(index)
+    }
+    emit(prefix)
+    emit(endCode)
+    if bitCount > 0 { output.append(UInt8(bitBuffer & 0xFF)) }
+    return output
+  }
+}
