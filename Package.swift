@@ -71,7 +71,8 @@ let package = Package(
     .testTarget(
       name: "ClassicControlTests", dependencies: ["ClassicControl", "TestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(name: "MuJoCoEnvironmentsTests", dependencies: ["MuJoCoEnvironments", "TestSupport"]),
-    .testTarget(name: "Box2DEnvironmentsTests", dependencies: ["Box2DEnvironments", "TestSupport"]),
+    .testTarget(
+      name: "Box2DEnvironmentsTests", dependencies: ["Box2DEnvironments", "TestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "ClassicControl", "TestSupport"]),
     .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "CZlib"]),
     .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Graphics", "CZlib", "Rein", "TestSupport"]),

@@ -1,0 +1,70 @@
+import CBox2D
+import Gym
+
+// MARK: - Availability
+
+/// Box2D as Rein links it: whether it is there, and which version.
+public enum Box2DLibrary {
+  /// True when Rein was built against Box2D (the headers of libbox2d-dev were found at build time).
+  public static var isAvailable: Bool { cb2_available() != 0 }
+
+  /// The linked Box2D version, such as "2.4.1", or nil when Rein was built without Box2D.
+  public static var version: String? {
+    let v = Int(cb2_version())
+    return isAvailable ? "\(v / 10000).\(v / 100 % 100).\(v % 100)" : nil
+  }
+
+  /// How to get Box2D, for error messages.
+  static let installHelp =
+    "Rein was built without Box2D. Install it (Debian/Ubuntu: `sudo apt-get install libbox2d-dev`, or run "
+    + "`./scripts/setup.sh`), then rebuild Rein (`swift build`) so that the Box2D environments are compiled in."
+
+  /// Throws ``EnvironmentError/libraryUnavailable(library:help:)`` when Rein was built without Box2D.
+  static func require(for environment: String) throws {
+    guard isAvailable else {
+      throw EnvironmentError.libraryUnavailable(library: "Box2D (needed by \(environment))", help: installHelp)
+    }
+  }
+}
+
+// MARK: - Fixture and world helpers
+
+extension CB2FixtureOptions {
+  /// A fixture definition with pybox2d's defaults (friction 0.2, density and restitution 0, category 1, mask all).
+  init(
+    density: Double = 0, friction: Double = 0.2, restitution: Double = 0, categoryBits: UInt16 = 0x0001,
+    maskBits: UInt16 = 0xFFFF
+  ) {
+    self.init(
+      density: Float(density), friction: Float(friction), restitution: Float(restitution),
+      categoryBits: categoryBits, maskBits: maskBits)
+  }
+}
+
+/// Adds a convex polygon given as (x, y) pairs in metres to `body`, rounding to Box2D's single precision.
+func addPolygon(_ body: OpaquePointer, _ vertices: [(Double, Double)], _ options: CB2FixtureOptions) {
+  var xy: [Float] = []
+  xy.reserveCapacity(vertices.count * 2)
+  for (x, y) in vertices {
+    xy.append(Float(x))
+    xy.append(Float(y))
+  }
+  _ = cb2_body_add_polygon(body, xy, Int32(vertices.count), options)
+}
+
+/// Checks that a flat action holds `count` finite values.
+func requireFiniteAction(_ action: UnsafeBufferPointer<Double>, count: Int, environment: String) throws {
+  guard action.count == count else {
+    throw EnvironmentError.invalidAction("\(environment) takes \(count) action value(s), got \(action.count)")
+  }
+  for value in action where !value.isFinite {
+    throw EnvironmentError.invalidAction("\(environment) got a non-finite action value \(value)")
+  }
+}
+
+/// Checks that an observation buffer holds `count` values.
+func requireObservationBuffer(_ observation: UnsafeMutableBufferPointer<Double>, count: Int) throws {
+  guard observation.count == count else {
+    throw EnvironmentError.invalidObservationBuffer(expected: count, got: observation.count)
+  }
+}

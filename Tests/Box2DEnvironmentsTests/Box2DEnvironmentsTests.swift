@@ -1,1 +1,0 @@
-// Tests of the Box2DEnvironments module.
