@@ -1,0 +1,119 @@
+// MARK: - The gradient tape
+//
+// A tracked tensor carries the node that made it. A node records its operation (with whatever the backward rule
+// needs) and the nodes of its inputs. `backward` walks the graph from the output in reverse topological order and
+// applies each operation's rule (Backward.swift), accumulating gradients per node.
+
+/// One recorded operation on the gradient tape.
+@usableFromInline final class Node: @unchecked Sendable {
+  @usableFromInline let operation: Operation
+  @usableFromInline let inputs: [Node?]
+  var gradient: Tensor?
+
+  @usableFromInline init(_ operation: Operation, _ inputs: [Node?]) {
+    self.operation = operation
+    self.inputs = inputs
+  }
+}
+
+extension Tensor {
+  /// Attaches a node for `operation` when the input is tracked.
+  @inlinable @inline(__always)
+  func recording(_ operation: @autoclosure () -> Operation, _ a: Tensor) -> Tensor {
+    guard a.node != nil else { return self }
+    var result = self
+    result.node = Node(operation(), [a.node])
+    return result
+  }
+
+  /// Attaches a node for `operation` when either input is tracked.
+  @inlinable @inline(__always)
+  func recording(_ operation: @autoclosure () -> Operation, _ a: Tensor, _ b: Tensor) -> Tensor {
+    guard a.node != nil || b.node != nil else { return self }
+    var result = self
+    result.node = Node(operation(), [a.node, b.node])
+    return result
+  }
+
+  /// Attaches a node for `operation` when any input is tracked.
+  @inlinable @inline(__always)
+  func recording(_ operation: @autoclosure () -> Operation, _ a: Tensor, _ b: Tensor, _ c: Tensor) -> Tensor {
+    guard a.node != nil || b.node != nil || c.node != nil else { return self }
+    var result = self
+    result.node = Node(operation(), [a.node, b.node, c.node])
+    return result
+  }
+
+  /// Attaches a node for `operation` when any of `inputs` is tracked.
+  func recording(_ operation: @autoclosure () -> Operation, inputs: [Tensor]) -> Tensor {
+    guard inputs.contains(where: { $0.node != nil }) else { return self }
+    var result = self
+    result.node = Node(operation(), inputs.map(\.node))
+    return result
+  }
+
+  /// This tensor as a leaf of a new differentiation, identified by `index`.
+  func trackedLeaf(_ index: Int) -> Tensor {
+    Tensor(shape: shape, storage: storage, node: Node(.leaf(index), []))
+  }
+}
+
+/// Computes `f` at `inputs` and the gradient of its (scalar) result with respect to each input.
+///
+/// The result must have one element; gradients have the shapes of the inputs (zeros for inputs the result does
+/// not depend on).
+public func valueAndGradient(at inputs: [Tensor], _ f: ([Tensor]) throws -> Tensor) rethrows -> (
+  value: Tensor, gradients: [Tensor]
+) {
+  let leaves = inputs.enumerated().map { $1.trackedLeaf($0) }
+  let value = try f(leaves)
+  let gradients = backpropagate(from: value, leafCount: inputs.count)
+  return (
+    value.detached(),
+    (0..<inputs.count).map { gradients[$0] ?? Tensor.zeros(inputs[$0].shape.array) }
+  )
+}
+
+/// The gradient of the scalar `f` at one input.
+public func gradient(at input: Tensor, _ f: (Tensor) throws -> Tensor) rethrows -> Tensor {
+  try valueAndGradient(at: [input]) { try f($0[0]) }.gradients[0]
+}
+
+/// Runs reverse-mode differentiation from `output` and returns the gradients of the leaves by index.
+func backpropagate(from output: Tensor, leafCount: Int) -> [Tensor?] {
+  precondition(output.count == 1, "gradients need a scalar result, got shape \(output.shape); reduce it first")
+  var leafGradients = [Tensor?](repeating: nil, count: leafCount)
+  guard let root = output.node else { return leafGradients }
+
+  // Reverse topological order by iterative depth-first search (post-order, then reversed).
+  var order: [Node] = []
+  var visited = Set<ObjectIdentifier>()
+  var stack: [(Node, Int)] = [(root, 0)]
+  visited.insert(ObjectIdentifier(root))
+  while let (node, next) = stack.popLast() {
+    if next < node.inputs.count {
+      stack.append((node, next + 1))
+      if let child = node.inputs[next], visited.insert(ObjectIdentifier(child)).inserted {
+        stack.append((child, 0))
+      }
+    } else {
+      order.append(node)
+    }
+  }
+
+  root.gradient = Tensor(repeating: 1, shape: output.shape.array)
+  for node in order.reversed() {
+    guard let upstream = node.gradient else { continue }
+    node.gradient = nil
+    if case .leaf(let index) = node.operation {
+      leafGradients[index] = leafGradients[index].map { $0 + upstream } ?? upstream
+      continue
+    }
+    let inputGradients = node.operation.backward(upstream)
+    for (input, gradient) in zip(node.inputs, inputGradients) {
+      guard let input, let gradient else { continue }
+      input.gradient = input.gradient.map { $0 + gradient } ?? gradient
+    }
+  }
+  return leafGradients
+}

@@ -1,0 +1,84 @@
+#if canImport(Accelerate)
+  import Accelerate
+#else
+  import CBLAS
+#endif
+
+// MARK: - Matrix products
+
+/// C = op(A) op(B) (+ C when `accumulate`), row-major, through BLAS's sgemm.
+/// op(A) is m x k, op(B) is k x n; `transposeA` means A is stored k x m, `transposeB` means B is stored n x k.
+@usableFromInline func gemm(
+  _ a: UnsafePointer<Float>, transposeA: Bool, _ b: UnsafePointer<Float>, transposeB: Bool,
+  _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, accumulate: Bool = false
+) {
+  if m == 0 || n == 0 { return }
+  if k == 0 {
+    if !accumulate { c.update(repeating: 0, count: m * n) }
+    return
+  }
+  cblas_sgemm(
+    CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+    Int32(m), Int32(n), Int32(k), 1, a, Int32(transposeA ? m : k), b, Int32(transposeB ? k : n),
+    accumulate ? 1 : 0, c, Int32(n))
+}
+
+/// Limits BLAS to one thread (the default in Rein: its matrices are small, and parallel runs use the cores).
+public func setLinearAlgebraThreads(_ count: Int) {
+  #if !canImport(Accelerate)
+    openblas_set_num_threads(Int32(count))
+  #endif
+}
+
+extension Tensor {
+  /// The product of op(a) and op(b) for matrices, with optional transposition of either.
+  static func matrixProduct(_ a: Tensor, transposeA: Bool = false, _ b: Tensor, transposeB: Bool = false) -> Tensor {
+    precondition(a.rank == 2 && b.rank == 2, "matmul needs matrices, got shapes \(a.shape) and \(b.shape)")
+    let m = transposeA ? a.shape[1] : a.shape[0]
+    let k = transposeA ? a.shape[0] : a.shape[1]
+    let kb = transposeB ? b.shape[1] : b.shape[0]
+    let n = transposeB ? b.shape[0] : b.shape[1]
+    precondition(
+      k == kb,
+      "matmul: inner dimensions differ for shapes \(a.shape)\(transposeA ? "ᵀ" : "") and \(b.shape)\(transposeB ? "ᵀ" : "")"
+    )
+    let out = TensorStorage(uninitializedCount: m * n)
+    gemm(
+      a.storage.pointer, transposeA: transposeA, b.storage.pointer, transposeB: transposeB, out.pointer, m: m, n: n,
+      k: k)
+    return Tensor(shape: [m, n], storage: out)
+  }
+}
+
+/// The matrix product a b of an [m, k] and a [k, n] matrix; a vector on either side is treated as a row or column.
+public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
+  if a.rank == 1 { return matmul(a.reshaped([1, -1]), b).squeezed(axis: 0) }
+  if b.rank == 1 { return matmul(a, b.reshaped([-1, 1])).squeezed(axis: 1) }
+  return Tensor.matrixProduct(a, b).recording(.matmul(a.detached(), b.detached()), a, b)
+}
+
+/// x Wᵀ + b, the affine map of a `Linear` layer with PyTorch's weight layout [outputs, inputs].
+///
+/// `x` is [batch, inputs] or a single [inputs] vector (then the result is a vector); `bias` is [outputs] or nil.
+public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+  if x.rank == 1 { return linear(x.reshaped([1, -1]), weight: weight, bias: bias).reshaped([-1]) }
+  precondition(weight.rank == 2, "linear: weight must be [outputs, inputs], got \(weight.shape)")
+  precondition(
+    x.rank == 2 && x.shape[1] == weight.shape[1],
+    "linear: input \(x.shape) does not match weight \(weight.shape) (expected [batch, \(weight.shape[1])])")
+  let batch = x.shape[0]
+  let outputs = weight.shape[0]
+  let out = TensorStorage(uninitializedCount: batch * outputs)
+  if let bias {
+    precondition(bias.shape == [outputs], "linear: bias \(bias.shape) does not match weight \(weight.shape)")
+    for r in 0..<batch { (out.pointer + r * outputs).update(from: bias.storage.pointer, count: outputs) }
+  }
+  gemm(
+    x.storage.pointer, transposeA: false, weight.storage.pointer, transposeB: true, out.pointer, m: batch, n: outputs,
+    k: weight.shape[1], accumulate: bias != nil)
+  let result = Tensor(shape: [batch, outputs], storage: out)
+  if let bias {
+    return result.recording(.linear(x.detached(), weight.detached(), hasBias: true), x, weight, bias)
+  }
+  return result.recording(.linear(x.detached(), weight.detached(), hasBias: false), x, weight)
+}
