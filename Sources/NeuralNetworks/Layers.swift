@@ -1,0 +1,101 @@
+// MARK: - Layers
+
+/// y = x Wᵀ + b, with PyTorch's weight layout [outputs, inputs].
+public final class Linear: Module, UnaryLayer {
+  public let weight: Parameter
+  public let bias: Parameter?
+
+  /// A layer from `inputCount` to `outputCount` features.
+  public init(
+    _ inputCount: Int, _ outputCount: Int, bias: Bool = true, initialization: Initialization = .pytorchDefault,
+    generator: inout RandomGenerator
+  ) {
+    switch initialization {
+    case .pytorchDefault:
+      let bound = 1 / Float(inputCount).squareRoot()
+      weight = Parameter(.uniform([outputCount, inputCount], low: -bound, high: bound, using: &generator))
+      self.bias = bias ? Parameter(.uniform([outputCount], low: -bound, high: bound, using: &generator)) : nil
+    case .orthogonal(let gain):
+      weight = Parameter(.orthogonal(rows: outputCount, columns: inputCount, gain: gain, using: &generator))
+      self.bias = bias ? Parameter(.zeros([outputCount])) : nil
+    }
+  }
+
+  /// A layer with the given weight [outputs, inputs] and optional bias [outputs].
+  public init(weight: Tensor, bias: Tensor?) {
+    precondition(weight.rank == 2, "Linear weight must be [outputs, inputs], got \(weight.shape)")
+    self.weight = Parameter(weight)
+    self.bias = bias.map { Parameter($0) }
+  }
+
+  public var inputCount: Int { weight.value.shape[1] }
+  public var outputCount: Int { weight.value.shape[0] }
+
+  public func callAsFunction(_ x: Tensor) -> Tensor { linear(x, weight: weight.value, bias: bias?.value) }
+}
+
+/// Layers applied one after another; children are named by position (`0`, `1`, ...), as in PyTorch.
+public final class Sequential: Module, UnaryLayer {
+  public let layers: [any UnaryLayer]
+
+  public init(_ layers: [any UnaryLayer]) { self.layers = layers }
+
+  public override func namedChildren() -> [(String, Module)] { layers.enumerated().map { ("\($0.offset)", $0.element) } }
+
+  public func callAsFunction(_ x: Tensor) -> Tensor {
+    var h = x
+    for layer in layers { h = layer(h) }
+    return h
+  }
+}
+
+// MARK: - Activations
+
+/// A nonlinearity, by name (as presets spell it).
+public enum Activation: String, Sendable, Codable, CaseIterable {
+  case tanh, relu, sigmoid, softplus, identity
+
+  /// Applies the function.
+  public func callAsFunction(_ x: consuming Tensor) -> Tensor {
+    switch self {
+    case .tanh: return Tensors.tanh(x)
+    case .relu: return Tensors.relu(x)
+    case .sigmoid: return Tensors.sigmoid(x)
+    case .softplus: return Tensors.softplus(x)
+    case .identity: return x
+    }
+  }
+}
+
+/// An activation as a layer without parameters.
+public final class ActivationLayer: Module, UnaryLayer {
+  public let activation: Activation
+  public init(_ activation: Activation) { self.activation = activation }
+  public func callAsFunction(_ x: Tensor) -> Tensor { activation(x) }
+}
+
+/// A multilayer perceptron: `inputCount -> hidden[0] -> ... -> outputCount`, the activation after every hidden
+/// layer and `outputActivation` (default none) after the last; layers are at even positions (`0.weight`, `2.weight`).
+///
+/// With `outputCount` nil the network ends at the last hidden layer (a trunk). Orthogonal initialisation uses
+/// `hiddenGain` for the hidden layers and `outputGain` for the last.
+public func makeMLP(
+  inputCount: Int, hiddenCounts: [Int], outputCount: Int?, activation: Activation = .tanh,
+  outputActivation: Activation = .identity, orthogonal: Bool = false, hiddenGain: Float = Initialization.hiddenGain,
+  outputGain: Float = 1, generator: inout RandomGenerator
+) -> Sequential {
+  var layers: [any UnaryLayer] = []
+  var width = inputCount
+  for hidden in hiddenCounts {
+    let initialization: Initialization = orthogonal ? .orthogonal(gain: hiddenGain) : .pytorchDefault
+    layers.append(Linear(width, hidden, initialization: initialization, generator: &generator))
+    layers.append(ActivationLayer(activation))
+    width = hidden
+  }
+  if let outputCount {
+    let initialization: Initialization = orthogonal ? .orthogonal(gain: outputGain) : .pytorchDefault
+    layers.append(Linear(width, outputCount, initialization: initialization, generator: &generator))
+    if outputActivation != .identity { layers.append(ActivationLayer(outputActivation)) }
+  }
+  return Sequential(layers)
+}

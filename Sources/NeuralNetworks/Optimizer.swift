@@ -1,0 +1,253 @@
+import Foundation
+
+// MARK: - Optimizers
+
+/// Updates a model's parameters from gradients. Hyperparameters and their defaults follow PyTorch.
+///
+/// State (moment estimates, step counts) is kept per parameter name and can be exported and restored exactly,
+/// so a resumed run continues bit for bit.
+open class Optimizer {
+  /// The step size; schedules change it between updates.
+  public var learningRate: Float
+  /// How many updates have been applied.
+  public internal(set) var stepCount: Int = 0
+  /// Per-parameter state tensors by slot name ("m", "v", ...) and parameter name.
+  var slots: [String: [String: Tensor]] = [:]
+
+  init(learningRate: Float) {
+    precondition(learningRate >= 0 && learningRate.isFinite, "the learning rate must be finite and >= 0")
+    self.learningRate = learningRate
+  }
+
+  /// The names of the state slots this optimizer keeps per parameter.
+  open var slotNames: [String] { [] }
+
+  /// Applies one update to the trainable parameters of `model` along `gradients` (keyed like them).
+  public func update(_ model: Module, along gradients: Gradients) {
+    let parameters = model.trainableParameters()
+    precondition(
+      parameters.count == gradients.tensors.count,
+      "optimizer: the model has \(parameters.count) trainable parameters but \(gradients.tensors.count) gradients came")
+    stepCount += 1
+    for (i, (name, parameter)) in parameters.enumerated() {
+      precondition(gradients.names[i] == name, "optimizer: gradient \(gradients.names[i]) given for parameter \(name)")
+      let gradient = gradients.tensors[i]
+      precondition(
+        gradient.shape == parameter.value.shape,
+        "optimizer: gradient of \(name) has shape \(gradient.shape), the parameter \(parameter.value.shape)")
+      var state = slotNames.map { slots[$0]?[name] ?? Tensor.zeros(parameter.value.shape.array) }
+      for slot in slotNames { slots[slot]?[name] = nil }  // keep the state tensors uniquely referenced
+      apply(to: &parameter.value, gradient: gradient, state: &state)
+      for (slot, tensor) in zip(slotNames, state) { slots[slot, default: [:]][name] = tensor }
+    }
+  }
+
+  /// Updates one parameter in place. `state` holds one tensor per slot, zeros at first.
+  open func apply(to parameter: inout Tensor, gradient: Tensor, state: inout [Tensor]) {
+    fatalError("\(type(of: self)) must implement apply(to:gradient:state:)")
+  }
+
+  /// The full state: step count, learning rate and every slot tensor, named `slot/parameter`.
+  public func exportState() -> (scalars: [String: Double], tensors: [String: Tensor]) {
+    var tensors: [String: Tensor] = [:]
+    for (slot, byName) in slots { for (name, t) in byName { tensors["\(slot)/\(name)"] = t } }
+    return (["step": Double(stepCount), "learning_rate": Double(learningRate)], tensors)
+  }
+
+  /// Restores a state taken with ``exportState()``.
+  public func restoreState(scalars: [String: Double], tensors: [String: Tensor]) throws {
+    guard let step = scalars["step"], let rate = scalars["learning_rate"] else {
+      throw OptimizerError.invalidState("the state needs 'step' and 'learning_rate'")
+    }
+    var restored: [String: [String: Tensor]] = [:]
+    for (key, tensor) in tensors {
+      guard let slash = key.firstIndex(of: "/"), slotNames.contains(String(key[..<slash])) else {
+        throw OptimizerError.invalidState("unexpected state tensor '\(key)' for \(type(of: self))")
+      }
+      restored[String(key[..<slash]), default: [:]][String(key[key.index(after: slash)...])] = tensor
+    }
+    stepCount = Int(step)
+    learningRate = Float(rate)
+    slots = restored
+  }
+}
+
+/// Errors raised when restoring optimizer state.
+public enum OptimizerError: Error, Equatable, CustomStringConvertible {
+  case invalidState(String)
+  public var description: String {
+    switch self {
+    case .invalidState(let message): return "invalid optimizer state: \(message)"
+    }
+  }
+}
+
+// MARK: - SGD
+
+/// Stochastic gradient descent with optional momentum (PyTorch's `SGD`: the first step sets the buffer to the
+/// gradient; later ones b = momentum b + (1 - dampening) g), Nesterov momentum and L2 weight decay.
+public final class SGD: Optimizer {
+  public var momentum: Float
+  public var dampening: Float
+  public var nesterov: Bool
+  public var weightDecay: Float
+
+  public init(learningRate: Float, momentum: Float = 0, dampening: Float = 0, nesterov: Bool = false, weightDecay: Float = 0) {
+    self.momentum = momentum
+    self.dampening = dampening
+    self.nesterov = nesterov
+    self.weightDecay = weightDecay
+    super.init(learningRate: learningRate)
+  }
+
+  public override var slotNames: [String] { momentum == 0 ? [] : ["momentum"] }
+
+  public override func apply(to parameter: inout Tensor, gradient: Tensor, state: inout [Tensor]) {
+    let lr = learningRate
+    let first = stepCount == 1
+    gradient.withUnsafeBufferPointer { g in
+      parameter.withUnsafeMutableBufferPointer { w in
+        if momentum == 0 {
+          for i in 0..<w.count { w[i] -= lr * (g[i] + weightDecay * w[i]) }
+          return
+        }
+        state[0].withUnsafeMutableBufferPointer { b in
+          for i in 0..<w.count {
+            let d = g[i] + weightDecay * w[i]
+            b[i] = first ? d : momentum * b[i] + (1 - dampening) * d
+            w[i] -= lr * (nesterov ? d + momentum * b[i] : b[i])
+          }
+        }
+      }
+    }
+  }
+}
+
+// MARK: - Adam and AdamW
+
+/// Adam (Kingma & Ba), as PyTorch computes it: m and v moving averages, bias corrections, and
+/// w -= lr / (1 - β1^t) · m / (sqrt(v) / sqrt(1 - β2^t) + ε). `weightDecay` adds L2 decay to the gradient.
+public class Adam: Optimizer {
+  public var beta1: Float
+  public var beta2: Float
+  public var epsilon: Float
+  public var weightDecay: Float
+  /// True for AdamW's decoupled decay w -= lr · weightDecay · w before the Adam step.
+  let decoupled: Bool
+
+  public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0) {
+    self.beta1 = beta1
+    self.beta2 = beta2
+    self.epsilon = epsilon
+    self.weightDecay = weightDecay
+    self.decoupled = false
+    super.init(learningRate: learningRate)
+  }
+
+  init(learningRate: Float, beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float, decoupled: Bool) {
+    self.beta1 = beta1
+    self.beta2 = beta2
+    self.epsilon = epsilon
+    self.weightDecay = weightDecay
+    self.decoupled = decoupled
+    super.init(learningRate: learningRate)
+  }
+
+  public override var slotNames: [String] { ["m", "v"] }
+
+  public override func apply(to parameter: inout Tensor, gradient: Tensor, state: inout [Tensor]) {
+    let t = Float(stepCount)
+    let correction1 = 1 - Foundation.pow(beta1, t)
+    let correction2Root = (1 - Foundation.pow(beta2, t)).squareRoot()
+    let stepSize = learningRate / correction1
+    let (b1, b2, eps, lr, wd, decoupled) = (beta1, beta2, epsilon, learningRate, weightDecay, decoupled)
+    var m = state[0]
+    var v = state[1]
+    gradient.withUnsafeBufferPointer { g in
+      parameter.withUnsafeMutableBufferPointer { w in
+        m.withUnsafeMutableBufferPointer { m in
+          v.withUnsafeMutableBufferPointer { v in
+            for i in 0..<w.count {
+              var gi = g[i]
+              if decoupled { w[i] *= 1 - lr * wd } else { gi += wd * w[i] }
+              m[i] = b1 * m[i] + (1 - b1) * gi
+              v[i] = b2 * v[i] + (1 - b2) * gi * gi
+              w[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2Root + eps)
+            }
+          }
+        }
+      }
+    }
+    state = [m, v]
+  }
+}
+
+/// AdamW (Loshchilov & Hutter): Adam with decoupled weight decay, PyTorch's default decay 0.01.
+public final class AdamW: Adam {
+  public override init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0.01) {
+    super.init(
+      learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay,
+      decoupled: true)
+  }
+}
+
+// MARK: - RMSprop
+
+/// RMSprop as PyTorch computes it: s = α s + (1 - α) g², w -= lr · g / (sqrt(s) + ε), with optional momentum and
+/// centring. SB3's A2C uses α = 0.99, ε = 1e-5.
+public final class RMSprop: Optimizer {
+  public var alpha: Float
+  public var epsilon: Float
+  public var momentum: Float
+  public var centered: Bool
+  public var weightDecay: Float
+
+  public init(
+    learningRate: Float = 1e-2, alpha: Float = 0.99, epsilon: Float = 1e-8, momentum: Float = 0, centered: Bool = false,
+    weightDecay: Float = 0
+  ) {
+    self.alpha = alpha
+    self.epsilon = epsilon
+    self.momentum = momentum
+    self.centered = centered
+    self.weightDecay = weightDecay
+    super.init(learningRate: learningRate)
+  }
+
+  public override var slotNames: [String] { ["square_average", "gradient_average", "momentum"] }
+
+  public override func apply(to parameter: inout Tensor, gradient: Tensor, state: inout [Tensor]) {
+    let (a, eps, lr, mu, wd, centered) = (alpha, epsilon, learningRate, momentum, weightDecay, centered)
+    var s = state[0]
+    var gAverage = state[1]
+    var buffer = state[2]
+    gradient.withUnsafeBufferPointer { g in
+      parameter.withUnsafeMutableBufferPointer { w in
+        s.withUnsafeMutableBufferPointer { s in
+          gAverage.withUnsafeMutableBufferPointer { ga in
+            buffer.withUnsafeMutableBufferPointer { b in
+              for i in 0..<w.count {
+                let gi = g[i] + wd * w[i]
+                s[i] = a * s[i] + (1 - a) * gi * gi
+                var average: Float
+                if centered {
+                  ga[i] = a * ga[i] + (1 - a) * gi
+                  average = (s[i] - ga[i] * ga[i]).squareRoot() + eps
+                } else {
+                  average = s[i].squareRoot() + eps
+                }
+                if mu > 0 {
+                  b[i] = mu * b[i] + gi / average
+                  w[i] -= lr * b[i]
+                } else {
+                  w[i] -= lr * gi / average
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    state = [s, gAverage, buffer]
+  }
+}
