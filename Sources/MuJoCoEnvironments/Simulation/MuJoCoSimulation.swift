@@ -1,0 +1,130 @@
+import Foundation
+import Gym
+
+// MARK: - The common machinery of the MuJoCo environments
+
+/// What every MuJoCo environment does the same way, as Gymnasium's `MujocoEnv`: one model and its data, the frame
+/// skip, the initial state, setting the state, applying an action for `frameSkip` steps, and reporting MuJoCo's
+/// warnings.
+///
+/// Compiled models are cached per process by their XML text: a model is immutable, so every environment of one
+/// kind shares it and owns only its data (which makes vector environments cheap to build).
+public final class MuJoCoSimulation {
+  /// The environment id, for error messages.
+  public let environmentName: String
+  public let model: MuJoCoModel
+  public let data: MuJoCoData
+  /// MuJoCo steps per environment step.
+  public let frameSkip: Int
+  /// Whether each environment step ends with MuJoCo's post-constraint pass, which computes the contact forces
+  /// `cfrc_ext` (Gymnasium always runs it; Rein runs it only for environments that read those forces, since it
+  /// changes no state the simulation reads).
+  public let computesContactForces: Bool
+  /// The state right after the data is made: `qpos0` and zero velocities (Gymnasium's `init_qpos`, `init_qvel`).
+  public let initialPositions: [Double]
+  public let initialVelocities: [Double]
+  /// The action space: one float32 box dimension per actuator, bounded by its control range.
+  public let actionSpace: Space
+
+  /// True once the environment has been reset (stepping before is an error).
+  public private(set) var isReset = false
+
+  /// Compiles (or takes from the cache) the model in `xml` and makes fresh data for it.
+  public init(environment: String, xml: String, frameSkip: Int, computesContactForces: Bool = false) throws {
+    guard frameSkip >= 1 else {
+      throw EnvironmentError.invalidArgument("\(environment): frame_skip must be at least 1, got \(frameSkip)")
+    }
+    environmentName = environment
+    model = try MuJoCoModelCache.shared.model(xml: xml)
+    data = try MuJoCoData(model: model)
+    self.frameSkip = frameSkip
+    self.computesContactForces = computesContactForces
+    initialPositions = Array(data.qpos)
+    initialVelocities = Array(data.qvel)
+    let ranges = model.controlRanges
+    actionSpace = .box(BoxSpace(low: ranges.map(\.low), high: ranges.map(\.high), dtype: .float32))
+  }
+
+  /// Seconds of simulated time per environment step.
+  public var dt: Double { model.timestep * Double(frameSkip) }
+
+  // MARK: - Reset
+
+  /// Resets MuJoCo's data to the reference state (`mj_resetData`), as Gymnasium's `reset` does before
+  /// `reset_model`.
+  public func resetData() throws {
+    try data.reset()
+    isReset = true
+  }
+
+  /// Sets positions and velocities and recomputes the derived quantities (Gymnasium's `set_state`).
+  public func setState(positions: [Double], velocities: [Double]) throws {
+    precondition(positions.count == model.nq && velocities.count == model.nv, "state of the wrong size")
+    for i in 0..<positions.count { data.qpos[i] = positions[i] }
+    for i in 0..<velocities.count { data.qvel[i] = velocities[i] }
+    try data.forward()
+  }
+
+  // MARK: - Step
+
+  /// Applies `action` as the controls for `frameSkip` MuJoCo steps (Gymnasium's `do_simulation`).
+  ///
+  /// - Throws: ``EnvironmentError/stepBeforeReset(_:)``, ``EnvironmentError/invalidAction(_:)`` for an action of
+  ///   the wrong length, ``EnvironmentError/simulationFailed(_:)`` when MuJoCo raises an error.
+  @inline(__always)
+  public func simulate(_ action: UnsafeBufferPointer<Double>) throws {
+    guard isReset else { throw EnvironmentError.stepBeforeReset(environmentName) }
+    guard action.count == data.ctrl.count else {
+      throw EnvironmentError.invalidAction(
+        "\(environmentName) takes \(data.ctrl.count) action values, got \(action.count)")
+    }
+    for i in 0..<action.count { data.ctrl[i] = action[i] }
+    do {
+      try data.step(count: frameSkip, postConstraint: computesContactForces)
+    } catch {
+      isReset = false
+      throw error
+    }
+  }
+
+  /// Throws unless `observation` holds exactly `count` values.
+  @inline(__always)
+  public func checkObservationBuffer(_ observation: UnsafeMutableBufferPointer<Double>, count: Int) throws {
+    guard observation.count == count else {
+      throw EnvironmentError.invalidObservationBuffer(expected: count, got: observation.count)
+    }
+  }
+
+  // MARK: - Warnings
+
+  /// Adds the warnings MuJoCo raised since the last call (or reset) to `info` under ``MuJoCoWarning/infoKey``;
+  /// leaves `info` alone when there were none (the common case costs one call).
+  @inline(__always)
+  public func reportWarnings(into info: inout Info) {
+    guard data.warningTotal > 0 else { return }
+    var report: [String: InfoValue] = [:]
+    for (kind, count) in data.takeWarnings() { report[kind.name] = .int(count) }
+    report["message"] = .string(MuJoCo.lastWarning)
+    info[MuJoCoWarning.infoKey] = .info(report)
+  }
+}
+
+// MARK: - Model cache
+
+/// Compiled models by XML text, shared by every environment in the process.
+final class MuJoCoModelCache: @unchecked Sendable {
+  static let shared = MuJoCoModelCache()
+
+  private let lock = NSLock()
+  private var models: [String: MuJoCoModel] = [:]
+
+  func model(xml: String) throws -> MuJoCoModel {
+    if let model = lock.withLock({ models[xml] }) { return model }
+    let model = try MuJoCoModel(xml: xml)
+    return lock.withLock {
+      if let existing = models[xml] { return existing }
+      models[xml] = model
+      return model
+    }
+  }
+}

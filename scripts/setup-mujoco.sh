@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Fetches MuJoCo 4.0.0, the official build, into .mujoco/ (ignored by git): .mujoco/lib holds the shared library,
+# .mujoco/include/mujoco its headers. Idempotent: when the pinned version is in place it does nothing.
+#
+# The library and headers ship in the `mujoco-core` wheel on PyPI (the `mujoco` wheel of 4.0.0 is only the Python
+# package that depends on it). pip downloads that one wheel without dependencies; Python is used here, at setup,
+# only to download and unzip: Rein loads the library at run time with dlopen and never runs Python.
+#
+# To use a MuJoCo of your own instead, set REIN_MUJOCO_DIR to a folder holding lib/ (libmujoco.so.4.0.0 or
+# libmujoco.4.0.0.dylib) and include/mujoco/; this script then only checks that folder. Note that the headers
+# Rein compiles against are the ones in .mujoco/include, so keep the same version in both places.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VERSION="4.0.0"
+DEST=".mujoco"
+STAMP="$DEST/VERSION"
+
+# MARK: - Already installed?
+
+if [ -n "${REIN_MUJOCO_DIR:-}" ]; then
+  if ls "$REIN_MUJOCO_DIR"/lib/libmujoco* >/dev/null 2>&1; then
+    echo "setup-mujoco: using REIN_MUJOCO_DIR=$REIN_MUJOCO_DIR"
+  else
+    echo "setup-mujoco: REIN_MUJOCO_DIR=$REIN_MUJOCO_DIR holds no lib/libmujoco*; fetching MuJoCo $VERSION into $DEST as well" >&2
+  fi
+fi
+
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$VERSION" ] && [ -f "$DEST/include/mujoco/mujoco.h" ] \
+  && ls "$DEST"/lib/libmujoco* >/dev/null 2>&1; then
+  echo "setup-mujoco: MuJoCo $VERSION is in $DEST"
+  exit 0
+fi
+
+# MARK: - Download the wheel
+
+PYTHON="${PYTHON:-python3}"
+if ! command -v "$PYTHON" >/dev/null 2>&1 || ! "$PYTHON" -m pip --version >/dev/null 2>&1; then
+  cat >&2 <<EOF
+setup-mujoco: needs python3 with pip, only to download MuJoCo's official build (Debian: apt-get install python3-pip).
+  Alternatively unpack MuJoCo $VERSION yourself (https://github.com/google-deepmind/mujoco/releases) and set
+  REIN_MUJOCO_DIR to the folder holding its lib/ and include/.
+EOF
+  exit 1
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+echo "setup-mujoco: downloading MuJoCo $VERSION (the mujoco-core wheel from PyPI)"
+"$PYTHON" -m pip download --quiet --no-deps --only-binary=:all: "mujoco-core==$VERSION" -d "$work" >&2
+
+# MARK: - Unpack library and headers
+
+wheel="$(ls "$work"/mujoco_core-"$VERSION"-*.whl | head -n 1)"
+rm -rf "$DEST.partial"
+mkdir -p "$DEST.partial/lib" "$DEST.partial/include"
+"$PYTHON" - "$wheel" "$DEST.partial" <<'EOF'
+import os, shutil, sys, zipfile
+
+wheel, dest = sys.argv[1], sys.argv[2]
+found_library = False
+with zipfile.ZipFile(wheel) as archive:
+    for name in archive.namelist():
+        if name.endswith("/"):
+            continue
+        if name.startswith("mujoco/include/mujoco/"):
+            target = os.path.join(dest, "include", "mujoco", os.path.basename(name))
+        elif name.startswith("mujoco/libmujoco"):
+            target = os.path.join(dest, "lib", os.path.basename(name))
+            found_library = True
+        elif name.endswith("licenses/LICENSE"):
+            target = os.path.join(dest, "LICENSE")
+        else:
+            continue
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with archive.open(name) as source, open(target, "wb") as sink:
+            shutil.copyfileobj(source, sink)
+if not found_library:
+    sys.exit(f"setup-mujoco: {wheel} holds no mujoco/libmujoco*")
+EOF
+
+rm -rf "$DEST"
+mv "$DEST.partial" "$DEST"
+echo "$VERSION" >"$STAMP"
+echo "setup-mujoco: MuJoCo $VERSION installed in $DEST ($(ls "$DEST"/lib))"
