@@ -70,7 +70,9 @@ let package = Package(
       name: "GymTests", dependencies: ["Gym", "ClassicControl", "TestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "ClassicControlTests", dependencies: ["ClassicControl", "TestSupport"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "MuJoCoEnvironmentsTests", dependencies: ["MuJoCoEnvironments", "TestSupport"]),
+    .testTarget(
+      name: "MuJoCoEnvironmentsTests", dependencies: ["MuJoCoEnvironments", "TestSupport"],
+      resources: [.copy("Fixtures")]),
     .testTarget(
       name: "Box2DEnvironmentsTests", dependencies: ["Box2DEnvironments", "TestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "ClassicControl", "TestSupport"]),

@@ -1,3 +1,4 @@
 // Each benchmark file adds a `register...()` function; list it here.
 func registerAll() {
+  registerMuJoCoBenchmarks()
 }
