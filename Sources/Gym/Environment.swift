@@ -27,10 +27,15 @@ public protocol Environment: AnyObject {
 
   /// Releases native resources early; an environment must not be used afterwards. The default does nothing.
   func close()
+
+  /// A short name for messages, such as `CartPole`; the default is the type's name.
+  var name: String { get }
 }
 
 extension Environment {
   public func close() {}
+
+  public var name: String { String(describing: type(of: self)) }
 }
 
 /// What one step returns besides the observation.
@@ -64,6 +69,9 @@ public struct Step: Sendable, Equatable {
   public var terminated: Bool
   public var truncated: Bool
   public var info: Info
+
+  /// True when the episode is over for either reason.
+  public var done: Bool { terminated || truncated }
 }
 
 extension Environment {

@@ -16,6 +16,9 @@ public final class EnvironmentRegistry: @unchecked Sendable {
 
   private let lock = NSLock()
   private var entries: [String: Entry] = [:]
+  /// Serialises ``registerGroupOnce(_:_:)``; separate from `lock`, which the group's body takes.
+  private let groupLock = NSLock()
+  private var registeredGroups: Set<String> = []
 
   public init() {}
 
@@ -29,6 +32,20 @@ public final class EnvironmentRegistry: @unchecked Sendable {
       entries[spec.id] = Entry(spec: spec, factory: factory)
     }
   }
+
+  /// Runs `body` (which registers a group of environments) the first time it is called with `group`, and does
+  /// nothing afterwards; concurrent callers wait until the first has finished. When `body` throws, the group
+  /// counts as not registered.
+  public func registerGroupOnce(_ group: String, _ body: (EnvironmentRegistry) throws -> Void) rethrows {
+    groupLock.lock()
+    defer { groupLock.unlock() }
+    guard !registeredGroups.contains(group) else { return }
+    try body(self)
+    registeredGroups.insert(group)
+  }
+
+  /// True when an environment is registered under `id`.
+  public func contains(_ id: String) -> Bool { lock.withLock { entries[id] != nil } }
 
   /// The spec registered under `id`.
   public func spec(_ id: String) throws -> EnvironmentSpec {
@@ -57,4 +74,32 @@ public final class EnvironmentRegistry: @unchecked Sendable {
     let merged = entry.spec.arguments.merging(arguments) { _, new in new }
     return try entry.factory(merged)
   }
+}
+
+// MARK: - Making environments
+
+extension EnvironmentRegistry {
+  /// Makes the environment registered under `id`, as `gym.make(id, **arguments)`: the bare environment, wrapped
+  /// in ``TimeLimit`` when the spec has a step limit.
+  public func make(_ id: String, arguments: EnvironmentArguments = [:]) throws -> any Environment {
+    try make(id, arguments: arguments, maxEpisodeSteps: nil)
+  }
+
+  /// Makes the environment registered under `id` with a step limit that overrides the spec's
+  /// (`gym.make(id, max_episode_steps=...)`); `nil` keeps the spec's limit.
+  public func make(_ id: String, arguments: EnvironmentArguments = [:], maxEpisodeSteps: Int?) throws
+    -> any Environment
+  {
+    let spec = try spec(id)
+    let environment = try makeUnwrapped(id, arguments: arguments)
+    guard let limit = maxEpisodeSteps ?? spec.maxEpisodeSteps else { return environment }
+    return try TimeLimit(environment, maxEpisodeSteps: limit)
+  }
+}
+
+/// Makes an environment from the shared registry, as `gym.make(id, **arguments)`.
+///
+/// Built-in environments are registered by `registerBuiltinEnvironments()` (module `Rein`); call it once before.
+public func makeEnvironment(_ id: String, arguments: EnvironmentArguments = [:]) throws -> any Environment {
+  try EnvironmentRegistry.shared.make(id, arguments: arguments)
 }

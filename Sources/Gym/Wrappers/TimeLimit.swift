@@ -1,0 +1,56 @@
+// MARK: - TimeLimit
+
+/// Truncates episodes after a fixed number of steps, as Gymnasium's `TimeLimit`; the only source of truncation.
+///
+/// `truncated` becomes true on the step that reaches `maxEpisodeSteps` (it may coincide with `terminated`).
+/// Stepping again after an episode ended for either reason, without a reset, throws
+/// ``EnvironmentError/stepAfterEpisodeEnd(_:)``.
+public final class TimeLimit: EnvironmentWrapper {
+  public let inner: any Environment
+  /// The step at which the episode is truncated.
+  public let maxEpisodeSteps: Int
+  /// Steps taken in the current episode.
+  public private(set) var elapsedSteps = 0
+
+  private enum Phase { case needsReset, running, ended }
+  private var phase = Phase.needsReset
+
+  /// Wraps `environment`; `maxEpisodeSteps` must be positive.
+  public init(_ environment: any Environment, maxEpisodeSteps: Int) throws {
+    guard maxEpisodeSteps > 0 else {
+      throw EnvironmentError.invalidArgument("maxEpisodeSteps must be positive, got \(maxEpisodeSteps)")
+    }
+    self.inner = environment
+    self.maxEpisodeSteps = maxEpisodeSteps
+  }
+
+  public var observationSpace: Space { inner.observationSpace }
+  public var actionSpace: Space { inner.actionSpace }
+  public var name: String { inner.name }
+
+  public func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>)
+    throws -> Info
+  {
+    let info = try inner.reset(seed: seed, options: options, into: observation)
+    elapsedSteps = 0
+    phase = .running
+    return info
+  }
+
+  public func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>)
+    throws -> StepOutcome
+  {
+    switch phase {
+    case .needsReset: throw EnvironmentError.stepBeforeReset(name)
+    case .ended: throw EnvironmentError.stepAfterEpisodeEnd(name)
+    case .running: break
+    }
+    var outcome = try inner.step(action, into: observation)
+    elapsedSteps += 1
+    if elapsedSteps >= maxEpisodeSteps { outcome.truncated = true }
+    if outcome.terminated || outcome.truncated { phase = .ended }
+    return outcome
+  }
+
+  public func close() { inner.close() }
+}
