@@ -1,0 +1,84 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+// MARK: - Atomic file writes
+
+/// Why a file could not be written.
+public struct FileWriteError: Error, CustomStringConvertible, Equatable {
+  /// The file that was being written.
+  public var path: String
+  /// The failing step and the system's reason.
+  public var reason: String
+
+  public var description: String {
+    "could not write \(path): \(reason); check that the folder exists, is writable and the disk is not full"
+  }
+}
+
+/// Writes files so that a crash or kill never leaves a half-written file behind.
+///
+/// The bytes go to a temporary file in the same folder, which is flushed to disk (`fsync`), renamed over the
+/// destination (atomic on POSIX file systems), and then the folder itself is flushed so the rename is durable.
+public enum AtomicFile {
+  /// Atomically replaces the file at `path` with `bytes`.
+  public static func write(_ bytes: [UInt8], to path: String) throws {
+    let url = URL(fileURLWithPath: path)
+    let folder = url.deletingLastPathComponent().path
+    let temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    guard descriptor >= 0 else { throw FileWriteError(path: path, reason: "open: \(systemError())") }
+    var written = 0
+    while written < bytes.count {
+      let result = bytes.withUnsafeBytes { buffer in
+        Glibc_write(descriptor, buffer.baseAddress! + written, bytes.count - written)
+      }
+      if result < 0 {
+        if errno == EINTR { continue }
+        let reason = systemError()
+        close(descriptor)
+        unlink(temporary)
+        throw FileWriteError(path: path, reason: "write: \(reason)")
+      }
+      written += result
+    }
+    guard fsync(descriptor) == 0 else {
+      let reason = systemError()
+      close(descriptor)
+      unlink(temporary)
+      throw FileWriteError(path: path, reason: "fsync: \(reason)")
+    }
+    close(descriptor)
+    guard rename(temporary, path) == 0 else {
+      let reason = systemError()
+      unlink(temporary)
+      throw FileWriteError(path: path, reason: "rename: \(reason)")
+    }
+    let folderDescriptor = open(folder, O_RDONLY)
+    if folderDescriptor >= 0 {
+      _ = fsync(folderDescriptor)
+      close(folderDescriptor)
+    }
+  }
+
+  /// Atomically replaces the file at `path` with the UTF-8 bytes of `text`.
+  public static func write(_ text: String, to path: String) throws {
+    try write(Array(text.utf8), to: path)
+  }
+
+  private static func systemError() -> String { String(cString: strerror(errno)) }
+}
+
+/// The POSIX `write`, under a name that does not clash with Swift's `write` methods.
+@inline(__always)
+func Glibc_write(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+  #if canImport(Glibc)
+    return Glibc.write(descriptor, buffer, count)
+  #else
+    return Darwin.write(descriptor, buffer, count)
+  #endif
+}
