@@ -2,7 +2,8 @@ import Gym
 
 // MARK: - Registration
 
-/// Registers Gymnasium's Box2D environments (`LunarLander-v3` and `LunarLanderContinuous-v3`) with Gymnasium's
+/// Registers Gymnasium's Box2D environments (`LunarLander-v3`, `LunarLanderContinuous-v3`,
+/// `BipedalWalker-v3`, `BipedalWalkerHardcore-v3`) with Gymnasium's
 /// step limits, reward thresholds and keyword arguments.
 ///
 /// Registration works without Box2D; making one of these environments then throws
@@ -18,6 +19,16 @@ public func registerBox2DEnvironments(in registry: EnvironmentRegistry) throws {
   ) {
     try LunarLander(lunarLanderConfiguration($0, id: "LunarLanderContinuous-v3"))
   }
+  try registry.register(EnvironmentSpec(id: "BipedalWalker-v3", maxEpisodeSteps: 1600, rewardThreshold: 300)) {
+    try BipedalWalker(hardcore: bipedalWalkerHardcore($0, id: "BipedalWalker-v3"))
+  }
+  try registry.register(
+    EnvironmentSpec(
+      id: "BipedalWalkerHardcore-v3", maxEpisodeSteps: 2000, rewardThreshold: 300,
+      arguments: ["hardcore": .bool(true)])
+  ) {
+    try BipedalWalker(hardcore: bipedalWalkerHardcore($0, id: "BipedalWalkerHardcore-v3"))
+  }
 }
 
 /// Maps Gymnasium's keyword arguments (`continuous`, `gravity`, `enable_wind`, `wind_power`, `turbulence_power`)
@@ -31,4 +42,10 @@ func lunarLanderConfiguration(_ arguments: EnvironmentArguments, id: String) thr
     enableWind: try arguments.bool("enable_wind", default: false),
     windPower: try arguments.double("wind_power", default: 15),
     turbulencePower: try arguments.double("turbulence_power", default: 1.5))
+}
+
+/// Maps Gymnasium's `hardcore` keyword argument; `render_mode` is accepted and ignored.
+func bipedalWalkerHardcore(_ arguments: EnvironmentArguments, id: String) throws -> Bool {
+  try arguments.requireKnown(["hardcore", "render_mode"], environment: id)
+  return try arguments.bool("hardcore", default: false)
 }

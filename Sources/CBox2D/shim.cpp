@@ -165,7 +165,8 @@ CB2RevoluteJoint *cb2_revolute_joint_create(
   def.bodyB = unwrap(bodyB);
   def.localAnchorA.Set(options.localAnchorAX, options.localAnchorAY);
   def.localAnchorB.Set(options.localAnchorBX, options.localAnchorBY);
-  def.referenceAngle = 0.0f;
+  // As pybox2d: the current relative angle is the joint's zero (computed in double, as in Python).
+  def.referenceAngle = static_cast<float>(static_cast<double>(def.bodyB->GetAngle()) - def.bodyA->GetAngle());
   def.enableLimit = options.enableLimit != 0;
   def.lowerAngle = options.lowerAngle;
   def.upperAngle = options.upperAngle;

@@ -9,7 +9,9 @@ import XCTest
 /// Gymnasium's exactly, for every seed and every episode: the episodes after the first check that the generator
 /// carries on across `reset()` exactly as numpy's. The physics cannot match bit for bit: Gymnasium runs pybox2d's
 /// Box2D 2.3.10 and Rein runs Box2D 2.4.1, whose revolute joint (the legs) and polygon mass computation differ,
-/// so even the reset observation (taken after one physics step, as Gymnasium does) differs in its low bits. The
+/// so even the reset observation (taken after one physics step, as Gymnasium does) differs in its low bits: the
+/// legs start outside their joint limits (joint angle 0, limits ±[0.4, 0.9]), and the two versions' limit solvers
+/// pull them in differently. The
 /// drift of the observations along the recorded action sequences is measured and bounded below.
 final class LunarLanderParityTests: XCTestCase {
   static let variants: [(golden: String, starts: String, continuous: Bool)] = [
@@ -89,9 +91,9 @@ final class LunarLanderParityTests: XCTestCase {
 
   /// Upper bounds of the drift per step range (the largest difference of any of the first six observation
   /// components over every golden episode, while neither trajectory has touched the ground): 1.5 times what
-  /// Box2D 2.4.1 gave when measured (reset 2.35e-4; steps 1-10 2.9e-5; 11-50 7.7e-3; 51-100 3.7e-3;
-  /// 101 and later 5.2e-3), so that a change making Rein's physics drift further from Gymnasium's fails here.
-  static let driftBounds: [Double] = [3.5e-4, 4.5e-5, 1.2e-2, 5.6e-3, 7.8e-3]
+  /// Box2D 2.4.1 gave when measured (reset 2.35e-4; steps 1-10 2.83e-5; 11-50 7.62e-3; 51-100 6.54e-4;
+  /// 101 and later 2.15e-3), so that a change making Rein's physics drift further from Gymnasium's fails here.
+  static let driftBounds: [Double] = [3.5e-4, 4.3e-5, 1.15e-2, 1.0e-3, 3.2e-3]
 
   /// Replays every golden episode open loop (Gymnasium's actions) and bounds how far the observations drift.
   ///
@@ -135,8 +137,8 @@ final class LunarLanderParityTests: XCTestCase {
     XCTAssertGreaterThanOrEqual(terminalAgreements, Self.minimumTerminalAgreements)
   }
 
-  /// Episodes (of the golden ones that terminate) whose end Rein reproduces within two steps; measured: 15 of 18.
-  static let minimumTerminalAgreements = 14
+  /// Episodes (of the golden ones that terminate) whose end Rein reproduces within two steps; measured: 17 of 18.
+  static let minimumTerminalAgreements = 16
 }
 
 /// Step ranges over which drift is reported.

@@ -87,7 +87,8 @@ void cb2_body_apply_torque(CB2Body *body, float torque, int wake);
 
 // MARK: - Revolute joints
 
-/// The definition of a revolute joint, as Box2D's b2RevoluteJointDef (reference angle 0).
+/// The definition of a revolute joint, as Box2D's b2RevoluteJointDef. pybox2d (and so Gymnasium) sets the
+/// reference angle to bodyB's angle minus bodyA's at creation; `cb2_revolute_joint_create` does the same.
 typedef struct CB2RevoluteJointOptions {
   float localAnchorAX, localAnchorAY;
   float localAnchorBX, localAnchorBY;
