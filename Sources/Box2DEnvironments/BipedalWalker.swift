@@ -136,7 +136,8 @@ public final class BipedalWalker: Environment {
     joints = []
   }
 
-  private var name: String { hardcore ? "BipedalWalkerHardcore" : "BipedalWalker" }
+  /// `BipedalWalker` or `BipedalWalkerHardcore`, for messages.
+  public var name: String { hardcore ? "BipedalWalkerHardcore" : "BipedalWalker" }
 
   // MARK: - Reset
 

@@ -166,6 +166,9 @@ public final class LunarLander: Environment {
     actionSpace = configuration.continuous ? .box(BoxSpace(low: -1, high: 1, shape: [2])) : .discrete(DiscreteSpace(4))
   }
 
+  /// `LunarLander` or `LunarLanderContinuous`, for messages.
+  public var name: String { configuration.continuous ? "LunarLanderContinuous" : "LunarLander" }
+
   deinit {
     if let world { cb2_world_destroy(world) }
   }
@@ -271,10 +274,10 @@ public final class LunarLander: Environment {
   public func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>) throws
     -> StepOutcome
   {
-    guard lander != nil else { throw EnvironmentError.stepBeforeReset("LunarLander") }
+    guard lander != nil else { throw EnvironmentError.stepBeforeReset(name) }
     try requireObservationBuffer(observation, count: 8)
     if configuration.continuous {
-      try requireFiniteAction(action, count: 2, environment: "LunarLanderContinuous")
+      try requireFiniteAction(action, count: 2, environment: name)
       return try simulate(
         main: min(max(action[0], -1), 1), lateral: min(max(action[1], -1), 1), discrete: 0, into: observation)
     }
@@ -290,7 +293,7 @@ public final class LunarLander: Environment {
   private func simulate(
     main: Double, lateral: Double, discrete: Int, into observation: UnsafeMutableBufferPointer<Double>
   ) throws -> StepOutcome {
-    guard let world, let lander else { throw EnvironmentError.stepBeforeReset("LunarLander") }
+    guard let world, let lander else { throw EnvironmentError.stepBeforeReset(name) }
     let scale = Self.scale
     let continuous = configuration.continuous
 

@@ -11,6 +11,7 @@ import Gym
 public func registerBuiltinEnvironments(in registry: EnvironmentRegistry = .shared) {
   registry.registerGroupOnce("rein.builtin") { registry in
     registerModule(registerClassicControlEnvironments, in: registry)
+    registerModule(registerBox2DEnvironments, in: registry)
   }
 }
 
