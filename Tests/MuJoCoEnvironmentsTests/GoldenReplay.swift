@@ -74,7 +74,9 @@ func assertGoldenParity(
     let count = env.observationSpace.flatCount
     var observation = [Double](repeating: 0, count: count)
     func mismatch(_ what: String, _ expected: [Double], _ got: [Double], _ place: String) -> String? {
-      guard expected.count == got.count else { return "\(place): \(what) has \(got.count) values, expected \(expected.count)" }
+      guard expected.count == got.count else {
+        return "\(place): \(what) has \(got.count) values, expected \(expected.count)"
+      }
       for i in 0..<expected.count where expected[i].bitPattern != got[i].bitPattern {
         return "\(place): \(what)[\(i)] = \(got[i]), expected \(expected[i]) (\(ulpDistance(expected[i], got[i])) ulps)"
       }
@@ -95,7 +97,8 @@ func assertGoldenParity(
         let place = "seed \(run.seed) episode \(e) step \(t)"
         var message = mismatch("observation", step.obs, observation, place)
         if message == nil, outcome.reward.bitPattern != step.reward.bitPattern {
-          message = "\(place): reward \(outcome.reward), expected \(step.reward) (\(ulpDistance(step.reward, outcome.reward)) ulps)"
+          message =
+            "\(place): reward \(outcome.reward), expected \(step.reward) (\(ulpDistance(step.reward, outcome.reward)) ulps)"
         }
         if message == nil, outcome.terminated != step.terminated {
           message = "\(place): terminated \(outcome.terminated), expected \(step.terminated)"

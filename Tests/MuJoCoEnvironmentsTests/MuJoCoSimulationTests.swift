@@ -30,7 +30,9 @@ final class MuJoCoSimulationTests: XCTestCase {
   }
 
   func testInvalidModelThrowsTheCompilerMessage() throws {
-    XCTAssertThrowsError(try MuJoCoModel(xml: "<mujoco><worldbody><body><joint type='nonsense'/></body></worldbody></mujoco>")) { error in
+    XCTAssertThrowsError(
+      try MuJoCoModel(xml: "<mujoco><worldbody><body><joint type='nonsense'/></body></worldbody></mujoco>")
+    ) { error in
       guard case .invalidArgument(let message) = error as? EnvironmentError else { return XCTFail("\(error)") }
       XCTAssertTrue(message.contains("could not compile"), message)
       XCTAssertTrue(message.contains("nonsense"), message)

@@ -47,9 +47,9 @@ public final class InvertedPendulum: Environment {
 
   // MARK: - Environment
 
-  public func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>)
-    throws -> Info
-  {
+  public func reset(
+    seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>
+  ) throws -> Info {
     try simulation.checkObservationBuffer(observation, count: 4)
     if let seed { random = NumpyGenerator(seed: seed) }
     try simulation.resetData()
@@ -64,9 +64,9 @@ public final class InvertedPendulum: Environment {
     return info
   }
 
-  public func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>)
-    throws -> StepOutcome
-  {
+  public func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  ) throws -> StepOutcome {
     try simulation.checkObservationBuffer(observation, count: 4)
     try simulation.simulate(action)
     writeObservation(into: observation)

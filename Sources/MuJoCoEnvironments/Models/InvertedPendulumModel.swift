@@ -1,7 +1,7 @@
 // MARK: - InvertedPendulum's model
 
 extension MuJoCoModels {
-  /// The MJCF model of `InvertedPendulum-v4` (Gymnasium's `inverted_pendulum.xml`).
+  /// The MJCF model of `InvertedPendulum-v4` (mirrors Gymnasium's `inverted_pendulum.xml`).
   static let invertedPendulum = #"""
     <!--
       InvertedPendulum: a cart sliding on a 2 m rail with a pole hinged on it; one motor pushes the cart.

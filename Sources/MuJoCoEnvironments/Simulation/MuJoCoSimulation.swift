@@ -65,9 +65,61 @@ public final class MuJoCoSimulation {
     try data.forward()
   }
 
+  /// Sets the initial state plus noise uniform in [-scale, scale] on every position, then on every velocity, drawn
+  /// in that order (the reset of most Gymnasium MuJoCo environments).
+  public func setUniformlyPerturbedState(scale: Double, random: inout NumpyGenerator) throws {
+    let positionNoise = random.uniform(low: -scale, high: scale, count: model.nq)
+    let velocityNoise = random.uniform(low: -scale, high: scale, count: model.nv)
+    try setState(
+      positions: zip(initialPositions, positionNoise).map { $0 + $1 },
+      velocities: zip(initialVelocities, velocityNoise).map { $0 + $1 })
+  }
+
+  /// Sets the initial state plus noise uniform in [-positionScale, positionScale] on the positions and normal with
+  /// standard deviation `normalVelocityScale` on the velocities, drawn in that order.
+  public func setPerturbedState(
+    positionScale: Double, normalVelocityScale: Double, random: inout NumpyGenerator
+  )
+    throws
+  {
+    let positionNoise = random.uniform(low: -positionScale, high: positionScale, count: model.nq)
+    let velocityNoise = random.standardNormal(count: model.nv)
+    try setState(
+      positions: zip(initialPositions, positionNoise).map { $0 + $1 },
+      velocities: zip(initialVelocities, velocityNoise).map { $0 + normalVelocityScale * $1 })
+  }
+
+  // MARK: - Observations
+
+  /// Writes `qpos[skipped...]` then `qvel` (each velocity clipped to [-velocityLimit, velocityLimit] when given)
+  /// into the start of `observation`; returns the number of values written.
+  @discardableResult @inline(__always)
+  public func writePositionsAndVelocities(
+    skippingPositions skipped: Int, velocityLimit: Double? = nil, into observation: UnsafeMutableBufferPointer<Double>
+  ) -> Int {
+    var k = 0
+    for i in skipped..<data.qpos.count {
+      observation[k] = data.qpos[i]
+      k += 1
+    }
+    if let limit = velocityLimit {
+      for v in data.qvel {
+        observation[k] = NumpyArithmetic.clip(v, -limit, limit)
+        k += 1
+      }
+    } else {
+      for v in data.qvel {
+        observation[k] = v
+        k += 1
+      }
+    }
+    return k
+  }
+
   // MARK: - Step
 
-  /// Applies `action` as the controls for `frameSkip` MuJoCo steps (Gymnasium's `do_simulation`).
+  /// Applies `action` as the controls for `frameSkip` MuJoCo steps (Gymnasium's `do_simulation`). MuJoCo clamps
+  /// each control to its actuator's range.
   ///
   /// - Throws: ``EnvironmentError/stepBeforeReset(_:)``, ``EnvironmentError/invalidAction(_:)`` for an action of
   ///   the wrong length, ``EnvironmentError/simulationFailed(_:)`` when MuJoCo raises an error.
@@ -78,7 +130,8 @@ public final class MuJoCoSimulation {
       throw EnvironmentError.invalidAction(
         "\(environmentName) takes \(data.ctrl.count) action values, got \(action.count)")
     }
-    for i in 0..<action.count { data.ctrl[i] = action[i] }
+    // The action space is float32: each value is taken as the float32 a numpy action array would hold.
+    for i in 0..<action.count { data.ctrl[i] = Double(Float(action[i])) }
     do {
       try data.step(count: frameSkip, postConstraint: computesContactForces)
     } catch {

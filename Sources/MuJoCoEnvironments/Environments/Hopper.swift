@@ -1,0 +1,124 @@
+import Gym
+
+// MARK: - Hopper-v4
+
+/// A planar one-legged robot that should hop forward without falling (Gymnasium's `Hopper-v4`, identical to it to
+/// the bit).
+///
+/// - Action space: `Box(-1, 1, (3,), float32)`: torques on the thigh, leg and foot joints, times a gear of 200.
+/// - Observation space: `Box(-inf, inf, (11,), float64)`: the positions without the root's x (torso height (m),
+///   torso angle and three joint angles (rad)), then the six velocities clipped to [-10, 10]; `(12,)` with
+///   `exclude_current_positions_from_observation` false.
+/// - Reward: `forward_reward_weight * x_velocity + healthy_reward - ctrl_cost_weight * sum(action^2)` (the control
+///   cost in float32 as numpy computes it); `healthy_reward` is paid while healthy, or always when
+///   `terminate_when_unhealthy`.
+/// - Healthy: every state value but the root's x and height strictly within `healthy_state_range`, the height
+///   strictly within `healthy_z_range` and the torso angle strictly within `healthy_angle_range`.
+/// - Start state: rest plus noise uniform in [-reset_noise_scale, reset_noise_scale] on every position and velocity.
+/// - Episode end: terminated when unhealthy (if `terminate_when_unhealthy`); truncated at 1000 steps.
+/// - Time: 4 MuJoCo steps of 0.002 s (RK4) per environment step: `dt` = 0.008 s.
+/// - Info: `x_position`, `x_velocity` (and ``MuJoCoWarning/infoKey`` when MuJoCo warned).
+/// - Keyword arguments: `forward_reward_weight` (1), `ctrl_cost_weight` (1e-3), `healthy_reward` (1),
+///   `terminate_when_unhealthy` (true), `healthy_state_range` ([-100, 100]), `healthy_z_range` ([0.7, inf]),
+///   `healthy_angle_range` ([-0.2, 0.2]), `reset_noise_scale` (5e-3),
+///   `exclude_current_positions_from_observation` (true).
+public final class Hopper: Environment {
+  public static let id = "Hopper-v4"
+  /// MuJoCo steps per environment step.
+  public static let frameSkip = 4
+  /// Velocities in the observation are clipped to this magnitude.
+  public static let velocityLimit = 10.0
+
+  /// The keyword arguments, with Gymnasium's defaults.
+  public struct Configuration: Sendable, Equatable {
+    public var forwardRewardWeight = 1.0
+    public var controlCostWeight = 1e-3
+    public var healthyReward = 1.0
+    public var terminateWhenUnhealthy = true
+    public var healthyStateRange: ClosedRange<Double> = -100...100
+    public var healthyZRange: ClosedRange<Double> = 0.7...Double.infinity
+    public var healthyAngleRange: ClosedRange<Double> = -0.2...0.2
+    public var resetNoiseScale = 5e-3
+    public var excludeCurrentPositionsFromObservation = true
+
+    public init() {}
+  }
+
+  public let configuration: Configuration
+  public let observationSpace: Space
+  public var actionSpace: Space { simulation.actionSpace }
+  /// The MuJoCo model and data.
+  public let simulation: MuJoCoSimulation
+  /// The reset-noise generator (Gymnasium's `np_random`).
+  public var random = NumpyGenerator.fromEntropy()
+  private let skippedPositions: Int
+
+  /// Makes the environment.
+  ///
+  /// - Throws: ``EnvironmentError/libraryUnavailable(library:help:)`` when MuJoCo is not installed.
+  public init(configuration: Configuration = Configuration()) throws {
+    self.configuration = configuration
+    simulation = try MuJoCoSimulation(environment: Self.id, xml: MuJoCoModels.hopper, frameSkip: Self.frameSkip)
+    skippedPositions = configuration.excludeCurrentPositionsFromObservation ? 1 : 0
+    let count = simulation.model.nq - skippedPositions + simulation.model.nv
+    observationSpace = .box(BoxSpace(low: -.infinity, high: .infinity, shape: [count], dtype: .float64))
+  }
+
+  /// Seconds of simulated time per step.
+  public var dt: Double { simulation.dt }
+
+  /// Whether the hopper is healthy in the current state (strict bounds, as Gymnasium).
+  public var isHealthy: Bool {
+    let data = simulation.data
+    let state = configuration.healthyStateRange
+    for i in 2..<data.qpos.count where !(state.lowerBound < data.qpos[i] && data.qpos[i] < state.upperBound) {
+      return false
+    }
+    for v in data.qvel where !(state.lowerBound < v && v < state.upperBound) { return false }
+    let z = data.qpos[1]
+    let angle = data.qpos[2]
+    let zRange = configuration.healthyZRange
+    let angleRange = configuration.healthyAngleRange
+    return zRange.lowerBound < z && z < zRange.upperBound && angleRange.lowerBound < angle
+      && angle < angleRange.upperBound
+  }
+
+  // MARK: - Environment
+
+  public func reset(
+    seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>
+  ) throws -> Info {
+    try simulation.checkObservationBuffer(observation, count: observationSpace.flatCount)
+    if let seed { random = NumpyGenerator(seed: seed) }
+    try simulation.resetData()
+    try simulation.setUniformlyPerturbedState(scale: configuration.resetNoiseScale, random: &random)
+    simulation.writePositionsAndVelocities(
+      skippingPositions: skippedPositions, velocityLimit: Self.velocityLimit, into: observation)
+    var info: Info = [:]
+    simulation.reportWarnings(into: &info)
+    return info
+  }
+
+  public func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  ) throws -> StepOutcome {
+    try simulation.checkObservationBuffer(observation, count: observationSpace.flatCount)
+    let data = simulation.data
+    let xBefore = data.qpos[0]
+    try simulation.simulate(action)
+    let xAfter = data.qpos[0]
+    let xVelocity = (xAfter - xBefore) / simulation.dt
+    let controlCost = Double(
+      NumpyArithmetic.float32ControlCost(weight: configuration.controlCostWeight, action: action))
+    let forwardReward = configuration.forwardRewardWeight * xVelocity
+    let healthy = isHealthy
+    let healthyReward = (healthy || configuration.terminateWhenUnhealthy ? 1.0 : 0.0) * configuration.healthyReward
+    simulation.writePositionsAndVelocities(
+      skippingPositions: skippedPositions, velocityLimit: Self.velocityLimit, into: observation)
+    var info: Info = ["x_position": .double(xAfter), "x_velocity": .double(xVelocity)]
+    simulation.reportWarnings(into: &info)
+    return StepOutcome(
+      reward: (forwardReward + healthyReward) - controlCost,
+      terminated: configuration.terminateWhenUnhealthy && !healthy, info: info)
+  }
+}
