@@ -24,43 +24,74 @@ import Gym
 /// - `HumanoidStandup-v4`: `reset_noise_scale` (a v5 argument Rein also takes for v4).
 /// Ranges are given as two numbers, `[low, high]`.
 public func registerMuJoCoEnvironments(in registry: EnvironmentRegistry) throws {
-  try registry.register(EnvironmentSpec(id: InvertedPendulum.id, maxEpisodeSteps: 1000, rewardThreshold: 950)) {
-    try $0.requireKnown(["reset_noise_scale"], environment: InvertedPendulum.id)
-    return try InvertedPendulum(resetNoiseScale: $0.double("reset_noise_scale", default: 0.01))
+  // Every id is attempted even when one is taken already (say, by a user's own environment); the first failure is
+  // thrown at the end.
+  var firstError: (any Error)?
+  for (spec, factory) in mujocoEnvironments {
+    do {
+      try registry.register(spec, factory: factory)
+    } catch {
+      firstError = firstError ?? error
+    }
   }
-  try registry.register(
-    EnvironmentSpec(id: InvertedDoublePendulum.id, maxEpisodeSteps: 1000, rewardThreshold: 9100)
-  ) {
-    try $0.requireKnown(["reset_noise_scale"], environment: InvertedDoublePendulum.id)
-    return try InvertedDoublePendulum(resetNoiseScale: $0.double("reset_noise_scale", default: 0.1))
-  }
-  try registry.register(EnvironmentSpec(id: Reacher.id, maxEpisodeSteps: 50, rewardThreshold: -3.75)) {
-    try $0.requireKnown([], environment: Reacher.id)
-    return try Reacher()
-  }
-  try registry.register(EnvironmentSpec(id: Swimmer.id, maxEpisodeSteps: 1000, rewardThreshold: 360)) {
-    try Swimmer(configuration: swimmerConfiguration($0))
-  }
-  try registry.register(EnvironmentSpec(id: HalfCheetah.id, maxEpisodeSteps: 1000, rewardThreshold: 4800)) {
-    try HalfCheetah(configuration: halfCheetahConfiguration($0))
-  }
-  try registry.register(EnvironmentSpec(id: Hopper.id, maxEpisodeSteps: 1000, rewardThreshold: 3800)) {
-    try Hopper(configuration: hopperConfiguration($0))
-  }
-  try registry.register(EnvironmentSpec(id: Walker2d.id, maxEpisodeSteps: 1000)) {
-    try Walker2d(configuration: walker2dConfiguration($0))
-  }
-  try registry.register(EnvironmentSpec(id: Ant.id, maxEpisodeSteps: 1000, rewardThreshold: 6000)) {
-    try Ant(configuration: antConfiguration($0))
-  }
-  try registry.register(EnvironmentSpec(id: Humanoid.id, maxEpisodeSteps: 1000)) {
-    try Humanoid(configuration: humanoidConfiguration($0))
-  }
-  try registry.register(EnvironmentSpec(id: HumanoidStandup.id, maxEpisodeSteps: 1000)) {
-    try $0.requireKnown(["reset_noise_scale"], environment: HumanoidStandup.id)
-    return try HumanoidStandup(resetNoiseScale: $0.double("reset_noise_scale", default: 0.01))
-  }
+  if let firstError { throw firstError }
 }
+
+/// Each environment's spec (Gymnasium's step limit and reward threshold) and factory.
+private let mujocoEnvironments: [(EnvironmentSpec, EnvironmentRegistry.Factory)] = [
+  (
+    EnvironmentSpec(id: InvertedPendulum.id, maxEpisodeSteps: 1000, rewardThreshold: 950),
+    {
+      try $0.requireKnown(["reset_noise_scale"], environment: InvertedPendulum.id)
+      return try InvertedPendulum(resetNoiseScale: $0.double("reset_noise_scale", default: 0.01))
+    }
+  ),
+  (
+    EnvironmentSpec(id: InvertedDoublePendulum.id, maxEpisodeSteps: 1000, rewardThreshold: 9100),
+    {
+      try $0.requireKnown(["reset_noise_scale"], environment: InvertedDoublePendulum.id)
+      return try InvertedDoublePendulum(resetNoiseScale: $0.double("reset_noise_scale", default: 0.1))
+    }
+  ),
+  (
+    EnvironmentSpec(id: Reacher.id, maxEpisodeSteps: 50, rewardThreshold: -3.75),
+    {
+      try $0.requireKnown([], environment: Reacher.id)
+      return try Reacher()
+    }
+  ),
+  (
+    EnvironmentSpec(id: Swimmer.id, maxEpisodeSteps: 1000, rewardThreshold: 360),
+    { try Swimmer(configuration: swimmerConfiguration($0)) }
+  ),
+  (
+    EnvironmentSpec(id: HalfCheetah.id, maxEpisodeSteps: 1000, rewardThreshold: 4800),
+    { try HalfCheetah(configuration: halfCheetahConfiguration($0)) }
+  ),
+  (
+    EnvironmentSpec(id: Hopper.id, maxEpisodeSteps: 1000, rewardThreshold: 3800),
+    { try Hopper(configuration: hopperConfiguration($0)) }
+  ),
+  (
+    EnvironmentSpec(id: Walker2d.id, maxEpisodeSteps: 1000),
+    { try Walker2d(configuration: walker2dConfiguration($0)) }
+  ),
+  (
+    EnvironmentSpec(id: Ant.id, maxEpisodeSteps: 1000, rewardThreshold: 6000),
+    { try Ant(configuration: antConfiguration($0)) }
+  ),
+  (
+    EnvironmentSpec(id: Humanoid.id, maxEpisodeSteps: 1000),
+    { try Humanoid(configuration: humanoidConfiguration($0)) }
+  ),
+  (
+    EnvironmentSpec(id: HumanoidStandup.id, maxEpisodeSteps: 1000),
+    {
+      try $0.requireKnown(["reset_noise_scale"], environment: HumanoidStandup.id)
+      return try HumanoidStandup(resetNoiseScale: $0.double("reset_noise_scale", default: 0.01))
+    }
+  ),
+]
 
 // MARK: - Keyword arguments
 

@@ -12,6 +12,7 @@ public func registerBuiltinEnvironments(in registry: EnvironmentRegistry = .shar
   registry.registerGroupOnce("rein.builtin") { registry in
     registerModule(registerClassicControlEnvironments, in: registry)
     registerModule(registerBox2DEnvironments, in: registry)
+    registerModule(registerMuJoCoEnvironments, in: registry)
   }
 }
 

@@ -46,6 +46,17 @@ final class MuJoCoEnvironmentTests: XCTestCase {
     }
   }
 
+  func testAnIdTakenAlreadyKeepsItsOwnerAndTheOthersStillRegister() throws {
+    let custom = EnvironmentRegistry()
+    try custom.register(EnvironmentSpec(id: "Hopper-v4", maxEpisodeSteps: 7)) { _ in try InvertedPendulum() }
+    XCTAssertThrowsError(try registerMuJoCoEnvironments(in: custom)) {
+      XCTAssertEqual($0 as? EnvironmentError, .duplicateRegistration(id: "Hopper-v4"))
+    }
+    XCTAssertEqual(try custom.spec("Hopper-v4").maxEpisodeSteps, 7)
+    XCTAssertEqual(custom.ids.count, 10)
+    XCTAssertEqual(try custom.spec("Walker2d-v4").maxEpisodeSteps, 1000)
+  }
+
   func testHumanoidActionsAreBoundedByTheControlRange() throws {
     XCTAssertEqual(
       try make("Humanoid-v4").actionSpace,
