@@ -1,4 +1,6 @@
 // Each benchmark file adds a `register...()` function; list it here.
 func registerAll() {
+  registerTensorBenchmarks()
+  registerKernelBenchmarks()
   registerMuJoCoBenchmarks()
 }

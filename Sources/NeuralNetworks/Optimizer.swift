@@ -11,8 +11,8 @@ open class Optimizer {
   public var learningRate: Float
   /// How many updates have been applied.
   public internal(set) var stepCount: Int = 0
-  /// Per-parameter state tensors by slot name ("m", "v", ...) and parameter name.
-  var slots: [String: [String: Tensor]] = [:]
+  /// Per-parameter state tensors by parameter name, one per slot (in the order of ``slotNames``).
+  var slots: [String: [Tensor]] = [:]
 
   init(learningRate: Float) {
     precondition(learningRate >= 0 && learningRate.isFinite, "the learning rate must be finite and >= 0")
@@ -35,10 +35,11 @@ open class Optimizer {
       precondition(
         gradient.shape == parameter.value.shape,
         "optimizer: gradient of \(name) has shape \(gradient.shape), the parameter \(parameter.value.shape)")
-      var state = slotNames.map { slots[$0]?[name] ?? Tensor.zeros(parameter.value.shape.array) }
-      for slot in slotNames { slots[slot]?[name] = nil }  // keep the state tensors uniquely referenced
+      // Taken out of the dictionary so the state tensors stay uniquely referenced and update in place.
+      var state =
+        slots.removeValue(forKey: name) ?? slotNames.map { _ in Tensor.zeros(parameter.value.shape.array) }
       apply(to: &parameter.value, gradient: gradient, state: &state)
-      for (slot, tensor) in zip(slotNames, state) { slots[slot, default: [:]][name] = tensor }
+      slots[name] = state
     }
   }
 
@@ -50,7 +51,7 @@ open class Optimizer {
   /// The full state: step count, learning rate and every slot tensor, named `slot/parameter`.
   public func exportState() -> (scalars: [String: Double], tensors: [String: Tensor]) {
     var tensors: [String: Tensor] = [:]
-    for (slot, byName) in slots { for (name, t) in byName { tensors["\(slot)/\(name)"] = t } }
+    for (name, state) in slots { for (slot, t) in zip(slotNames, state) { tensors["\(slot)/\(name)"] = t } }
     return (["step": Double(stepCount), "learning_rate": Double(learningRate)], tensors)
   }
 
@@ -59,18 +60,33 @@ open class Optimizer {
     guard let step = scalars["step"], let rate = scalars["learning_rate"] else {
       throw OptimizerError.invalidState("the state needs 'step' and 'learning_rate'")
     }
-    var restored: [String: [String: Tensor]] = [:]
+    var restored: [String: [Tensor]] = [:]
+    var found: [String: Int] = [:]
     for (key, tensor) in tensors {
-      guard let slash = key.firstIndex(of: "/"), slotNames.contains(String(key[..<slash])) else {
+      guard let slash = key.firstIndex(of: "/"), let slot = slotNames.firstIndex(of: String(key[..<slash])) else {
         throw OptimizerError.invalidState("unexpected state tensor '\(key)' for \(type(of: self))")
       }
-      restored[String(key[..<slash]), default: [:]][String(key[key.index(after: slash)...])] = tensor
+      let name = String(key[key.index(after: slash)...])
+      restored[name, default: slotNames.map { _ in Tensor(0) }][slot] = tensor
+      found[name, default: 0] += 1
+    }
+    for (name, count) in found where count != slotNames.count {
+      throw OptimizerError.invalidState("the state of '\(name)' lacks some of \(slotNames.joined(separator: ", "))")
     }
     stepCount = Int(step)
     learningRate = Float(rate)
     slots = restored
   }
 }
+
+/// Moves slot `i` out of `state` (leaving a placeholder) so the caller holds its only reference.
+@inline(__always) func takeSlot(_ state: inout [Tensor], _ i: Int) -> Tensor {
+  let tensor = state[i]
+  state[i] = placeholderSlot
+  return tensor
+}
+
+private let placeholderSlot = Tensor(0)
 
 /// Errors raised when restoring optimizer state.
 public enum OptimizerError: Error, Equatable, CustomStringConvertible {
@@ -161,8 +177,8 @@ public class Adam: Optimizer {
     let correction2Root = (1 - Foundation.pow(beta2, t)).squareRoot()
     let stepSize = learningRate / correction1
     let (b1, b2, eps, lr, wd, decoupled) = (beta1, beta2, epsilon, learningRate, weightDecay, decoupled)
-    var m = state[0]
-    var v = state[1]
+    var m = takeSlot(&state, 0)
+    var v = takeSlot(&state, 1)
     gradient.withUnsafeBufferPointer { g in
       parameter.withUnsafeMutableBufferPointer { w in
         m.withUnsafeMutableBufferPointer { m in
@@ -218,9 +234,9 @@ public final class RMSprop: Optimizer {
 
   public override func apply(to parameter: inout Tensor, gradient: Tensor, state: inout [Tensor]) {
     let (a, eps, lr, mu, wd, centered) = (alpha, epsilon, learningRate, momentum, weightDecay, centered)
-    var s = state[0]
-    var gAverage = state[1]
-    var buffer = state[2]
+    var s = takeSlot(&state, 0)
+    var gAverage = takeSlot(&state, 1)
+    var buffer = takeSlot(&state, 2)
     gradient.withUnsafeBufferPointer { g in
       parameter.withUnsafeMutableBufferPointer { w in
         s.withUnsafeMutableBufferPointer { s in
