@@ -3,4 +3,5 @@ func registerAll() {
   registerTensorBenchmarks()
   registerKernelBenchmarks()
   registerMuJoCoBenchmarks()
+  registerEnvironmentBenchmarks()
 }

@@ -1,0 +1,235 @@
+import Foundation
+
+// MARK: - Vector environments
+
+/// How a vector environment restarts a sub-environment whose episode ended, as Gymnasium's `AutoresetMode`.
+public enum AutoresetMode: String, Sendable, Equatable, Codable {
+  /// Gymnasium's default: the step that ends an episode returns its last observation; the *next* step resets
+  /// that sub-environment (its action is ignored) and returns the first observation of the new episode with
+  /// reward 0 and both flags false.
+  case nextStep = "next-step"
+  /// The step that ends an episode resets the sub-environment at once: `observations` holds the first
+  /// observation of the new episode and `finalObservations` the last one of the ended episode (for bootstrapping
+  /// a truncated episode's value).
+  case sameStep = "same-step"
+}
+
+/// An episode that ended during the last step, for logging.
+public struct FinishedEpisode: Sendable, Equatable {
+  /// Which sub-environment it ran in.
+  public var environmentIndex: Int
+  /// The sum of its rewards.
+  public var episodeReturn: Double
+  /// Its number of steps.
+  public var length: Int
+  /// True when it ended by termination, false when it was truncated.
+  public var terminated: Bool
+
+  public init(environmentIndex: Int, episodeReturn: Double, length: Int, terminated: Bool) {
+    self.environmentIndex = environmentIndex
+    self.episodeReturn = episodeReturn
+    self.length = length
+    self.terminated = terminated
+  }
+}
+
+/// A batch of environments stepped together, as Gymnasium's `VectorEnv`, with results in preallocated buffers.
+///
+/// ```swift
+/// let envs = try SyncVectorEnvironment(id: "CartPole-v1", count: 16)   // or ParallelVectorEnvironment
+/// try envs.reset(seed: 42)                   // sub-environment i is seeded with 42 + i
+/// while training {
+///   let batch = envs.observations            // [Float], count x observationCount, row-major
+///   try envs.step(discreteActions: actions)  // or step(actions) with count x actionCount Doubles
+///   envs.rewards; envs.terminated; envs.truncated; envs.finishedEpisodes
+/// }
+/// ```
+///
+/// After `step` the buffers hold, per sub-environment i: the observation (row i of `observations`), the reward,
+/// the two flags and the info; `finishedEpisodes` lists the episodes that ended in that step (in index order).
+/// The buffers are overwritten in place by the next call, so in the steady state a step allocates nothing; if
+/// you keep a reference to one of the arrays across a step, Swift's copy-on-write gives you a snapshot (and the
+/// step pays one copy). The sequential ``SyncVectorEnvironment`` and the multi-threaded
+/// ``ParallelVectorEnvironment`` give identical results for the same seeds and actions.
+public class VectorEnvironment {
+  let core: VectorCore
+
+  /// The number of sub-environments.
+  public var count: Int { core.count }
+  /// The sub-environments, in order.
+  public var environments: [any Environment] { core.environments }
+  /// The space of one sub-environment's observation.
+  public let singleObservationSpace: Space
+  /// The space of one sub-environment's action.
+  public let singleActionSpace: Space
+  /// Values per observation row.
+  public var observationCount: Int { core.observationCount }
+  /// Values per action row.
+  public var actionCount: Int { core.actionCount }
+  /// How ended episodes restart.
+  public var autoresetMode: AutoresetMode { core.autoresetMode }
+
+  // MARK: Batch buffers
+
+  /// Observations, `count x observationCount` float32 values, row-major.
+  public private(set) var observations: [Float]
+  /// Rewards of the last step.
+  public private(set) var rewards: [Double]
+  /// Termination flags of the last step.
+  public private(set) var terminated: [Bool]
+  /// Truncation flags of the last step.
+  public private(set) var truncated: [Bool]
+  /// Per sub-environment info of the last step (the reset info for a sub-environment that was reset).
+  public private(set) var infos: [Info]
+  /// Same-step mode: rows of sub-environments whose episode ended in the last step hold its last observation.
+  public private(set) var finalObservations: [Float]
+  /// Same-step mode: which rows of `finalObservations` are valid for the last step.
+  public private(set) var hasFinalObservation: [Bool]
+  /// Same-step mode: the info of the step that ended the episode.
+  public private(set) var finalInfos: [Info]
+  /// The episodes that ended in the last step.
+  public private(set) var finishedEpisodes: [FinishedEpisode]
+
+  /// Throws unless there is at least one environment and all have the same spaces.
+  static func validate(_ environments: [any Environment]) throws {
+    guard let first = environments.first else {
+      throw EnvironmentError.invalidArgument("a vector environment needs at least one environment")
+    }
+    for (index, env) in environments.enumerated() {
+      guard env.observationSpace == first.observationSpace, env.actionSpace == first.actionSpace else {
+        throw EnvironmentError.invalidArgument(
+          "environment \(index) has other spaces than environment 0; a vector environment needs identical ones")
+      }
+    }
+  }
+
+  /// Takes over `core`, whose environments passed ``validate(_:)``.
+  init(core: VectorCore) {
+    let environments = core.environments
+    singleObservationSpace = environments[0].observationSpace
+    singleActionSpace = environments[0].actionSpace
+    self.core = core
+    let n = environments.count
+    observations = [Float](repeating: 0, count: n * core.observationCount)
+    rewards = [Double](repeating: 0, count: n)
+    terminated = [Bool](repeating: false, count: n)
+    truncated = [Bool](repeating: false, count: n)
+    infos = [Info](repeating: [:], count: n)
+    finalObservations = [Float](repeating: 0, count: n * core.observationCount)
+    hasFinalObservation = [Bool](repeating: false, count: n)
+    finalInfos = [Info](repeating: [:], count: n)
+    finishedEpisodes = []
+    finishedEpisodes.reserveCapacity(n)
+  }
+
+  deinit {
+    core.deallocate()
+  }
+
+  // MARK: - Running
+
+  /// Runs `core.process` over all sub-environments; the parallel subclass spreads them over threads.
+  func execute() {
+    core.process(0..<core.count)
+  }
+
+  /// Resets every sub-environment; with a seed, sub-environment i gets `seed + i` (as Gymnasium).
+  public func reset(seed: UInt64? = nil, options: ResetOptions? = nil) throws {
+    core.task = .reset(seed: seed, options: options)
+    execute()
+    core.task = .step
+    try publish()
+  }
+
+  /// Steps every sub-environment with its row of `actions` (`count x actionCount` values, row-major; a discrete
+  /// action is one value holding the integer).
+  public func step(_ actions: [Double]) throws {
+    guard actions.count == core.actions.count else {
+      throw EnvironmentError.invalidAction(
+        "expected \(core.actions.count) action values (\(count) x \(actionCount)), got \(actions.count)")
+    }
+    actions.withUnsafeBufferPointer { source in
+      _ = core.actions.initialize(from: source)
+    }
+    execute()
+    try publish()
+  }
+
+  /// Steps with one integer action per sub-environment (discrete action spaces).
+  public func step(discreteActions actions: [Int]) throws {
+    guard actionCount == 1, actions.count == count else {
+      throw EnvironmentError.invalidAction(
+        "expected \(count) integer actions for \(count) environments with one action value each, got \(actions.count)")
+    }
+    for index in 0..<count { core.actions[index] = Double(actions[index]) }
+    execute()
+    try publish()
+  }
+
+  /// Copies the results from the workers' buffers into the public arrays and throws the first error.
+  private func publish() throws {
+    for index in 0..<count {
+      if let error = core.errors[index] {
+        core.clearErrors()
+        throw error
+      }
+    }
+    observations.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: core.observations) }
+    rewards.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: core.rewards) }
+    terminated.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: core.terminated) }
+    truncated.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: core.truncated) }
+    finishedEpisodes.removeAll(keepingCapacity: true)
+    for index in 0..<count {
+      infos[index] = core.infos[index]
+      if core.finished[index] {
+        finishedEpisodes.append(
+          FinishedEpisode(
+            environmentIndex: index, episodeReturn: core.finishedReturns[index],
+            length: core.finishedLengths[index], terminated: core.terminated[index]))
+      }
+    }
+    if core.autoresetMode == .sameStep {
+      finalObservations.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: core.finalObservations) }
+      hasFinalObservation.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: core.finished) }
+      for index in 0..<count where core.finished[index] { finalInfos[index] = core.finalInfos[index] }
+    }
+  }
+
+  /// Closes every sub-environment.
+  public func close() {
+    for env in core.environments { env.close() }
+  }
+
+  // MARK: - Conveniences
+
+  /// The observation row of sub-environment `index`.
+  public func observation(_ index: Int) -> ArraySlice<Float> {
+    observations[index * observationCount..<(index + 1) * observationCount]
+  }
+}
+
+// MARK: - Sequential
+
+/// A vector environment that steps its sub-environments one after the other on the calling thread, as
+/// Gymnasium's `SyncVectorEnv`.
+public final class SyncVectorEnvironment: VectorEnvironment {
+  /// `count` environments built by `make` (which receives the index).
+  public init(
+    count: Int, autoresetMode: AutoresetMode = .nextStep, make: (Int) throws -> any Environment
+  ) throws {
+    guard count > 0 else {
+      throw EnvironmentError.invalidArgument("a vector environment needs count > 0, got \(count)")
+    }
+    let environments = try (0..<count).map(make)
+    try Self.validate(environments)
+    super.init(core: VectorCore(environments: environments, autoresetMode: autoresetMode))
+  }
+
+  /// `count` environments made from `registry` by id, each wrapped as `make` wraps it (time limit included).
+  public convenience init(
+    id: String, count: Int, arguments: EnvironmentArguments = [:], autoresetMode: AutoresetMode = .nextStep,
+    registry: EnvironmentRegistry = .shared
+  ) throws {
+    try self.init(count: count, autoresetMode: autoresetMode) { _ in try registry.make(id, arguments: arguments) }
+  }
+}
