@@ -1,0 +1,81 @@
+import Foundation
+
+// MARK: - RecordEpisodeStatistics
+
+/// Tracks each episode's return, length and wall-clock time, as Gymnasium's `RecordEpisodeStatistics`.
+///
+/// When an episode ends (terminated or truncated) the step's info gets an `"episode"` entry
+/// `{"r": return, "l": length, "t": seconds}` and the three values join queues that keep the last
+/// `bufferLength` episodes (`returnQueue`, `lengthQueue`, `timeQueue`).
+public final class RecordEpisodeStatistics: EnvironmentWrapper {
+  public let inner: any Environment
+  /// How many finished episodes the queues keep.
+  public let bufferLength: Int
+  /// Returns of the last `bufferLength` episodes, oldest first.
+  public private(set) var returnQueue: [Double] = []
+  /// Lengths of the last `bufferLength` episodes, oldest first.
+  public private(set) var lengthQueue: [Int] = []
+  /// Wall-clock durations (s) of the last `bufferLength` episodes, oldest first.
+  public private(set) var timeQueue: [Double] = []
+  /// Episodes finished so far.
+  public private(set) var episodeCount = 0
+  /// The running episode's return and length.
+  public private(set) var episodeReturn = 0.0
+  public private(set) var episodeLength = 0
+  private var episodeStart = 0.0
+
+  public init(_ environment: any Environment, bufferLength: Int = 100) throws {
+    guard bufferLength > 0 else {
+      throw EnvironmentError.invalidArgument("bufferLength must be positive, got \(bufferLength)")
+    }
+    inner = environment
+    self.bufferLength = bufferLength
+    returnQueue.reserveCapacity(bufferLength)
+  }
+
+  public var observationSpace: Space { inner.observationSpace }
+  public var actionSpace: Space { inner.actionSpace }
+  public var name: String { inner.name }
+
+  public func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>)
+    throws -> Info
+  {
+    let info = try inner.reset(seed: seed, options: options, into: observation)
+    episodeReturn = 0
+    episodeLength = 0
+    episodeStart = Self.now()
+    return info
+  }
+
+  public func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>)
+    throws -> StepOutcome
+  {
+    var outcome = try inner.step(action, into: observation)
+    episodeReturn += outcome.reward
+    episodeLength += 1
+    if outcome.terminated || outcome.truncated {
+      let time = ((Self.now() - episodeStart) * 1e6).rounded() / 1e6
+      outcome.info["episode"] = .info([
+        "r": .double(episodeReturn), "l": .int(episodeLength), "t": .double(time),
+      ])
+      append(&returnQueue, episodeReturn)
+      append(&lengthQueue, episodeLength)
+      append(&timeQueue, time)
+      episodeCount += 1
+    }
+    return outcome
+  }
+
+  public func close() { inner.close() }
+
+  private func append<T>(_ queue: inout [T], _ value: T) {
+    if queue.count == bufferLength { queue.removeFirst() }
+    queue.append(value)
+  }
+
+  static func now() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+  }
+}
