@@ -4,4 +4,5 @@ func registerAll() {
   registerKernelBenchmarks()
   registerMuJoCoBenchmarks()
   registerEnvironmentBenchmarks()
+  registerBox2DBenchmarks()
 }
