@@ -1,0 +1,142 @@
+import Experiments
+import Foundation
+import Graphics
+import XCTest
+
+final class AggregationTests: XCTestCase {
+  func testMeanAndBandOnSharedGrid() {
+    let curve = LearningCurve(
+      label: "a",
+      seeds: [
+        [CurvePoint(x: 0, y: 1), CurvePoint(x: 1, y: 2)],
+        [CurvePoint(x: 0, y: 3), CurvePoint(x: 1, y: 4)],
+        [CurvePoint(x: 0, y: 5), CurvePoint(x: 1, y: 9)],
+      ])
+    let result = curve.aggregated()
+    XCTAssertEqual(result.x, [0, 1])
+    XCTAssertEqual(result.mean, [3, 5])
+    XCTAssertEqual(result.seedCount, [3, 3])
+    // std of (1, 3, 5) = 2, se = 2 / sqrt(3), t(0.975, 2) = 4.302652729749464
+    XCTAssertEqual(result.upper[0] - 3, 4.302652729749464 * 2 / 3.0.squareRoot(), accuracy: 1e-9)
+    XCTAssertEqual(result.lower[0], 6 - result.upper[0], accuracy: 1e-12)
+  }
+
+  func testDifferentGridsAreInterpolatedWithoutExtrapolation() {
+    let curve = LearningCurve(
+      label: "a",
+      seeds: [
+        [CurvePoint(x: 0, y: 0), CurvePoint(x: 10, y: 10)],
+        [CurvePoint(x: 0, y: 10), CurvePoint(x: 4, y: 10), CurvePoint(x: 5, y: 20)],
+      ])
+    let result = curve.aggregated(maximumGridPoints: 11)
+    XCTAssertEqual(result.x, (0...10).map(Double.init))
+    XCTAssertEqual(result.seedCount, [2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1])
+    XCTAssertEqual(result.mean[2], (2 + 10) / 2)
+    XCTAssertEqual(result.mean[5], (5 + 20) / 2)
+    XCTAssertEqual(result.mean[8], 8)
+    XCTAssertTrue(result.lower[8].isNaN, "one seed: no band")
+    XCTAssertTrue(result.lower[3].isFinite)
+  }
+
+  func testSmoothingIsATrailingMean() {
+    let curve = LearningCurve(label: "a", seeds: [[0, 10, 20, 30].enumerated().map { CurvePoint(x: Double($0), y: $1) }])
+    XCTAssertEqual(curve.aggregated(smoothingWindow: 2).mean, [0, 5, 15, 25])
+    XCTAssertEqual(curve.aggregated(smoothingWindow: 3).mean, [0, 5, 10, 20])
+  }
+
+  func testUnsortedAndNonFinitePointsAreHandled() {
+    let curve = LearningCurve(
+      label: "a", seeds: [[CurvePoint(x: 2, y: 4), CurvePoint(x: .nan, y: 1), CurvePoint(x: 1, y: 2)], []])
+    let result = curve.aggregated()
+    XCTAssertEqual(result.x, [1, 2])
+    XCTAssertEqual(result.mean, [2, 4])
+  }
+}
+
+final class AxisTicksTests: XCTestCase {
+  func testNiceSteps() {
+    XCTAssertEqual(AxisTicks(low: 0, high: 300_000).values, [0, 50_000, 100_000, 150_000, 200_000, 250_000, 300_000])
+    XCTAssertEqual(AxisTicks(low: 0, high: 300_000).labels(), ["0", "50k", "100k", "150k", "200k", "250k", "300k"])
+    XCTAssertEqual(AxisTicks(low: -230, high: 260, extendToTicks: true).values, [-300, -200, -100, 0, 100, 200, 300])
+    XCTAssertEqual(AxisTicks(low: 0, high: 1).labels(), ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
+    XCTAssertEqual(AxisTicks(low: 0, high: 2_000_000).labels().last, "2.0M")
+    XCTAssertEqual(AxisTicks(low: 0.1, high: 0.3).values, [0.1, 0.15, 0.2, 0.25, 0.3])
+    XCTAssertEqual(AxisTicks(low: 5, high: 5).values.count > 1, true, "a flat range still gets ticks")
+  }
+}
+
+final class LearningCurvePlotTests: XCTestCase {
+  func makePlot() -> LearningCurvePlot {
+    // Two runs: a flat line at 10 with spread +-1 and a flat line at 50 with no spread.
+    let spread = LearningCurve(
+      label: "spread",
+      seeds: [9.0, 10, 11].map { y in (0...10).map { CurvePoint(x: Double($0) * 100, y: y) } },
+      color: Color(hex: 0x1f77b4))
+    let flat = LearningCurve(
+      label: "flat & <sharp>", seeds: [(0...10).map { CurvePoint(x: Double($0) * 100, y: 50) }],
+      color: Color(hex: 0xd62728))
+    return LearningCurvePlot(title: "Test plot", xLabel: "steps", yLabel: "return", runs: [spread, flat])
+  }
+
+  func testPNGHasLinesBandsAndText() throws {
+    let plot = makePlot()
+    let canvas = plot.canvas()
+    XCTAssertEqual(canvas.width, 960)
+    // Find the column in the middle of the plot, and scan it for the two runs' colours.
+    let column = 480
+    var redRows: [Int] = []
+    var blueRows: [Int] = []
+    var bandRows: [Int] = []
+    for row in 0..<canvas.height {
+      let pixel = canvas.pixel(x: column, y: row)
+      if pixel == Color(hex: 0xd62728) { redRows.append(row) }
+      if pixel == Color(hex: 0x1f77b4) { blueRows.append(row) }
+      // Band: 20% blue over white.
+      if abs(Int(pixel.red) - 210) <= 3 && abs(Int(pixel.green) - 228) <= 3 && abs(Int(pixel.blue) - 240) <= 3 {
+        bandRows.append(row)
+      }
+    }
+    XCTAssertFalse(redRows.isEmpty, "the flat run's line")
+    XCTAssertFalse(blueRows.isEmpty, "the spread run's mean line")
+    XCTAssertLessThan(redRows.max()!, blueRows.min()!, "50 is drawn above 10")
+    XCTAssertGreaterThan(bandRows.count, 10, "the confidence band around the blue line")
+    XCTAssertTrue(bandRows.contains { $0 < blueRows.min()! } && bandRows.contains { $0 > blueRows.max()! })
+    // Title text is dark pixels near the top centre.
+    let titleDark = (20..<50).contains { row in (400..<560).contains { canvas.pixel(x: $0, y: row).red < 100 } }
+    XCTAssertTrue(titleDark)
+    // PNG encodes.
+    XCTAssertGreaterThan(try PNGEncoder.encode(canvas).count, 1000)
+  }
+
+  func testSVGIsWellFormedAndEscaped() throws {
+    let svg = makePlot().svg()
+    XCTAssertTrue(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+    XCTAssertTrue(svg.contains("flat &amp; &lt;sharp&gt;"))
+    XCTAssertEqual(svg.components(separatedBy: "<polyline").count - 1, 2)
+    XCTAssertEqual(svg.components(separatedBy: "<polygon").count - 1, 1, "only the run with spread has a band")
+    XCTAssertTrue(svg.contains(">Test plot</text>"))
+    XCTAssertTrue(svg.hasSuffix("</svg>\n"))
+    // Every opened element is closed (a light well-formedness check).
+    let opened = svg.components(separatedBy: "<g").count - 1
+    XCTAssertEqual(opened, svg.components(separatedBy: "</g>").count - 1)
+  }
+
+  func testFilesAreWritten() throws {
+    let folder = try makeTemporaryFolder(self)
+    let plot = makePlot()
+    try plot.writePNG(to: folder + "/curve.png")
+    try plot.writeSVG(to: folder + "/curve.svg")
+    let png = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder + "/curve.png")))
+    XCTAssertEqual(Array(png.prefix(8)), PNGEncoder.signature)
+    XCTAssertThrowsError(try plot.writePNG(to: "/nonexistent-folder/curve.png"))
+  }
+
+  func testEmptyAndSinglePointPlotsDoNotCrash() throws {
+    var plot = LearningCurvePlot(title: "empty")
+    _ = plot.canvas()
+    _ = plot.svg()
+    plot.runs = [LearningCurve(label: "one", seeds: [[CurvePoint(x: 5, y: 5)]])]
+    _ = plot.canvas()
+    XCTAssertTrue(plot.svg().contains("<circle"))
+  }
+}
