@@ -112,8 +112,10 @@ public struct LearningCurvePlot: Sendable {
       xs += curve.x
       ys += curve.mean.filter(\.isFinite) + curve.lower.filter(\.isFinite) + curve.upper.filter(\.isFinite)
     }
-    let xLow = xs.min() ?? 0
+    var xLow = xs.min() ?? 0
     let xHigh = xs.max() ?? 1
+    // Start the axis at zero when the data starts just after it (the first log row comes after some steps).
+    if xLow > 0 && xLow < 0.1 * (xHigh - xLow) { xLow = 0 }
     var yLow = ys.min() ?? 0
     var yHigh = ys.max() ?? 1
     let yPad = (yHigh - yLow) * 0.04
