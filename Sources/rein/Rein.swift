@@ -7,6 +7,6 @@ struct ReinCommand: ParsableCommand {
     commandName: "rein",
     abstract: "Reinforcement learning with policy-gradient methods, natively in Swift.",
     version: "0.1.0",
-    subcommands: [PlotCommand.self]
+    subcommands: [PlotCommand.self, EnvsCommand.self, CheckEnvCommand.self, ReplayCommand.self]
   )
 }

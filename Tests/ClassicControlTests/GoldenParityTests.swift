@@ -1,6 +1,6 @@
 import ClassicControl
 import Foundation
-import Gym
+@testable import Gym
 import XCTest
 
 /// Replays every golden trajectory recorded with Gymnasium 1.4.0 (`Fixtures/*.jsonl`, one line per seed) and

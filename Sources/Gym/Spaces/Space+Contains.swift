@@ -84,6 +84,21 @@ extension Space: CustomStringConvertible {
   }
 }
 
+extension Space {
+  /// A one-line summary for tables: a `Box` with different bounds per dimension shows only its shape, dtype and
+  /// overall range, such as `Box((24,), float32, -5.0..5.0)`.
+  public var summary: String {
+    guard case .box(let box) = self, let low = box.low.min(), let high = box.high.max(),
+      box.low.contains(where: { $0 != low }) || box.high.contains(where: { $0 != high })
+    else {
+      if case .tuple(let spaces) = self { return "Tuple(" + spaces.map(\.summary).joined(separator: ", ") + ")" }
+      return description
+    }
+    let shape = box.shape.count == 1 ? "(\(box.shape[0]),)" : "(" + box.shape.map(String.init).joined(separator: ", ") + ")"
+    return "Box(\(shape), \(box.dtype.rawValue), \(formatNumber(low))..\(formatNumber(high)))"
+  }
+}
+
 /// A number as Gymnasium prints bounds: `inf`, `-inf`, or the shortest round-trip decimal.
 private func formatNumber(_ value: Double) -> String {
   if value == .infinity { return "inf" }

@@ -1,8 +1,8 @@
 // MARK: - A JSON reader with correctly rounded numbers
 
-/// A small JSON reader for the golden fixtures. Foundation's `JSONSerialization` does not round every decimal
-/// number to the nearest double on all platforms, which would break bit-exact comparisons; this reader parses
-/// numbers with `Double(_: String)`, which does.
+/// A small JSON reader for replay action files and golden fixtures. Foundation's `JSONSerialization` does not
+/// round every decimal number to the nearest double on all platforms, which would break bit-exact comparisons;
+/// this reader parses numbers with `Double(_: String)`, which does.
 enum ExactJSON: Equatable {
   case null
   case bool(Bool)
@@ -61,6 +61,12 @@ enum ExactJSON: Equatable {
       while index < bytes.count, [0x20, 0x0a, 0x0d, 0x09].contains(bytes[index]) { index += 1 }
     }
 
+    /// The current byte; throws at the end of the input.
+    func peek() throws -> UInt8 {
+      guard index < bytes.count else { throw ParseError(offset: index) }
+      return bytes[index]
+    }
+
     mutating func expect(_ literal: String) throws {
       for byte in literal.utf8 {
         guard index < bytes.count, bytes[index] == byte else { throw ParseError(offset: index) }
@@ -70,13 +76,12 @@ enum ExactJSON: Equatable {
 
     mutating func value() throws -> ExactJSON {
       skipWhitespace()
-      guard index < bytes.count else { throw ParseError(offset: index) }
-      switch bytes[index] {
+      switch try peek() {
       case UInt8(ascii: "{"):
         index += 1
         var members: [String: ExactJSON] = [:]
         skipWhitespace()
-        if bytes[index] == UInt8(ascii: "}") {
+        if try peek() == UInt8(ascii: "}") {
           index += 1
           return .object(members)
         }
@@ -87,7 +92,7 @@ enum ExactJSON: Equatable {
           try expect(":")
           members[key] = try value()
           skipWhitespace()
-          if bytes[index] == UInt8(ascii: ",") {
+          if try peek() == UInt8(ascii: ",") {
             index += 1
           } else {
             try expect("}")
@@ -98,14 +103,14 @@ enum ExactJSON: Equatable {
         index += 1
         var items: [ExactJSON] = []
         skipWhitespace()
-        if bytes[index] == UInt8(ascii: "]") {
+        if try peek() == UInt8(ascii: "]") {
           index += 1
           return .array(items)
         }
         while true {
           items.append(try value())
           skipWhitespace()
-          if bytes[index] == UInt8(ascii: ",") {
+          if try peek() == UInt8(ascii: ",") {
             index += 1
           } else {
             try expect("]")
@@ -119,6 +124,7 @@ enum ExactJSON: Equatable {
           if bytes[index] == UInt8(ascii: "\\") { index += 1 }
           index += 1
         }
+        guard index < bytes.count else { throw ParseError(offset: start) }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         index += 1
         return .string(text)
