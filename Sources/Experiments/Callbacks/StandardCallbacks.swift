@@ -1,0 +1,170 @@
+// MARK: - Stop at a reward threshold
+
+/// Stops training once a return reaches a threshold (SB3's `StopTrainingOnRewardThreshold`).
+///
+/// With ``Source/evaluation`` the mean return of an evaluation is compared; with ``Source/trainingEpisodes`` the
+/// mean of the last `window` training episodes is (W2 stops once the mean of the last 50 is >= 475).
+public final class StopOnRewardThreshold: TrainingCallback {
+  /// Which return is compared with the threshold.
+  public enum Source: Equatable, Sendable {
+    /// The mean return of each evaluation.
+    case evaluation
+    /// The mean return of the last `window` training episodes (checked once `window` episodes are done).
+    case trainingEpisodes(window: Int)
+  }
+
+  /// The return to reach (inclusive).
+  public let threshold: Double
+  /// Which return is compared.
+  public let source: Source
+  private var recentReturns: [Double] = []
+
+  /// Creates the callback.
+  public init(threshold: Double, source: Source = .evaluation) {
+    self.threshold = threshold
+    self.source = source
+  }
+
+  public func onEpisodeEnd(_ info: EpisodeInfo) -> CallbackDecision {
+    guard case .trainingEpisodes(let window) = source else { return .proceed }
+    recentReturns.append(info.episodeReturn)
+    if recentReturns.count > window { recentReturns.removeFirst(recentReturns.count - window) }
+    guard recentReturns.count == window else { return .proceed }
+    let mean = Statistics.mean(recentReturns)
+    guard mean >= threshold else { return .proceed }
+    return .stop(
+      reason: "mean return of the last \(window) episodes \(formatSignificant(mean)) reached the threshold "
+        + "\(formatSignificant(threshold)) after \(info.episodes) episodes")
+  }
+
+  public func onEvaluation(_ info: EvaluationInfo) -> CallbackDecision {
+    guard source == .evaluation, !info.returns.isEmpty, info.meanReturn >= threshold else { return .proceed }
+    return .stop(
+      reason: "evaluation mean return \(formatSignificant(info.meanReturn)) reached the threshold "
+        + "\(formatSignificant(threshold)) at \(info.environmentSteps) steps")
+  }
+}
+
+// MARK: - Stop when there is no improvement
+
+/// Stops training when evaluations stop improving (SB3's `StopTrainingOnNoModelImprovement`).
+///
+/// An evaluation improves when its mean return exceeds the best so far by more than `minimumDelta`. After
+/// `minimumEvaluations` evaluations, training stops once `patience` evaluations in a row brought no improvement.
+public final class StopOnNoImprovement: TrainingCallback {
+  /// Evaluations in a row without improvement that stop training.
+  public let patience: Int
+  /// Evaluations always allowed before stopping can happen.
+  public let minimumEvaluations: Int
+  /// How much better than the best a mean return must be to count as an improvement.
+  public let minimumDelta: Double
+  /// The best mean evaluation return so far.
+  public private(set) var bestMeanReturn = -Double.infinity
+  /// Evaluations since the last improvement.
+  public private(set) var evaluationsWithoutImprovement = 0
+  private var evaluations = 0
+
+  /// Creates the callback.
+  public init(patience: Int, minimumEvaluations: Int = 0, minimumDelta: Double = 0) {
+    self.patience = max(patience, 1)
+    self.minimumEvaluations = minimumEvaluations
+    self.minimumDelta = minimumDelta
+  }
+
+  public func onEvaluation(_ info: EvaluationInfo) -> CallbackDecision {
+    guard !info.returns.isEmpty else { return .proceed }
+    evaluations += 1
+    let mean = info.meanReturn
+    if mean > bestMeanReturn + minimumDelta || bestMeanReturn == -.infinity {
+      bestMeanReturn = max(mean, bestMeanReturn)
+      evaluationsWithoutImprovement = 0
+    } else {
+      evaluationsWithoutImprovement += 1
+    }
+    guard evaluations > minimumEvaluations, evaluationsWithoutImprovement >= patience else { return .proceed }
+    return .stop(
+      reason: "no improvement over the best evaluation mean \(formatSignificant(bestMeanReturn)) in the last "
+        + "\(evaluationsWithoutImprovement) evaluations")
+  }
+}
+
+// MARK: - Periodic actions
+
+/// Decides when "every N steps" actions are due, also when steps advance by more than one at a time (vectorised
+/// environments add their count per step): due whenever the step count crosses a multiple of the interval.
+public struct StepSchedule: Sendable, Equatable {
+  /// The interval in environment steps.
+  public let interval: Int
+  private var nextDue: Int
+
+  /// Creates a schedule due at `interval`, `2 * interval`, ...; `startingAfter` skips multiples already passed
+  /// (when resuming).
+  public init(interval: Int, startingAfter steps: Int = 0) {
+    self.interval = max(interval, 1)
+    nextDue = (steps / self.interval + 1) * self.interval
+  }
+
+  /// Whether an action is due at `steps`; advances past every multiple crossed.
+  public mutating func isDue(at steps: Int) -> Bool {
+    guard steps >= nextDue else { return false }
+    nextDue = (steps / interval + 1) * interval
+    return true
+  }
+}
+
+/// Calls an action every N environment steps, e.g. to write a checkpoint (SB3's `CheckpointCallback`) or to run
+/// an evaluation that keeps the best model (`EvalCallback`): the action gets the step count and may throw; an
+/// error stops training with its description as the reason.
+public final class PeriodicCallback: TrainingCallback {
+  private var schedule: StepSchedule
+  private let action: (Int) throws -> CallbackDecision
+
+  /// Creates the callback; `startingAfter` is the resume step.
+  public init(everySteps interval: Int, startingAfter steps: Int = 0, action: @escaping (Int) throws -> CallbackDecision)
+  {
+    schedule = StepSchedule(interval: interval, startingAfter: steps)
+    self.action = action
+  }
+
+  public func onStep(_ info: StepInfo) -> CallbackDecision {
+    guard schedule.isDue(at: info.environmentSteps) else { return .proceed }
+    do {
+      return try action(info.environmentSteps)
+    } catch {
+      return .stop(reason: "periodic action failed at \(info.environmentSteps) steps: \(error)")
+    }
+  }
+}
+
+// MARK: - Closures
+
+/// A callback made of closures, for one-off hooks (print something, collect values, stop on a condition).
+public final class ClosureCallback: TrainingCallback {
+  private let trainingStart: ((TrainingStartInfo) -> CallbackDecision)?
+  private let step: ((StepInfo) -> CallbackDecision)?
+  private let episodeEnd: ((EpisodeInfo) -> CallbackDecision)?
+  private let rolloutEnd: ((RolloutInfo) -> CallbackDecision)?
+  private let evaluation: ((EvaluationInfo) -> CallbackDecision)?
+  private let trainingEnd: ((TrainingEndInfo) -> Void)?
+
+  /// Creates the callback from the closures given; missing ones proceed.
+  public init(
+    onTrainingStart: ((TrainingStartInfo) -> CallbackDecision)? = nil, onStep: ((StepInfo) -> CallbackDecision)? = nil,
+    onEpisodeEnd: ((EpisodeInfo) -> CallbackDecision)? = nil, onRolloutEnd: ((RolloutInfo) -> CallbackDecision)? = nil,
+    onEvaluation: ((EvaluationInfo) -> CallbackDecision)? = nil, onTrainingEnd: ((TrainingEndInfo) -> Void)? = nil
+  ) {
+    trainingStart = onTrainingStart
+    step = onStep
+    episodeEnd = onEpisodeEnd
+    rolloutEnd = onRolloutEnd
+    evaluation = onEvaluation
+    trainingEnd = onTrainingEnd
+  }
+
+  public func onTrainingStart(_ info: TrainingStartInfo) -> CallbackDecision { trainingStart?(info) ?? .proceed }
+  public func onStep(_ info: StepInfo) -> CallbackDecision { step?(info) ?? .proceed }
+  public func onEpisodeEnd(_ info: EpisodeInfo) -> CallbackDecision { episodeEnd?(info) ?? .proceed }
+  public func onRolloutEnd(_ info: RolloutInfo) -> CallbackDecision { rolloutEnd?(info) ?? .proceed }
+  public func onEvaluation(_ info: EvaluationInfo) -> CallbackDecision { evaluation?(info) ?? .proceed }
+  public func onTrainingEnd(_ info: TrainingEndInfo) { trainingEnd?(info) }
+}
