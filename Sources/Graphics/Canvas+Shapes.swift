@@ -12,8 +12,9 @@ public enum LineCap: Sendable {
 
 extension Canvas {
   /// Draws an anti-aliased straight line of the given width (pixels) from `start` to `end`.
-  public mutating func drawLine(from start: Point, to end: Point, color: Color, width: Double = 1, cap: LineCap = .round)
-  {
+  public mutating func drawLine(
+    from start: Point, to end: Point, color: Color, width: Double = 1, cap: LineCap = .round
+  ) {
     drawPolyline([start, end], color: color, width: width, cap: cap)
   }
 
@@ -116,9 +117,10 @@ extension Canvas {
   }
 
   /// Fills an axis-aligned rectangle; fractional edges are anti-aliased by their exact pixel coverage.
-  public mutating func fillRectangle(x: Double, y: Double, width rectangleWidth: Double, height rectangleHeight: Double,
-    color: Color)
-  {
+  public mutating func fillRectangle(
+    x: Double, y: Double, width rectangleWidth: Double, height rectangleHeight: Double,
+    color: Color
+  ) {
     guard rectangleWidth > 0, rectangleHeight > 0 else { return }
     guard
       var mask = CoverageMask(
@@ -130,9 +132,10 @@ extension Canvas {
   }
 
   /// Draws the outline of an axis-aligned rectangle with lines of the given width centred on its edges.
-  public mutating func strokeRectangle(x: Double, y: Double, width rectangleWidth: Double,
-    height rectangleHeight: Double, color: Color, lineWidth: Double = 1)
-  {
+  public mutating func strokeRectangle(
+    x: Double, y: Double, width rectangleWidth: Double,
+    height rectangleHeight: Double, color: Color, lineWidth: Double = 1
+  ) {
     drawPolyline(
       [
         Point(x, y), Point(x + rectangleWidth, y), Point(x + rectangleWidth, y + rectangleHeight),
@@ -218,9 +221,10 @@ extension Canvas {
   }
 
   /// Adds the exact coverage of the rectangle to the mask (pixels partly inside get the covered fraction).
-  func addRectangle(x: Double, y: Double, width rectangleWidth: Double, height rectangleHeight: Double,
-    into mask: inout CoverageMask)
-  {
+  func addRectangle(
+    x: Double, y: Double, width rectangleWidth: Double, height rectangleHeight: Double,
+    into mask: inout CoverageMask
+  ) {
     let right = x + rectangleWidth
     let bottom = y + rectangleHeight
     let x0 = Int(x.rounded(.down))

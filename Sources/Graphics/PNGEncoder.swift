@@ -21,7 +21,8 @@ public enum ImageEncodingError: Error, CustomStringConvertible, Equatable {
     case .writeFailed(let path, let reason):
       "could not write \(path): \(reason); check that the folder exists and is writable"
     case .frameSizeMismatch(let expectedWidth, let expectedHeight, let width, let height):
-      "frame is \(width)x\(height) but the animation is \(expectedWidth)x\(expectedHeight); render every frame at one size"
+      "frame is \(width)x\(height) but the animation is \(expectedWidth)x\(expectedHeight); "
+        + "render every frame at one size"
     case .imageTooLarge(let width, let height, let limit):
       "image \(width)x\(height) is larger than the format allows (\(limit) pixels per side); draw a smaller canvas"
     }

@@ -59,7 +59,8 @@ struct PlotCommand: ParsableCommand {
     try plot.writeSVG(to: base + ".svg")
     try plot.writePNG(to: base + ".png")
     let seedCount = plot.runs.map(\.seeds.count).reduce(0, +)
-    print("plot: \(plot.runs.count) curve\(plot.runs.count == 1 ? "" : "s"), \(seedCount) seed\(seedCount == 1 ? "" : "s")")
+    print(
+      "plot: \(plot.runs.count) curve\(plot.runs.count == 1 ? "" : "s"), \(seedCount) seed\(seedCount == 1 ? "" : "s")")
     print("wrote \(base).png")
     print("wrote \(base).svg")
   }

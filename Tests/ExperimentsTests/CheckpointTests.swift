@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import Graphics
 import XCTest
 
 final class CheckpointTests: XCTestCase {
@@ -74,7 +75,8 @@ final class CheckpointTests: XCTestCase {
         error as? CheckpointError, .shapeMismatch(name: "policy.layer0.weight", expected: [2, 3], found: [3, 2]))
     }
     XCTAssertThrowsError(try checkpoint.doubles("policy.layer0.bias")) { error in
-      XCTAssertEqual(error as? CheckpointError, .typeMismatch(name: "policy.layer0.bias", expected: "F64", found: "F32"))
+      XCTAssertEqual(
+        error as? CheckpointError, .typeMismatch(name: "policy.layer0.bias", expected: "F64", found: "F32"))
     }
     XCTAssertThrowsError(try checkpoint.floats("value.weight")) { error in
       guard case .missingTensor(let name, let available) = error as? CheckpointError else { return XCTFail() }
@@ -234,8 +236,6 @@ final class CheckpointTests: XCTestCase {
     }
   }
 }
-
-import Graphics
 
 /// The byte offset of the first occurrence of `text` in `bytes` (the test fails when there is none).
 func find(_ text: String, in bytes: [UInt8]) -> Int {

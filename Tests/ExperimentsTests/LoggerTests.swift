@@ -115,7 +115,8 @@ final class TensorBoardLoggerTests: XCTestCase {
     let logger = try TensorBoardLogger(directory: folder + "/tb", date: Date(timeIntervalSince1970: 1_700_000_000))
     XCTAssertTrue(logger.path.hasPrefix(folder + "/tb/events.out.tfevents.1700000000."))
     try logger.log(
-      ScalarRecord(step: 2048, values: [("rollout/ep_rew_mean", -151.5), ("time/fps", 2815)], wallTime: 1_700_000_001.25))
+      ScalarRecord(
+        step: 2048, values: [("rollout/ep_rew_mean", -151.5), ("time/fps", 2815)], wallTime: 1_700_000_001.25))
     try logger.log(ScalarRecord(step: 4096, values: [("rollout/ep_rew_mean", -120.0)], wallTime: 1_700_000_002))
     try logger.close()
     let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: logger.path)))

@@ -39,7 +39,8 @@ final class AggregationTests: XCTestCase {
   }
 
   func testSmoothingIsATrailingMean() {
-    let curve = LearningCurve(label: "a", seeds: [[0, 10, 20, 30].enumerated().map { CurvePoint(x: Double($0), y: $1) }])
+    let curve = LearningCurve(
+      label: "a", seeds: [[0, 10, 20, 30].enumerated().map { CurvePoint(x: Double($0), y: $1) }])
     XCTAssertEqual(curve.aggregated(smoothingWindow: 2).mean, [0, 5, 15, 25])
     XCTAssertEqual(curve.aggregated(smoothingWindow: 3).mean, [0, 5, 10, 20])
   }

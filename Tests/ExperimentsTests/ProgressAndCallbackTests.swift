@@ -91,7 +91,8 @@ final class CallbackTests: XCTestCase {
   func testRewardThresholdOnEvaluation() {
     let callback = StopOnRewardThreshold(threshold: 200)
     XCTAssertEqual(callback.onEvaluation(EvaluationInfo(environmentSteps: 10, returns: [150, 240])), .proceed)
-    guard case .stop(let reason) = callback.onEvaluation(EvaluationInfo(environmentSteps: 20, returns: [210, 190, 230]))
+    guard
+      case .stop(let reason) = callback.onEvaluation(EvaluationInfo(environmentSteps: 20, returns: [210, 190, 230]))
     else { return XCTFail("should stop") }
     XCTAssertTrue(reason.contains("210"), reason)
     XCTAssertEqual(callback.onEpisodeEnd(episode(1, 1000)), .proceed)

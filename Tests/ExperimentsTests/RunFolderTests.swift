@@ -55,7 +55,8 @@ final class RunFolderTests: XCTestCase {
     try run.writeSummary(summary)
     let json = try JSONValue(parsing: Data(contentsOf: URL(fileURLWithPath: root + "/run/summary.json")))
     let first = json["runs"]!.arrayValue![0]
-    for key in ["seed", "env_steps", "episodes", "wall_s", "steps_per_s", "final_return_mean", "eval_mean", "eval_std"] {
+    for key in ["seed", "env_steps", "episodes", "wall_s", "steps_per_s", "final_return_mean", "eval_mean", "eval_std"]
+    {
       XCTAssertNotNil(first[key], key)
     }
     XCTAssertEqual(first["env_steps"], 100_000)
@@ -114,5 +115,28 @@ final class RunFolderTests: XCTestCase {
       }
       XCTAssertTrue(available.contains("rollout/ep_rew_mean"))
     }
+  }
+}
+
+final class SeedLoggerTests: XCTestCase {
+  func testStandardLoggersAndResume() throws {
+    let root = try makeTemporaryFolder(self)
+    let run = try RunFolder(creatingAt: root + "/run")
+    let folder = try run.seedFolder(seed: 7)
+    let loggers = try folder.makeLoggers()
+    for step in 1...4 {
+      try loggers.log(ScalarRecord(step: step * 10, values: [("rollout/ep_rew_mean", Double(step))]))
+    }
+    try loggers.close()
+    let resumed = try folder.makeLoggers(resumeAfterStep: 20)
+    try resumed.log(ScalarRecord(step: 30, values: [("rollout/ep_rew_mean", 30)]))
+    try resumed.close()
+    XCTAssertEqual(
+      try CSVLogger.readTable(path: folder.progressPath).series(y: "rollout/ep_rew_mean").map(\.y), [1, 2, 30])
+    XCTAssertEqual(try JSONLinesLogger.readRecords(path: folder.jsonLinesPath).count, 3)
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.tensorBoardDirectory).count, 2)
+    let png = try run.writeLearningCurves(title: "seed 7")
+    XCTAssertEqual(png, root + "/run/learning_curve.png")
+    XCTAssertTrue(FileManager.default.fileExists(atPath: root + "/run/learning_curve.svg"))
   }
 }

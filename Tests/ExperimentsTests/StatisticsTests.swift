@@ -89,3 +89,14 @@ final class ResultsTableTests: XCTestCase {
     XCTAssertEqual(formatSignificant(.nan), "nan")
   }
 }
+
+final class RollingWindowTests: XCTestCase {
+  func testKeepsTheLastValues() {
+    var window = RollingWindow(capacity: 3)
+    XCTAssertTrue(window.mean.isNaN)
+    for value in [1.0, 2, 3, 4] { window.append(value) }
+    XCTAssertEqual(window.values, [2, 3, 4])
+    XCTAssertEqual(window.mean, 3)
+    XCTAssertTrue(window.isFull)
+  }
+}

@@ -125,7 +125,8 @@ func decodeGIF(_ bytes: [UInt8]) throws -> DecodedGIF {
       var palette: [Color] = []
       for index in 0..<tableSize {
         palette.append(
-          Color(red: bytes[offset + 3 * index], green: bytes[offset + 3 * index + 1], blue: bytes[offset + 3 * index + 2]))
+          Color(
+            red: bytes[offset + 3 * index], green: bytes[offset + 3 * index + 1], blue: bytes[offset + 3 * index + 2]))
       }
       offset += 3 * tableSize
       let minimumCodeSize = Int(bytes[offset])

@@ -120,8 +120,9 @@ public final class PeriodicCallback: TrainingCallback {
   private let action: (Int) throws -> CallbackDecision
 
   /// Creates the callback; `startingAfter` is the resume step.
-  public init(everySteps interval: Int, startingAfter steps: Int = 0, action: @escaping (Int) throws -> CallbackDecision)
-  {
+  public init(
+    everySteps interval: Int, startingAfter steps: Int = 0, action: @escaping (Int) throws -> CallbackDecision
+  ) {
     schedule = StepSchedule(interval: interval, startingAfter: steps)
     self.action = action
   }

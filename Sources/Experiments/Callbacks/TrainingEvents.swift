@@ -56,9 +56,10 @@ public struct EpisodeInfo: Sendable {
   public var recentReturnMean: Double
 
   /// Creates the event.
-  public init(environmentSteps: Int, episodes: Int, episodeReturn: Double, length: Int, environmentIndex: Int = 0,
-    recentReturnMean: Double)
-  {
+  public init(
+    environmentSteps: Int, episodes: Int, episodeReturn: Double, length: Int, environmentIndex: Int = 0,
+    recentReturnMean: Double
+  ) {
     self.environmentSteps = environmentSteps
     self.episodes = episodes
     self.episodeReturn = episodeReturn

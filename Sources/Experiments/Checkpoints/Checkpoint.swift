@@ -183,7 +183,9 @@ public struct Checkpoint: Equatable, Sendable {
     guard let fileMetadata = members["__metadata__"]?.objectValue else {
       throw CheckpointError.notACheckpoint(formatName: nil)
     }
-    guard let format = fileMetadata["format"]?.stringValue else { throw CheckpointError.notACheckpoint(formatName: nil) }
+    guard let format = fileMetadata["format"]?.stringValue else {
+      throw CheckpointError.notACheckpoint(formatName: nil)
+    }
     guard format == Checkpoint.formatName else { throw CheckpointError.notACheckpoint(formatName: format) }
     guard let versionText = fileMetadata["format_version"]?.stringValue, let version = Int(versionText), version >= 1
     else { throw CheckpointError.malformedHeader(reason: "format_version is missing or not a positive integer") }
@@ -214,8 +216,9 @@ public struct Checkpoint: Equatable, Sendable {
         guard let offsets = fields["data_offsets"]?.arrayValue, offsets.count == 2,
           let start = offsets[0].intValue, let end = offsets[1].intValue, start >= 0, end >= start
         else { throw HeaderProblem("data_offsets is not a pair of increasing offsets") }
-        guard let count = StoredTensor.elementCount(of: shape), count.multipliedReportingOverflow(by: width).overflow
-          == false, count * width == end - start
+        guard let count = StoredTensor.elementCount(of: shape),
+          count.multipliedReportingOverflow(by: width).overflow
+            == false, count * width == end - start
         else { throw HeaderProblem("shape \(shape) of \(dtype) does not match data_offsets [\(start), \(end)]") }
         entries.append(Entry(name: name, dtype: dtype, shape: shape, start: start, count: count))
         dataLength = max(dataLength, end)
@@ -236,7 +239,9 @@ public struct Checkpoint: Equatable, Sendable {
       let stored = fileMetadata[Checkpoint.checksumKey]?.stringValue,
       stored == String(decoding: bytes[range], as: UTF8.self)
     else {
-      if isFuture { throw CheckpointError.unsupportedFormatVersion(found: version, supported: Checkpoint.formatVersion) }
+      if isFuture {
+        throw CheckpointError.unsupportedFormatVersion(found: version, supported: Checkpoint.formatVersion)
+      }
       throw CheckpointError.malformedHeader(reason: "the \(Checkpoint.checksumKey) field is missing or unreadable")
     }
     var crc = CRC32.ieee.checksum(bytes[..<range.lowerBound])
@@ -244,7 +249,9 @@ public struct Checkpoint: Equatable, Sendable {
     crc = CRC32.ieee.update(crc, with: bytes[range.upperBound...])
     let computed = Checkpoint.hex(crc)
     guard computed == stored else {
-      if isFuture { throw CheckpointError.unsupportedFormatVersion(found: version, supported: Checkpoint.formatVersion) }
+      if isFuture {
+        throw CheckpointError.unsupportedFormatVersion(found: version, supported: Checkpoint.formatVersion)
+      }
       throw CheckpointError.checksumMismatch(stored: stored, computed: computed)
     }
     if isFuture { throw CheckpointError.unsupportedFormatVersion(found: version, supported: Checkpoint.formatVersion) }
@@ -263,7 +270,8 @@ public struct Checkpoint: Equatable, Sendable {
     tensors = [:]
     for entry in entries {
       guard
-        let data = TensorData.decode(dtype: entry.dtype, bytes: bytes, offset: headerEnd + entry.start, count: entry.count)
+        let data = TensorData.decode(
+          dtype: entry.dtype, bytes: bytes, offset: headerEnd + entry.start, count: entry.count)
       else { throw CheckpointError.malformedHeader(reason: "tensor '\(entry.name)' has an unknown dtype") }
       tensors[entry.name] = StoredTensor(shape: entry.shape, data: data)
     }

@@ -26,7 +26,11 @@ public enum ConfigValue: Hashable, Sendable, CustomStringConvertible {
     switch self {
     case .int(let value): String(value)
     case .double(let value):
-      if value.isNaN { ".nan" } else if value.isInfinite { value > 0 ? ".inf" : "-.inf" } else {
+      if value.isNaN {
+        ".nan"
+      } else if value.isInfinite {
+        value > 0 ? ".inf" : "-.inf"
+      } else {
         value == value.rounded() && abs(value) < 1e15 ? String(format: "%.1f", value) : String(describing: value)
       }
     case .bool(let value): value ? "true" : "false"

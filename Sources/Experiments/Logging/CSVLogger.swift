@@ -75,7 +75,8 @@ public final class CSVLogger: ScalarLogger {
     public func series(x: String = "step", y: String) -> [(x: Double, y: Double)] {
       guard let xIndex = columns.firstIndex(of: x), let yIndex = columns.firstIndex(of: y) else { return [] }
       return rows.compactMap { row in
-        guard xIndex < row.count, yIndex < row.count, let xValue = Double(row[xIndex]), let yValue = Double(row[yIndex]),
+        guard xIndex < row.count, yIndex < row.count, let xValue = Double(row[xIndex]),
+          let yValue = Double(row[yIndex]),
           xValue.isFinite, yValue.isFinite
         else { return nil }
         return (xValue, yValue)
@@ -130,7 +131,9 @@ func parseCSV(_ text: String) -> [[String]] {
     if inQuotes {
       if character == "\"" {
         if let next = iterator.next() {
-          if next == "\"" { field.append("\"") } else {
+          if next == "\"" {
+            field.append("\"")
+          } else {
             inQuotes = false
             pending = next
           }

@@ -48,7 +48,8 @@ public final class ConsoleTableLogger: ScalarLogger {
     let dashes = String(repeating: "-", count: keyWidth + valueWidth + 7)
     var text = dashes + "\n"
     for (key, value) in lines {
-      text += "| " + key.padding(toLength: keyWidth, withPad: " ", startingAt: 0) + " | "
+      text +=
+        "| " + key.padding(toLength: keyWidth, withPad: " ", startingAt: 0) + " | "
         + value.padding(toLength: valueWidth, withPad: " ", startingAt: 0) + " |\n"
     }
     return text + dashes + "\n"

@@ -57,7 +57,9 @@ extension LearningCurve {
   /// most `maximumGridPoints`, else `maximumGridPoints` evenly spaced values over the union of the seeds' ranges.
   /// A seed contributes only inside its own x range (no extrapolation), so the band narrows to the mean line where
   /// only one seed remains.
-  public func aggregated(smoothingWindow: Int = 1, maximumGridPoints: Int = 400, confidenceLevel: Double = 0.95)
+  public func aggregated(
+    smoothingWindow: Int = 1, maximumGridPoints: Int = 400, confidenceLevel: Double = 0.95
+  )
     -> AggregatedCurve
   {
     let prepared: [[CurvePoint]] = seeds.map { points in

@@ -23,11 +23,13 @@ extension LearningCurvePlot {
     // Grid lines at the ticks (snapped to pixel centres so one-pixel lines stay crisp).
     for value in layout.yTicks.values {
       let y = (layout.point(layout.xRange.lowerBound, value).y).rounded(.down) + 0.5
-      canvas.drawLine(from: Point(layout.left, y), to: Point(layout.right, y), color: Palette.grid, width: 1, cap: .butt)
+      canvas.drawLine(
+        from: Point(layout.left, y), to: Point(layout.right, y), color: Palette.grid, width: 1, cap: .butt)
     }
     for value in layout.xTicks.values {
       let x = (layout.point(value, layout.yRange.lowerBound).x).rounded(.down) + 0.5
-      canvas.drawLine(from: Point(x, layout.top), to: Point(x, layout.bottom), color: Palette.grid, width: 1, cap: .butt)
+      canvas.drawLine(
+        from: Point(x, layout.top), to: Point(x, layout.bottom), color: Palette.grid, width: 1, cap: .butt)
     }
     // Bands, then mean lines on top.
     for (_, color, curve) in layout.curves {
@@ -86,7 +88,8 @@ extension LearningCurvePlot {
     // Legend.
     if let legend = layout.legend {
       canvas.fillRectangle(
-        x: legend.x, y: legend.y, width: legend.width, height: legend.height, color: Palette.background.withOpacity(0.9))
+        x: legend.x, y: legend.y, width: legend.width, height: legend.height, color: Palette.background.withOpacity(0.9)
+      )
       canvas.strokeRectangle(
         x: legend.x.rounded(.down) + 0.5, y: legend.y.rounded(.down) + 0.5, width: legend.width.rounded(),
         height: legend.height.rounded(), color: Palette.legendBorder, lineWidth: 1)
@@ -136,16 +139,19 @@ extension LearningCurvePlot {
     svg += "<g stroke=\"\(Palette.grid.hexString)\" stroke-width=\"1\">\n"
     for value in layout.yTicks.values {
       let y = layout.point(layout.xRange.lowerBound, value).y
-      svg += "<line x1=\"\(number(layout.left))\" y1=\"\(number(y))\" x2=\"\(number(layout.right))\" y2=\"\(number(y))\"/>\n"
+      svg +=
+        "<line x1=\"\(number(layout.left))\" y1=\"\(number(y))\" x2=\"\(number(layout.right))\" y2=\"\(number(y))\"/>\n"
     }
     for value in layout.xTicks.values {
       let x = layout.point(value, layout.yRange.lowerBound).x
-      svg += "<line x1=\"\(number(x))\" y1=\"\(number(layout.top))\" x2=\"\(number(x))\" y2=\"\(number(layout.bottom))\"/>\n"
+      svg +=
+        "<line x1=\"\(number(x))\" y1=\"\(number(layout.top))\" x2=\"\(number(x))\" y2=\"\(number(layout.bottom))\"/>\n"
     }
     svg += "</g>\n<g clip-path=\"url(#plot-area)\">\n"
     for (_, color, curve) in layout.curves {
       for polygon in LearningCurvePlot.bandPolygons(curve, layout) {
-        svg += "<polygon points=\"\(points(polygon))\" fill=\"\(color.hexString)\" "
+        svg +=
+          "<polygon points=\"\(points(polygon))\" fill=\"\(color.hexString)\" "
           + "fill-opacity=\"\(number(Metrics.bandOpacity))\" stroke=\"none\"/>\n"
       }
     }
@@ -160,7 +166,8 @@ extension LearningCurvePlot {
         if run.count == 1 {
           svg += "<circle cx=\"\(number(run[0].x))\" cy=\"\(number(run[0].y))\" r=\"4\" fill=\"\(color.hexString)\"/>\n"
         } else if run.count > 1 {
-          svg += "<polyline points=\"\(points(run))\" fill=\"none\" stroke=\"\(color.hexString)\" "
+          svg +=
+            "<polyline points=\"\(points(run))\" fill=\"none\" stroke=\"\(color.hexString)\" "
             + "stroke-opacity=\"\(opacity(color))\" stroke-width=\"\(number(Metrics.lineWidth))\" "
             + "stroke-linejoin=\"round\" stroke-linecap=\"round\"/>\n"
         }
@@ -168,47 +175,60 @@ extension LearningCurvePlot {
       }
     }
     svg += "</g>\n"
-    svg += "<rect x=\"\(number(layout.left))\" y=\"\(number(layout.top))\" width=\"\(number(layout.right - layout.left))\" "
+    svg +=
+      "<rect x=\"\(number(layout.left))\" y=\"\(number(layout.top))\" width=\"\(number(layout.right - layout.left))\" "
       + "height=\"\(number(layout.bottom - layout.top))\" fill=\"none\" stroke=\"\(Palette.axis.hexString)\"/>\n"
     svg += "<g font-size=\"\(number(fontSize))\" fill=\"\(Palette.mutedText.hexString)\">\n"
     for (value, label) in zip(layout.yTicks.values, layout.yTicks.labels()) {
       let y = layout.point(layout.xRange.lowerBound, value).y
-      svg += "<line x1=\"\(number(layout.left - Metrics.tickLength))\" y1=\"\(number(y))\" x2=\"\(number(layout.left))\" "
+      svg +=
+        "<line x1=\"\(number(layout.left - Metrics.tickLength))\" y1=\"\(number(y))\" x2=\"\(number(layout.left))\" "
         + "y2=\"\(number(y))\" stroke=\"\(Palette.axis.hexString)\"/>\n"
-      svg += "<text x=\"\(number(layout.left - Metrics.tickLength - 6))\" y=\"\(number(y))\" text-anchor=\"end\" "
+      svg +=
+        "<text x=\"\(number(layout.left - Metrics.tickLength - 6))\" y=\"\(number(y))\" text-anchor=\"end\" "
         + "dominant-baseline=\"central\">\(escape(label))</text>\n"
     }
     for (value, label) in zip(layout.xTicks.values, layout.xTicks.labels()) {
       let x = layout.point(value, layout.yRange.lowerBound).x
-      svg += "<line x1=\"\(number(x))\" y1=\"\(number(layout.bottom))\" x2=\"\(number(x))\" "
+      svg +=
+        "<line x1=\"\(number(x))\" y1=\"\(number(layout.bottom))\" x2=\"\(number(x))\" "
         + "y2=\"\(number(layout.bottom + Metrics.tickLength))\" stroke=\"\(Palette.axis.hexString)\"/>\n"
-      svg += "<text x=\"\(number(x))\" y=\"\(number(layout.bottom + Metrics.tickLength + 6 + fontSize * 0.8))\" "
+      svg +=
+        "<text x=\"\(number(x))\" y=\"\(number(layout.bottom + Metrics.tickLength + 6 + fontSize * 0.8))\" "
         + "text-anchor=\"middle\">\(escape(label))</text>\n"
     }
     svg += "</g>\n<g font-size=\"\(number(fontSize + 1))\" fill=\"\(Palette.text.hexString)\">\n"
-    svg += "<text x=\"\(number((layout.left + layout.right) / 2))\" y=\"\(number(Double(height) - 24))\" "
+    svg +=
+      "<text x=\"\(number((layout.left + layout.right) / 2))\" y=\"\(number(Double(height) - 24))\" "
       + "text-anchor=\"middle\">\(escape(xLabel))</text>\n"
     let yLabelX = 24 + fontSize * 0.8
     let yLabelY = (layout.top + layout.bottom) / 2
-    svg += "<text x=\"\(number(yLabelX))\" y=\"\(number(yLabelY))\" text-anchor=\"middle\" "
+    svg +=
+      "<text x=\"\(number(yLabelX))\" y=\"\(number(yLabelY))\" text-anchor=\"middle\" "
       + "transform=\"rotate(-90 \(number(yLabelX)) \(number(yLabelY)))\">\(escape(yLabel))</text>\n"
-    svg += "</g>\n<text x=\"\(number(Double(width) / 2))\" y=\"\(number(24 + titleSize * 0.8))\" "
+    svg +=
+      "</g>\n<text x=\"\(number(Double(width) / 2))\" y=\"\(number(24 + titleSize * 0.8))\" "
       + "font-size=\"\(number(titleSize))\" font-weight=\"bold\" text-anchor=\"middle\" "
       + "fill=\"\(Palette.text.hexString)\">\(escape(title))</text>\n"
     if let legend = layout.legend {
       svg += "<g font-size=\"\(number(fontSize))\">\n"
-      svg += "<rect x=\"\(number(legend.x))\" y=\"\(number(legend.y))\" width=\"\(number(legend.width))\" "
+      svg +=
+        "<rect x=\"\(number(legend.x))\" y=\"\(number(legend.y))\" width=\"\(number(legend.width))\" "
         + "height=\"\(number(legend.height))\" fill=\"\(Palette.background.hexString)\" fill-opacity=\"0.9\" "
         + "stroke=\"\(Palette.legendBorder.hexString)\"/>\n"
       for (index, entry) in layout.curves.enumerated() {
         let rowY = legend.y + Metrics.legendPadding + Double(index) * Metrics.legendRowHeight
         let middle = rowY + 7
         let swatchX = legend.x + Metrics.legendPadding
-        svg += "<rect x=\"\(number(swatchX))\" y=\"\(number(middle - 7))\" width=\"\(number(Metrics.legendSwatch))\" "
+        svg +=
+          "<rect x=\"\(number(swatchX))\" y=\"\(number(middle - 7))\" width=\"\(number(Metrics.legendSwatch))\" "
           + "height=\"14\" fill=\"\(entry.color.hexString)\" fill-opacity=\"\(number(Metrics.bandOpacity))\"/>\n"
-        svg += "<line x1=\"\(number(swatchX))\" y1=\"\(number(middle))\" x2=\"\(number(swatchX + Metrics.legendSwatch))\" "
-          + "y2=\"\(number(middle))\" stroke=\"\(entry.color.hexString)\" stroke-width=\"\(number(Metrics.lineWidth))\"/>\n"
-        svg += "<text x=\"\(number(swatchX + Metrics.legendSwatch + Metrics.legendPadding))\" y=\"\(number(middle))\" "
+        svg +=
+          "<line x1=\"\(number(swatchX))\" y1=\"\(number(middle))\" x2=\"\(number(swatchX + Metrics.legendSwatch))\" "
+          + "y2=\"\(number(middle))\" stroke=\"\(entry.color.hexString)\" "
+          + "stroke-width=\"\(number(Metrics.lineWidth))\"/>\n"
+        svg +=
+          "<text x=\"\(number(swatchX + Metrics.legendSwatch + Metrics.legendPadding))\" y=\"\(number(middle))\" "
           + "dominant-baseline=\"central\" fill=\"\(Palette.text.hexString)\">\(escape(entry.label))</text>\n"
       }
       svg += "</g>\n"

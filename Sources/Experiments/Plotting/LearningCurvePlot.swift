@@ -32,9 +32,10 @@ public struct LearningCurvePlot: Sendable {
   public var height: Int = 600
 
   /// Creates a plot description.
-  public init(title: String, xLabel: String = "environment steps", yLabel: String = "return",
-    runs: [LearningCurve] = [])
-  {
+  public init(
+    title: String, xLabel: String = "environment steps", yLabel: String = "return",
+    runs: [LearningCurve] = []
+  ) {
     self.title = title
     self.xLabel = xLabel
     self.yLabel = yLabel
@@ -130,8 +131,10 @@ public struct LearningCurvePlot: Sendable {
     let left = 24 + BitmapFont.height(of: "X", scale: Metrics.labelScale) + 14 + tickLabelWidth + 10
     let top = 24 + BitmapFont.height(of: "X", scale: Metrics.titleScale) + 20
     let right = Double(width) - 30
-    let bottom = Double(height) - (24 + BitmapFont.height(of: "X", scale: Metrics.labelScale) + 14
-      + BitmapFont.height(of: "X", scale: Metrics.tickScale) + 10)
+    let bottom =
+      Double(height)
+      - (24 + BitmapFont.height(of: "X", scale: Metrics.labelScale) + 14
+        + BitmapFont.height(of: "X", scale: Metrics.tickScale) + 10)
     var layout = Layout(
       curves: curves, xTicks: xTicks, yTicks: yTicks, xRange: xRange, yRange: yRange, left: left, top: top,
       right: right, bottom: bottom, legend: nil)

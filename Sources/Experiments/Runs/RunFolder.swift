@@ -163,7 +163,9 @@ public struct RunFolder: Sendable {
 
   /// Writes the plot as `learning_curve.svg` and `.png` (or `baseName`); returns both paths.
   @discardableResult
-  public func writePlots(_ plot: LearningCurvePlot, baseName: String = RunFolder.plotBaseName) throws -> (
+  public func writePlots(
+    _ plot: LearningCurvePlot, baseName: String = RunFolder.plotBaseName
+  ) throws -> (
     svg: String, png: String
   ) {
     let base = path + "/" + baseName
@@ -221,7 +223,8 @@ public struct RunFolder: Sendable {
   /// A readable axis label for a log key: `rollout/ep_rew_mean` becomes "mean episode return".
   static func axisLabel(_ key: String) -> String {
     let known = [
-      "step": "environment steps", "time/total_timesteps": "environment steps", "rollout/ep_rew_mean": "mean episode return",
+      "step": "environment steps", "time/total_timesteps": "environment steps",
+      "rollout/ep_rew_mean": "mean episode return",
       "rollout/ep_len_mean": "mean episode length", "episode": "episode", "eval/mean_reward": "mean evaluation return",
     ]
     return known[key] ?? key
@@ -247,5 +250,37 @@ public struct RunFolder: Sendable {
     } catch let error as FileWriteError {
       throw RunFolderError.unwritable(path: path, reason: error.reason)
     }
+  }
+}
+
+// MARK: - Conveniences for training code
+
+extension RunFolder.SeedFolder {
+  /// The standard loggers of a seed: CSV and JSON lines progress files, TensorBoard, and optionally the console
+  /// table; with `resumeAfterStep`, the files are cut back to that step and continued.
+  public func makeLoggers(console: Bool = false, resumeAfterStep: Int? = nil) throws -> LoggerGroup {
+    var loggers: [any ScalarLogger] = [
+      try CSVLogger(path: progressPath, resumeAfterStep: resumeAfterStep),
+      try JSONLinesLogger(path: jsonLinesPath, resumeAfterStep: resumeAfterStep),
+      try TensorBoardLogger(directory: tensorBoardDirectory, resumeAfterStep: resumeAfterStep),
+    ]
+    if console { loggers.append(ConsoleTableLogger()) }
+    return LoggerGroup(loggers)
+  }
+}
+
+extension RunFolder {
+  /// Reads the seeds' progress files and writes `learning_curve.svg` and `.png`: one curve per setting, the
+  /// mean of `y` against `x` with a 95% confidence band across seeds. Returns the PNG's path.
+  @discardableResult
+  public func writeLearningCurves(
+    title: String, x: String = "step", y: String = "rollout/ep_rew_mean", xLabel: String? = nil,
+    yLabel: String? = nil, smoothingWindow: Int = 1
+  ) throws -> String {
+    var plot = LearningCurvePlot(
+      title: title, xLabel: xLabel ?? RunFolder.axisLabel(x), yLabel: yLabel ?? RunFolder.axisLabel(y),
+      runs: try learningCurves(x: x, y: y))
+    plot.smoothingWindow = smoothingWindow
+    return try writePlots(plot).png
   }
 }

@@ -20,9 +20,10 @@ public struct SeedSummary: Equatable, Sendable {
   public var evaluationStandardDeviation: Double?
 
   /// Creates a seed summary.
-  public init(seed: Int, environmentSteps: Int, episodes: Int, wallSeconds: Double, stepsPerSecond: Double,
-    finalReturnMean: Double, evaluationMean: Double? = nil, evaluationStandardDeviation: Double? = nil)
-  {
+  public init(
+    seed: Int, environmentSteps: Int, episodes: Int, wallSeconds: Double, stepsPerSecond: Double,
+    finalReturnMean: Double, evaluationMean: Double? = nil, evaluationStandardDeviation: Double? = nil
+  ) {
     self.seed = seed
     self.environmentSteps = environmentSteps
     self.episodes = episodes
@@ -129,7 +130,8 @@ public struct RunSummary: Equatable, Sendable {
       for (name, values) in columns where !values.isEmpty {
         let summary = SampleSummary(values)
         metrics[name] = [
-          "mean": .double(summary.mean), "std": summary.standardDeviation.isFinite ? .double(summary.standardDeviation) : .null,
+          "mean": .double(summary.mean),
+          "std": summary.standardDeviation.isFinite ? .double(summary.standardDeviation) : .null,
           "ci95_low": summary.lowerBound.isFinite ? .double(summary.lowerBound) : .null,
           "ci95_high": summary.upperBound.isFinite ? .double(summary.upperBound) : .null, "n": .int(summary.count),
         ]
@@ -151,7 +153,8 @@ public struct RunSummary: Equatable, Sendable {
 
   /// A results table of setting x {final_return_mean, eval_mean} with means and 95% confidence intervals.
   public func resultsTable(settingName: String = "setting") -> ResultsTable {
-    var table = ResultsTable(settingNames: [settingName], metricNames: ["final_return_mean", "eval_mean", "steps_per_s"])
+    var table = ResultsTable(
+      settingNames: [settingName], metricNames: ["final_return_mean", "eval_mean", "steps_per_s"])
     for setting in settings {
       let seeds = entries.filter { $0.setting == setting }.map(\.seed)
       table.addRow(

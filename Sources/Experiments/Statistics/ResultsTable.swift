@@ -57,7 +57,8 @@ public struct ResultsTable: Sendable {
         guard let summary = summary(row: index, metric: metric) else { return "" }
         let mean = formatSignificant(summary.mean, digits: significantDigits)
         guard summary.count >= 2 else { return "\(mean) (n=1)" }
-        return "\(mean) ± \(formatSignificant(summary.confidenceHalfWidth, digits: significantDigits)) (n=\(summary.count))"
+        return
+          "\(mean) ± \(formatSignificant(summary.confidenceHalfWidth, digits: significantDigits)) (n=\(summary.count))"
       }
       lines.append("| " + (row.settings + cells).joined(separator: " | ") + " |")
     }
