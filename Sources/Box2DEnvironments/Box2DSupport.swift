@@ -8,7 +8,8 @@ public enum Box2DLibrary {
   /// True when Rein was built against Box2D (the headers of libbox2d-dev were found at build time).
   public static var isAvailable: Bool { cb2_available() != 0 }
 
-  /// The linked Box2D version, such as "2.4.1", or nil when Rein was built without Box2D.
+  /// The linked Box2D version as the library reports it, or nil when Rein was built without Box2D. (Box2D 2.4.1
+  /// reports "2.4.0": upstream left its version constant unchanged.)
   public static var version: String? {
     let v = Int(cb2_version())
     return isAvailable ? "\(v / 10000).\(v / 100 % 100).\(v % 100)" : nil
