@@ -35,6 +35,7 @@ import Gym
 /// ## Episode end
 /// Terminates when the hull touches the ground, when the walker leaves the left edge, or when it passes the far
 /// end of the terrain. `BipedalWalker-v3` truncates at 1600 steps and `BipedalWalkerHardcore-v3` at 2000.
+/// Stepping after termination throws ``EnvironmentError/stepAfterEpisodeEnd(_:)``.
 ///
 /// ## Arguments
 /// `hardcore` (false): obstacles (stumps, pits, stairs) between stretches of grass.
@@ -97,6 +98,8 @@ public final class BipedalWalker: Environment {
   private var joints: [OpaquePointer] = []
   private var lowerLegContact = [false, false]
   private var gameOver = false
+  /// Set when an episode terminates; stepping again before `reset` throws.
+  private var episodeEnded = false
   private var previousShaping: Double?
 
   /// The terrain of the current episode: x and height of each of the 200 terrain points, in metres.
@@ -155,6 +158,7 @@ public final class BipedalWalker: Environment {
         Unmanaged<BipedalWalker>.fromOpaque(context!).takeUnretainedValue().contact(tagA, tagB, began: began != 0)
       }, Unmanaged.passUnretained(self).toOpaque())
     gameOver = false
+    episodeEnded = false
     previousShaping = nil
     lowerLegContact = [false, false]
 
@@ -318,6 +322,7 @@ public final class BipedalWalker: Environment {
     -> StepOutcome
   {
     guard hull != nil else { throw EnvironmentError.stepBeforeReset(name) }
+    guard !episodeEnded else { throw EnvironmentError.stepAfterEpisodeEnd(name) }
     try requireObservationBuffer(observation, count: 24)
     try requireFiniteAction(action, count: 4, environment: name)
     return simulate((action[0], action[1], action[2], action[3]), into: observation)
@@ -376,6 +381,7 @@ public final class BipedalWalker: Environment {
       terminated = true
     }
     if x > Double(Self.terrainLength - Self.terrainGrass) * Self.terrainStep { terminated = true }
+    episodeEnded = terminated
     return StepOutcome(reward: reward, terminated: terminated)
   }
 }

@@ -34,7 +34,8 @@ import Gym
 ///
 /// ## Episode end
 /// Terminates when the body touches the ground (crash), when `|x| >= 1` (out of the viewport), or when Box2D puts
-/// the lander to sleep (at rest). `LunarLander-v3` truncates at 1000 steps (the ``TimeLimit`` wrapper).
+/// the lander to sleep (at rest). `LunarLander-v3` truncates at 1000 steps (the ``TimeLimit`` wrapper). Stepping
+/// after termination throws ``EnvironmentError/stepAfterEpisodeEnd(_:)`` (Gymnasium would carry on simulating).
 ///
 /// ## Arguments
 /// `continuous` (false), `gravity` (-10, strictly between -12 and 0), `enable_wind` (false), `wind_power`
@@ -126,6 +127,8 @@ public final class LunarLander: Environment {
   private var legs: [OpaquePointer] = []
   private var legContact = [false, false]
   private var gameOver = false
+  /// Set when an episode terminates; stepping again before `reset` throws.
+  private var episodeEnded = false
   private var previousShaping: Double?
   private var windIndex = 0
   private var torqueIndex = 0
@@ -197,6 +200,7 @@ public final class LunarLander: Environment {
         Unmanaged<LunarLander>.fromOpaque(context!).takeUnretainedValue().contact(tagA, tagB, began: began != 0)
       }, Unmanaged.passUnretained(self).toOpaque())
     gameOver = false
+    episodeEnded = false
     previousShaping = nil
     legContact = [false, false]
 
@@ -275,6 +279,7 @@ public final class LunarLander: Environment {
     -> StepOutcome
   {
     guard lander != nil else { throw EnvironmentError.stepBeforeReset(name) }
+    guard !episodeEnded else { throw EnvironmentError.stepAfterEpisodeEnd(name) }
     try requireObservationBuffer(observation, count: 8)
     if configuration.continuous {
       try requireFiniteAction(action, count: 2, environment: name)
@@ -392,6 +397,7 @@ public final class LunarLander: Environment {
       terminated = true
       reward = 100
     }
+    episodeEnded = terminated
     return StepOutcome(reward: reward, terminated: terminated)
   }
 }

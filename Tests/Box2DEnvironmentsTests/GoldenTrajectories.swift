@@ -1,4 +1,6 @@
+import Box2DEnvironments
 import Foundation
+import Gym
 import XCTest
 
 // MARK: - Golden trajectories recorded with Gymnasium 1.4.0 (see Fixtures)
@@ -92,4 +94,28 @@ func loadStarts(_ name: String) throws -> [GoldenStarts] {
   let text = try String(contentsOf: url, encoding: .utf8)
   let decoder = JSONDecoder()
   return try text.split(separator: "\n").map { try decoder.decode(GoldenStarts.self, from: Data($0.utf8)) }
+}
+
+// MARK: - Replaying recordings whose episodes may end later than Rein's
+
+/// Steps `env` with a recorded action, or, once Rein's episode has ended (its physics ended it before
+/// Gymnasium's did), makes the step's two generator draws (the engine dispersion) instead and returns nil, so
+/// that the generator stays in step with the recording for the next `reset()`.
+func replay(_ env: LunarLander, _ action: [Double], ended: inout Bool) throws -> Step? {
+  if ended {
+    _ = env.random.uniform(low: -1, high: 1)
+    _ = env.random.uniform(low: -1, high: 1)
+    return nil
+  }
+  let step = try env.step(action)
+  ended = step.terminated
+  return step
+}
+
+/// Steps `env` with a recorded action until Rein's episode ends (BipedalWalker draws nothing per step).
+func replay(_ env: BipedalWalker, _ action: [Double], ended: inout Bool) throws -> Step? {
+  if ended { return nil }
+  let step = try env.step(action)
+  ended = step.terminated
+  return step
 }

@@ -41,7 +41,8 @@ final class LunarLanderParityTests: XCTestCase {
           XCTAssertEqual(env.initialPush.x, start.push[0], context)
           XCTAssertEqual(env.initialPush.y, start.push[1], context)
           // Replay the recorded actions so that the generator advances exactly as in the recording.
-          for step in episode.steps { _ = try env.step(step.action) }
+          var ended = false
+          for step in episode.steps { _ = try replay(env, step.action, ended: &ended) }
         }
       }
     }
@@ -61,7 +62,8 @@ final class LunarLanderParityTests: XCTestCase {
         XCTAssertEqual(env.windOffsets.torque, start.torqueIndex, context)
         let expected = try XCTUnwrap(start.resetObservation)
         XCTAssertLessThanOrEqual(maxDifference(observation, expected), Self.resetTolerance, context)
-        for step in try XCTUnwrap(start.steps) { _ = try env.step(step.action) }
+        var ended = false
+        for step in try XCTUnwrap(start.steps) { _ = try replay(env, step.action, ended: &ended) }
       }
     }
   }
@@ -81,7 +83,8 @@ final class LunarLanderParityTests: XCTestCase {
           let context = "\(variant.golden) seed \(line.seed) episode \(e)"
           XCTAssertLessThanOrEqual(maxDifference(observation, episode.resetObservation), Self.resetTolerance, context)
           XCTAssertEqual(Array(observation[6...]), [0, 0], context)
-          for step in episode.steps { _ = try env.step(step.action) }
+          var ended = false
+          for step in episode.steps { _ = try replay(env, step.action, ended: &ended) }
         }
       }
     }
@@ -112,9 +115,10 @@ final class LunarLanderParityTests: XCTestCase {
           drift[0] = max(drift[0], maxDifference(observation, episode.resetObservation))
           var comparable = true
           var reinEnd: Int?
+          var ended = false
           for (t, step) in episode.steps.enumerated() {
-            let result = try env.step(step.action)
-            if result.terminated, reinEnd == nil { reinEnd = t }
+            guard let result = try replay(env, step.action, ended: &ended) else { continue }
+            if result.terminated { reinEnd = t }
             let touched = result.observation[6...].contains(1) || step.observation[6...].contains(1)
             if result.terminated || step.terminated || touched { comparable = false }
             if comparable {
