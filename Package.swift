@@ -60,7 +60,7 @@ let package = Package(
       dependencies: ["Rein", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
 
-    .executableTarget(name: "rein-bench", dependencies: ["Rein"], path: "Benchmarks"),
+    .executableTarget(name: "rein-bench", dependencies: ["Rein"], path: "Benchmarks", exclude: ["peers"]),
 
     // MARK: - Tests
     .target(name: "TestSupport", dependencies: ["Tensors", "Gym"], path: "Tests/TestSupport"),

@@ -24,14 +24,18 @@ open class Optimizer {
 
   /// Applies one update to the trainable parameters of `model` along `gradients` (keyed like them).
   public func update(_ model: Module, along gradients: Gradients) {
-    let parameters = model.trainableParameters()
-    precondition(
-      parameters.count == gradients.tensors.count,
-      "optimizer: the model has \(parameters.count) trainable parameters but \(gradients.tensors.count) gradients came")
+    update(model.trainableParameters(), along: gradients)
+  }
+
+  /// Applies one update to `parameters` only, taking each one's gradient by name from `gradients` (which may hold
+  /// more, for example the gradients of a whole model when this optimizer owns only its value network).
+  public func update(_ parameters: [(name: String, parameter: Parameter)], along gradients: Gradients) {
     stepCount += 1
+    let aligned = parameters.count == gradients.names.count
     for (i, (name, parameter)) in parameters.enumerated() {
-      precondition(gradients.names[i] == name, "optimizer: gradient \(gradients.names[i]) given for parameter \(name)")
-      let gradient = gradients.tensors[i]
+      let index = aligned && gradients.names[i] == name ? i : gradients.names.firstIndex(of: name)
+      guard let index else { preconditionFailure("optimizer: no gradient given for parameter \(name)") }
+      let gradient = gradients.tensors[index]
       precondition(
         gradient.shape == parameter.value.shape,
         "optimizer: gradient of \(name) has shape \(gradient.shape), the parameter \(parameter.value.shape)")

@@ -1,0 +1,56 @@
+// MARK: - Returns and advantages
+
+/// Discounted returns G_t = r_t + γ G_{t+1} of one episode, computed backwards (G after the last step is
+/// `bootstrap`, 0 for an episode that terminated).
+public func discountedReturns(_ rewards: [Double], gamma: Double, bootstrap: Double = 0) -> [Double] {
+  var returns = [Double](repeating: 0, count: rewards.count)
+  var g = bootstrap
+  for t in stride(from: rewards.count - 1, through: 0, by: -1) {
+    g = rewards[t] + gamma * g
+    returns[t] = g
+  }
+  return returns
+}
+
+/// (x - mean) / (std + ε) with the population standard deviation, as the REINFORCE write-ups standardise
+/// returns. A single value is returned unchanged minus its mean (0).
+public func standardized(_ values: [Double], epsilon: Double = 1e-9) -> [Double] {
+  guard !values.isEmpty else { return [] }
+  let mean = values.reduce(0, +) / Double(values.count)
+  let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
+  let scale = 1 / (variance.squareRoot() + epsilon)
+  return values.map { ($0 - mean) * scale }
+}
+
+/// Generalised advantage estimates (Schulman et al. 2016) for a [steps, environments] rollout, and the returns
+/// A + V the critic is trained towards.
+///
+/// Time limits are handled exactly: `nextValues[t][i]` is V of the observation that followed step t in
+/// environment i: the next row's observation inside an episode, the final observation of an episode that ended
+/// by truncation, or anything for a terminated step, which bootstraps from 0. So
+///   δ_t = r_t + γ (1 - terminated_t) V(s_{t+1}) - V(s_t),
+///   A_t = δ_t + γ λ (1 - done_t) A_{t+1},   done = terminated or truncated,
+/// and λ = 1 gives the n-step returns A2C uses, bootstrapped at the rollout's end.
+public func generalizedAdvantages(
+  rewards: [Double], values: [Double], nextValues: [Double], terminated: [Bool], truncated: [Bool],
+  environmentCount n: Int, gamma: Double, lambda: Double
+) -> (advantages: [Double], returns: [Double]) {
+  let count = rewards.count
+  precondition(
+    values.count == count && nextValues.count == count && terminated.count == count && truncated.count == count,
+    "generalizedAdvantages: arrays differ in length")
+  precondition(n > 0 && count % n == 0, "generalizedAdvantages: \(count) entries do not fill rows of \(n)")
+  var advantages = [Double](repeating: 0, count: count)
+  var next = [Double](repeating: 0, count: n)
+  for t in stride(from: count / n - 1, through: 0, by: -1) {
+    for i in 0..<n {
+      let k = t * n + i
+      let bootstrap = terminated[k] ? 0 : nextValues[k]
+      let delta = rewards[k] + gamma * bootstrap - values[k]
+      let continues = !(terminated[k] || truncated[k])
+      next[i] = delta + (continues ? gamma * lambda * next[i] : 0)
+      advantages[k] = next[i]
+    }
+  }
+  return (advantages, zip(advantages, values).map(+))
+}

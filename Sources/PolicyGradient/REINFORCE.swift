@@ -1,0 +1,162 @@
+// MARK: - REINFORCE
+//
+// Williams' (1992) Monte-Carlo policy gradient: play an episode with the current stochastic policy, compute the
+// discounted return G_t of every step, and follow ∇ Σ_t log π(a_t | s_t) · G_t. Optionally the returns are
+// standardised within the episode (W2), and a learned state-value baseline V(s) with its own optimizer is
+// subtracted (W3): the policy then follows (G_t - V(s_t)) with V held constant, and V regresses on G_t.
+
+/// Hyperparameters of ``REINFORCE``.
+public struct REINFORCEConfiguration: Sendable, Equatable, Codable {
+  /// Discount factor γ of the returns.
+  public var gamma = 0.99
+  /// Learning rate of the policy's optimizer.
+  public var learningRate = 1e-2
+  /// The policy's optimizer.
+  public var optimizer = OptimizerKind.adam
+  /// Weight decay of the optimizers (decoupled for AdamW; W1 uses AdamW's default 0.01).
+  public var weightDecay = 0.0
+  /// Standardise the returns of each episode to zero mean and unit variance ((G - mean) / (std + 1e-9)).
+  public var standardizeReturns = false
+  /// Subtract a learned value baseline V(s) (the policy then needs a value head: `policy.includesValue`).
+  public var baseline = false
+  /// Learning rate of the baseline's own optimizer (same kind as the policy's).
+  public var valueLearningRate = 1e-2
+  /// Sum the per-step losses over the episode (as the workflows do) instead of averaging them.
+  public var sumOverEpisode = true
+  /// The policy network.
+  public var policy: PolicyConfiguration = {
+    var p = PolicyConfiguration()
+    p.includesValue = false
+    return p
+  }()
+
+  public init() {}
+}
+
+/// REINFORCE with optional return standardisation and learned baseline, updating once per episode.
+public final class REINFORCE {
+  public let configuration: REINFORCEConfiguration
+  public let environment: any Environment
+  public let policy: ActorCriticPolicy
+  public let policyOptimizer: Optimizer
+  public let valueOptimizer: Optimizer?
+  /// The agent's generator (initialisation and action sampling).
+  public var generator: RandomGenerator
+  public let seed: UInt64
+  /// Environment steps taken so far.
+  public private(set) var steps = 0
+  private var episodesStarted = 0
+  private let policyParameters: [(name: String, parameter: Parameter)]
+  private let valueParameters: [(name: String, parameter: Parameter)]
+
+  /// An agent for `environment`, its networks initialised and its generators seeded from `seed`; the environment
+  /// is seeded with `seed` at its first reset only.
+  public init(environment: any Environment, configuration: REINFORCEConfiguration, seed: UInt64) throws {
+    guard configuration.policy.includesValue == configuration.baseline else {
+      throw TrainingError.invalidConfiguration(
+        "REINFORCE: policy.includesValue must equal baseline (a baseline needs a value head, and only then)")
+    }
+    self.configuration = configuration
+    self.environment = environment
+    self.seed = seed
+    generator = RandomGenerator(seed: seed)
+    policy = try ActorCriticPolicy(for: environment, configuration: configuration.policy, generator: &generator)
+    let isValue = { (name: String) in name.hasPrefix("value.") || name.hasPrefix("value_head.") }
+    policyParameters = policy.trainableParameters().filter { !isValue($0.name) }
+    valueParameters = policy.trainableParameters().filter { isValue($0.name) }
+    policyOptimizer = configuration.optimizer.make(
+      learningRate: configuration.learningRate, weightDecay: configuration.weightDecay)
+    valueOptimizer =
+      configuration.baseline
+      ? configuration.optimizer.make(learningRate: configuration.valueLearningRate, weightDecay: configuration.weightDecay)
+      : nil
+  }
+
+  /// Trains until the budget (episodes or steps) is used up, the mean return target is reached or the observer
+  /// stops it. Each episode is played to its end, then the policy is updated once.
+  public func learn(_ budget: TrainingBudget, observer: TrainingObserver? = nil) throws -> TrainingSummary {
+    try budget.validate()
+    var tracker = EpisodeTracker(budget: budget, observer: observer)
+    let start = monotonicSeconds()
+    while !tracker.done(steps: steps) {
+      let episode = try playEpisode()
+      let metrics = try update(episode)
+      tracker.finish(
+        return: episode.rewards.reduce(0, +), length: episode.rewards.count, step: steps,
+        terminated: episode.terminated)
+      tracker.update(step: steps, metrics: metrics)
+    }
+    return TrainingSummary(
+      steps: steps, episodes: tracker.episodes, wallSeconds: monotonicSeconds() - start,
+      stoppedEarly: tracker.stopReason)
+  }
+
+  // MARK: Rollout
+
+  struct Episode {
+    var observations: [Double] = []
+    var actions: [Float] = []
+    var rewards: [Double] = []
+    var terminated = false
+  }
+
+  /// Plays one episode with actions sampled from the current policy.
+  func playEpisode() throws -> Episode {
+    var episode = Episode()
+    let columns = policy.observationCount
+    var (observation, _) = try environment.reset(seed: episodesStarted == 0 ? seed : nil)
+    episodesStarted += 1
+    while true {
+      let distribution = policy.distribution(.observations(observation, columns: columns))
+      let raw = distribution.sample(using: &generator)
+      episode.observations += observation
+      episode.actions += raw.scalars
+      let step = try environment.step(policy.environmentActions(raw))
+      steps += 1
+      episode.rewards.append(step.reward)
+      observation = step.observation
+      if step.terminated || step.truncated {
+        episode.terminated = step.terminated
+        return episode
+      }
+    }
+  }
+
+  // MARK: Update
+
+  /// One gradient step on the episode: returns, optional standardisation and baseline, the losses.
+  func update(_ episode: Episode) throws -> [String: Double] {
+    let c = configuration
+    var returns = discountedReturns(episode.rewards, gamma: c.gamma)
+    if c.standardizeReturns && returns.count > 1 { returns = standardized(returns) }
+    let count = episode.rewards.count
+    let g = Tensor(doubles: returns, shape: [count])
+    let observations = Tensor.observations(episode.observations, columns: policy.observationCount)
+    let actions = Tensor(episode.actions, shape: [count, policy.actionKind.storedCount])
+    var policyLossValue: Float = 0
+    var valueLossValue: Float = 0
+    let (_, gradients) = valueAndGradient(of: policy) { policy in
+      let reduce = { (x: Tensor) in c.sumOverEpisode ? x.sum() : x.mean() }
+      if c.baseline {
+        let (distribution, values) = policy.evaluate(observations)
+        let advantages = g - values.detached()
+        let policyLoss = reduce(-(distribution.logProbability(of: actions) * advantages))
+        let valueLoss = reduce(square(values - g))
+        policyLossValue = policyLoss.item
+        valueLossValue = valueLoss.item
+        return policyLoss + valueLoss
+      }
+      let policyLoss = reduce(-(policy.distribution(observations).logProbability(of: actions) * g))
+      policyLossValue = policyLoss.item
+      return policyLoss
+    }
+    if let bad = gradients.firstNonFinite() {
+      throw TrainingError.nonFinite("the gradient of \(bad.name) holds \(bad.value)")
+    }
+    policyOptimizer.update(policyParameters, along: gradients)
+    valueOptimizer?.update(valueParameters, along: gradients)
+    var metrics = ["train/policy_loss": Double(policyLossValue), "train/learning_rate": c.learningRate]
+    if c.baseline { metrics["train/value_loss"] = Double(valueLossValue) }
+    return metrics
+  }
+}
