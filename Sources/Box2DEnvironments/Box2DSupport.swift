@@ -5,7 +5,7 @@ import Gym
 
 /// Box2D as Rein links it: whether it is there, and which version.
 public enum Box2DLibrary {
-  /// True when Rein was built against Box2D (the headers of libbox2d-dev were found at build time).
+  /// True when Rein was built against Box2D 2.4 (the headers of libbox2d-dev were found at build time).
   public static var isAvailable: Bool { cb2_available() != 0 }
 
   /// The linked Box2D version as the library reports it, or nil when Rein was built without Box2D. (Box2D 2.4.1
@@ -17,8 +17,9 @@ public enum Box2DLibrary {
 
   /// How to get Box2D, for error messages.
   static let installHelp =
-    "Rein was built without Box2D. Install it (Debian/Ubuntu: `sudo apt-get install libbox2d-dev`, or run "
-    + "`./scripts/setup.sh`), then rebuild Rein (`swift build`) so that the Box2D environments are compiled in."
+    "Rein was built without Box2D 2.4. Install it (Debian/Ubuntu: `sudo apt-get install libbox2d-dev`, or run "
+    + "`./scripts/setup.sh`; elsewhere build Box2D v2.4.1 from source, since Box2D 3.x has another API), then "
+    + "rebuild Rein (`swift build`) so that the Box2D environments are compiled in."
 
   /// Throws ``EnvironmentError/libraryUnavailable(library:help:)`` when Rein was built without Box2D.
   static func require(for environment: String) throws {

@@ -2,7 +2,13 @@
 
 #include "CBox2D.h"
 
-#ifdef REIN_HAVE_BOX2D
+// Box2D 3.x (Homebrew's `box2d` today) has a different, C API under the same header name: only the 2.4 C++ API
+// (recognised by its b2_world.h) is used; with any other Box2D the stubs below are compiled instead.
+#if defined(REIN_HAVE_BOX2D) && __has_include(<box2d/b2_world.h>)
+#define REIN_BOX2D_24 1
+#endif
+
+#ifdef REIN_BOX2D_24
 
 #include <box2d/box2d.h>
 
