@@ -3,47 +3,180 @@ import Rein
 
 // MARK: - MuJoCo environment throughput
 //
-// Single-environment steps per second with random actions, resetting at episode ends (termination or the spec's
-// step limit), as the peer `../shared/peers/env_steps.py --env ID` measures Gymnasium:
-//   swift run -c release rein-bench mujoco/
-//   ~/.cache/rein-peers/bin/python ../shared/peers/env_steps.py --env InvertedPendulum-v4 --steps 200000
+// `swift run -c release rein-bench mujoco.` runs:
+// - mujoco.raw.ID: MuJoCo's own steps (frame skip) with the same actions and no environment code: the floor.
+// - mujoco.step.ID: one environment as `makeEnvironment` builds it (time limit included), stepped with 1000
+//   pre-drawn uniform actions in a cycle and reset at episode ends, as ../shared/peers/env_steps.py does for
+//   Gymnasium (`gym.make(ID)`, reset on termination or truncation).
+// - mujoco.compare.ID: the same loop, alternating with the Gymnasium peer in one run (three rounds each, medians),
+//   printing a comparison line before its own timing; needs the peer stack (REIN_PEER_PYTHON, default
+//   ~/.cache/rein-peers/bin/python; REIN_PEER_SCRIPT, default ../shared/peers/env_steps.py) and says so otherwise.
+// - mujoco.vector8.ID.threadsN: a ParallelVectorEnvironment of 8 environments on N threads (1 or 2): the 2-thread
+//   rate over the 1-thread rate is the parallel speed-up.
 
 func registerMuJoCoBenchmarks() {
-  for (id, steps) in [("InvertedPendulum-v4", 100_000), ("HalfCheetah-v4", 50_000)] {
+  registerBuiltinEnvironments()
+  let ids = ["InvertedPendulum-v4", "HalfCheetah-v4"]
+  for id in ids {
     benchmarks.append(
-      Benchmark(name: "mujoco/\(id)/step", unit: "steps", iterations: steps) {
-        try mujocoStepLoop(id: id)
+      Benchmark(name: "mujoco.step.\(id)", unit: "steps", iterations: 100_000, repetitions: 7) {
+        try MuJoCoStepLoop(id: id).body
       })
+  }
+  for id in ids {
+    benchmarks.append(
+      Benchmark(name: "mujoco.raw.\(id)", unit: "steps", iterations: 100_000, repetitions: 7) {
+        // The floor: MuJoCo's own steps for one environment step (frame skip), same actions, no environment code.
+        let loop = try MuJoCoStepLoop(id: id)
+        let simulation = try rawSimulation(of: loop.env)
+        let width = loop.actionCount
+        var k = 0
+        return { n in
+          for _ in 0..<n {
+            for i in 0..<width { simulation.data.ctrl[i] = loop.actions[k * width + i] }
+            k = k == 999 ? 0 : k + 1
+            try simulation.data.step(count: simulation.frameSkip, postConstraint: simulation.computesContactForces)
+          }
+        }
+      })
+  }
+  for id in ids {
+    benchmarks.append(
+      Benchmark(name: "mujoco.compare.\(id)", unit: "steps", iterations: 100_000, repetitions: 3) {
+        let loop = try MuJoCoStepLoop(id: id)
+        try compareWithGymnasium(id: id, steps: 100_000, loop: loop)
+        return loop.body
+      })
+  }
+  for id in ids {
+    for threads in [1, 2] {
+      benchmarks.append(
+        Benchmark(name: "mujoco.vector8.\(id).threads\(threads)", unit: "steps", iterations: 80_000, repetitions: 5) {
+          let count = 8
+          let envs = try ParallelVectorEnvironment(id: id, count: count, threads: threads)
+          let actions = try uniformActions(envs.singleActionSpace, count: 1000 * count, seed: 0)
+          let width = envs.actionCount * count
+          let rows = (0..<1000).map { Array(actions[$0 * width..<($0 + 1) * width]) }
+          try envs.reset(seed: 0)
+          var k = 0
+          return { n in
+            for _ in 0..<(n / count) {
+              try envs.step(rows[k])
+              k = k == 999 ? 0 : k + 1
+            }
+          }
+        })
+    }
   }
 }
 
-/// A closure stepping one `id` environment with 1000 pre-drawn uniform actions in a cycle.
-private func mujocoStepLoop(id: String) throws -> (Int) throws -> Void {
-  let registry = EnvironmentRegistry()
-  try registerMuJoCoEnvironments(in: registry)
-  let spec = try registry.spec(id)
-  let env = try registry.makeUnwrapped(id)
-  guard case .box(let box) = env.actionSpace else { throw EnvironmentError.invalidArgument("\(id): not a Box action") }
-  var random = NumpyGenerator(seed: 0)
-  let actions: [[Double]] = (0..<1000).map { _ in
-    (0..<box.count).map { Double(Float(random.uniform(low: box.low[$0], high: box.high[$0]))) }
-  }
-  var observation = [Double](repeating: 0, count: env.observationSpace.flatCount)
-  _ = try observation.withUnsafeMutableBufferPointer { try env.reset(seed: 0, options: nil, into: $0) }
-  let limit = spec.maxEpisodeSteps ?? .max
-  var elapsed = 0
+// MARK: - The step loop
+
+/// One environment stepped with 1000 pre-drawn actions in a cycle, reset when an episode ends.
+private final class MuJoCoStepLoop {
+  let env: any Environment
+  let actions: [Double]
+  let actionCount: Int
+  var observation: [Double]
   var cursor = 0
-  return { count in
-    try observation.withUnsafeMutableBufferPointer { buffer in
-      for _ in 0..<count {
-        let outcome = try actions[cursor].withUnsafeBufferPointer { try env.step($0, into: buffer) }
-        cursor = cursor == 999 ? 0 : cursor + 1
-        elapsed += 1
-        if outcome.terminated || elapsed >= limit {
-          _ = try env.reset(seed: nil, options: nil, into: buffer)
-          elapsed = 0
+
+  init(id: String) throws {
+    env = try makeEnvironment(id)
+    actionCount = env.actionSpace.flatCount
+    actions = try uniformActions(env.actionSpace, count: 1000, seed: 0)
+    observation = [Double](repeating: 0, count: env.observationSpace.flatCount)
+    _ = try observation.withUnsafeMutableBufferPointer { try env.reset(seed: 0, options: nil, into: $0) }
+  }
+
+  var body: (Int) throws -> Void { { try self.run($0) } }
+
+  func run(_ count: Int) throws {
+    let width = actionCount
+    try actions.withUnsafeBufferPointer { all in
+      try observation.withUnsafeMutableBufferPointer { buffer in
+        for _ in 0..<count {
+          let action = UnsafeBufferPointer(rebasing: all[cursor * width..<(cursor + 1) * width])
+          cursor = cursor == 999 ? 0 : cursor + 1
+          let outcome = try env.step(action, into: buffer)
+          if outcome.terminated || outcome.truncated { _ = try env.reset(seed: nil, options: nil, into: buffer) }
         }
       }
     }
   }
+}
+
+/// The MuJoCo simulation inside a (wrapped) MuJoCo environment.
+private func rawSimulation(of env: any Environment) throws -> MuJoCoSimulation {
+  var current: any Environment = env
+  while let wrapper = current as? any EnvironmentWrapper { current = wrapper.inner }
+  switch current {
+  case let env as InvertedPendulum: return env.simulation
+  case let env as HalfCheetah: return env.simulation
+  default: throw EnvironmentError.invalidArgument("\(env.name) is not a MuJoCo environment this benchmark knows")
+  }
+}
+
+/// `count` actions drawn uniformly from a box, rounded to float32 (as `action_space.sample()`), row-major.
+private func uniformActions(_ space: Space, count: Int, seed: UInt64) throws -> [Double] {
+  guard case .box(let box) = space else { throw EnvironmentError.invalidArgument("not a Box action space") }
+  var random = NumpyGenerator(seed: seed)
+  return (0..<count * box.count).map { k in
+    Double(Float(random.uniform(low: box.low[k % box.count], high: box.high[k % box.count])))
+  }
+}
+
+// MARK: - The Gymnasium peer
+
+/// Alternates Rein's loop and Gymnasium's `env_steps.py` three times each for `steps` steps and prints one JSON
+/// line with both medians and their ratio.
+private func compareWithGymnasium(id: String, steps: Int, loop: MuJoCoStepLoop) throws {
+  let environment = ProcessInfo.processInfo.environment
+  let python =
+    environment["REIN_PEER_PYTHON"]
+    ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/rein-peers/bin/python").path
+  let script = environment["REIN_PEER_SCRIPT"] ?? "../shared/peers/env_steps.py"
+  guard FileManager.default.isExecutableFile(atPath: python), FileManager.default.fileExists(atPath: script) else {
+    print(#"{"comparison": "\#(id)", "skipped": "no peer at \#(python) with \#(script)"}"#)
+    return
+  }
+  var rein: [Double] = []
+  var gymnasium: [Double] = []
+  for _ in 0..<3 {
+    let start = monotonicSeconds()
+    try loop.run(steps)
+    rein.append(Double(steps) / (monotonicSeconds() - start))
+    gymnasium.append(try runPeer(python: python, script: script, id: id, steps: steps))
+  }
+  let median = { (values: [Double]) in values.sorted()[values.count / 2] }
+  let record: [String: Any] = [
+    "comparison": id, "steps": steps, "rein_steps_per_s": median(rein).rounded(),
+    "gymnasium_steps_per_s": median(gymnasium).rounded(),
+    "ratio": (median(rein) / median(gymnasium) * 100).rounded() / 100,
+    "rein_rounds": rein.map { $0.rounded() }, "gymnasium_rounds": gymnasium.map { $0.rounded() },
+  ]
+  let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
+  print(String(decoding: data, as: UTF8.self))
+}
+
+/// Runs the peer once and returns its reported steps per second.
+private func runPeer(python: String, script: String, id: String, steps: Int) throws -> Double {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: python)
+  let scriptPath = URL(fileURLWithPath: script).standardizedFileURL.path
+  process.arguments = ["-W", "ignore", scriptPath, "--env", id, "--steps", String(steps)]
+  // Python's MuJoCo appends its warnings to MUJOCO_LOG.TXT in the working directory: keep it out of the checkout.
+  process.currentDirectoryURL = FileManager.default.temporaryDirectory
+  let output = Pipe()
+  process.standardOutput = output
+  process.standardError = FileHandle.nullDevice
+  try process.run()
+  let data = output.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  guard let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
+    let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+    let rate = object["steps_per_s"] as? Double
+  else {
+    throw EnvironmentError.invalidArgument("the peer printed no steps_per_s: \(String(decoding: data, as: UTF8.self))")
+  }
+  return rate
 }

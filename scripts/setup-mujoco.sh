@@ -7,8 +7,8 @@
 # only to download and unzip: Rein loads the library at run time with dlopen and never runs Python.
 #
 # To use a MuJoCo of your own instead, set REIN_MUJOCO_DIR to a folder holding lib/ (libmujoco.so.4.0.0 or
-# libmujoco.4.0.0.dylib) and include/mujoco/; this script then only checks that folder. Note that the headers
-# Rein compiles against are the ones in .mujoco/include, so keep the same version in both places.
+# libmujoco.4.0.0.dylib) and include/mujoco/: this script then copies only its headers into .mujoco/include (Rein
+# compiles its shim against them) and downloads nothing, and at run time Rein loads the library from there alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,15 +16,34 @@ VERSION="4.0.0"
 DEST=".mujoco"
 STAMP="$DEST/VERSION"
 
-# MARK: - Already installed?
+# MARK: - The user's own MuJoCo
 
 if [ -n "${REIN_MUJOCO_DIR:-}" ]; then
-  if ls "$REIN_MUJOCO_DIR"/lib/libmujoco* >/dev/null 2>&1; then
-    echo "setup-mujoco: using REIN_MUJOCO_DIR=$REIN_MUJOCO_DIR"
-  else
-    echo "setup-mujoco: REIN_MUJOCO_DIR=$REIN_MUJOCO_DIR holds no lib/libmujoco*; fetching MuJoCo $VERSION into $DEST as well" >&2
+  header="$REIN_MUJOCO_DIR/include/mujoco/mujoco.h"
+  if ! ls "$REIN_MUJOCO_DIR"/lib/libmujoco* >/dev/null 2>&1 || [ ! -f "$header" ]; then
+    echo "setup-mujoco: REIN_MUJOCO_DIR=$REIN_MUJOCO_DIR must hold lib/libmujoco* and include/mujoco/mujoco.h;" \
+      "unset it to fetch MuJoCo $VERSION into $DEST instead" >&2
+    exit 1
   fi
+  if ! grep -q "mjVERSION_HEADER 4000000" "$header"; then
+    echo "setup-mujoco: $header is not MuJoCo $VERSION ($(grep -o 'mjVERSION_HEADER [0-9]*' "$header")):" \
+      "Rein is built for $VERSION" >&2
+    exit 1
+  fi
+  stamp="$VERSION (headers of REIN_MUJOCO_DIR=$REIN_MUJOCO_DIR)"
+  if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$stamp" ] && [ -f "$DEST/include/mujoco/mujoco.h" ]; then
+    echo "setup-mujoco: using MuJoCo from REIN_MUJOCO_DIR=$REIN_MUJOCO_DIR"
+    exit 0
+  fi
+  rm -rf "$DEST/include"
+  mkdir -p "$DEST/include"
+  cp -R "$REIN_MUJOCO_DIR/include/mujoco" "$DEST/include/"
+  echo "$stamp" >"$STAMP"
+  echo "setup-mujoco: using MuJoCo from REIN_MUJOCO_DIR=$REIN_MUJOCO_DIR (headers copied into $DEST/include)"
+  exit 0
 fi
+
+# MARK: - Already installed?
 
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$VERSION" ] && [ -f "$DEST/include/mujoco/mujoco.h" ] \
   && ls "$DEST"/lib/libmujoco* >/dev/null 2>&1; then

@@ -180,12 +180,14 @@ static void *rein_find_library(void) {
   void *handle = NULL;
   rein_load_text[0] = 0;
 
-  // 1. The user's own MuJoCo.
+  // 1. The user's own MuJoCo: when REIN_MUJOCO_DIR is set, it is the only place searched.
   const char *custom = getenv("REIN_MUJOCO_DIR");
   if (custom && *custom) {
     snprintf(folder, sizeof folder, "%s/lib", custom);
     if ((handle = rein_open_in(folder))) return handle;
     if ((handle = rein_open_in(custom))) return handle;
+    rein_note("(REIN_MUJOCO_DIR is set, so nothing else was searched)\n", "");
+    return NULL;
   }
 
   // 2. .mujoco/lib of the package this file was compiled in (__FILE__ is .../Sources/CMuJoCo/shim.c).

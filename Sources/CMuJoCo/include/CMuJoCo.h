@@ -25,9 +25,9 @@ extern "C" {
 
 /// Loads the MuJoCo library once per process (later calls return the first result at once).
 ///
-/// Searches, in order: $REIN_MUJOCO_DIR/lib, .mujoco/lib in the package this file was built from, .mujoco/lib in
-/// the working directory, .mujoco/lib next to the executable or in one of its parent folders, then the system's
-/// default library paths. Returns 0 on success; otherwise non-zero, and rein_mj_load_message() explains why.
+/// When REIN_MUJOCO_DIR is set, searches only $REIN_MUJOCO_DIR/lib and $REIN_MUJOCO_DIR. Otherwise, in order:
+/// .mujoco/lib in the package this file was built from, .mujoco/lib in the working directory, .mujoco/lib next to
+/// the executable or in one of its parent folders, then the system's default library paths. Returns 0 on success; otherwise non-zero, and rein_mj_load_message() explains why.
 int rein_mj_load(void);
 
 /// After rein_mj_load(): on success, the path of the library loaded; on failure, what went wrong and where it looked.

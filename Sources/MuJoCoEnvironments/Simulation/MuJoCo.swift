@@ -5,10 +5,11 @@ import Gym
 
 /// The MuJoCo physics library, found and loaded at run time.
 ///
-/// Rein does not link MuJoCo: the first MuJoCo environment made loads `libmujoco` with `dlopen`, searching
-/// `$REIN_MUJOCO_DIR/lib`, then `.mujoco/lib` of the package Rein was built from, of the working directory and of the
-/// executable's folder or its parents, then the system's library paths. `./scripts/setup.sh` installs the pinned
-/// version (4.0.0, the official build) into `.mujoco/`.
+/// Rein does not link MuJoCo: the first MuJoCo environment made loads `libmujoco` with `dlopen`, from
+/// `$REIN_MUJOCO_DIR/lib` when that variable is set (and only there); otherwise from `.mujoco/lib` of the package
+/// Rein was built from, of the working directory or of the executable's folder or its parents, then from the
+/// system's library paths. `./scripts/setup.sh` installs the pinned version (4.0.0, the official build) into
+/// `.mujoco/`.
 public enum MuJoCo {
   /// The version Rein is built for.
   public static let requiredVersion = "4.0.0"
