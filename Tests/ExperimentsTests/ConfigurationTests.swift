@@ -20,7 +20,7 @@ final class ConfigurationTests: XCTestCase {
     """
 
   func testNestedMappingsFlattenToTypedDottedKeys() throws {
-    let config = try Configuration(yaml: preset)
+    let config = try RunConfiguration(yaml: preset)
     XCTAssertEqual(
       config.keys,
       [
@@ -38,7 +38,7 @@ final class ConfigurationTests: XCTestCase {
   }
 
   func testOverrides() throws {
-    var config = try Configuration(yaml: preset)
+    var config = try RunConfiguration(yaml: preset)
     try config.apply(overrides: [
       "ppo.clip_range=0.1", "ppo.epochs=20", "ppo.learning_rate=1", "seeds=[5, 6]", "env_id=CartPole-v1",
       "ppo.normalize_advantages=false", "new.key=hello world", "ppo.net_arch=[256, 256]",
@@ -55,7 +55,7 @@ final class ConfigurationTests: XCTestCase {
   }
 
   func testBadOverridesAreTypedErrors() throws {
-    var config = try Configuration(yaml: preset)
+    var config = try RunConfiguration(yaml: preset)
     XCTAssertThrowsError(try config.apply(overrides: ["ppo.clip_range"])) { error in
       XCTAssertEqual(error as? ConfigurationError, .malformedOverride("ppo.clip_range"))
     }
@@ -75,7 +75,7 @@ final class ConfigurationTests: XCTestCase {
   }
 
   func testUnknownKeysNameCloseMatches() throws {
-    var config = try Configuration(yaml: preset)
+    var config = try RunConfiguration(yaml: preset)
     try config.apply(overrides: ["ppo.clip_rnge=0.3", "ppo.lr=1e-3", "totally_unrelated=1"])
     let known = [
       "algorithm", "env_id", "seeds", "total_steps", "ppo.learning_rate", "ppo.clip_range", "ppo.epochs",
@@ -89,35 +89,35 @@ final class ConfigurationTests: XCTestCase {
       let message = "\(error)"
       XCTAssertTrue(message.contains("'ppo.clip_rnge' (did you mean 'ppo.clip_range'"), message)
     }
-    XCTAssertNoThrow(try Configuration(yaml: preset).validate(knownKeys: known))
+    XCTAssertNoThrow(try RunConfiguration(yaml: preset).validate(knownKeys: known))
   }
 
   func testMalformedAndUnsupportedYAML() {
-    XCTAssertThrowsError(try Configuration(yaml: "a: [1, 2\nb: :")) { error in
+    XCTAssertThrowsError(try RunConfiguration(yaml: "a: [1, 2\nb: :")) { error in
       guard case .malformedYAML = error as? ConfigurationError else { return XCTFail("\(error)") }
     }
-    XCTAssertThrowsError(try Configuration(yaml: "- 1\n- 2")) { error in
+    XCTAssertThrowsError(try RunConfiguration(yaml: "- 1\n- 2")) { error in
       guard case .unsupportedStructure = error as? ConfigurationError else { return XCTFail("\(error)") }
     }
-    XCTAssertThrowsError(try Configuration(yaml: "a:\n  - x: 1")) { error in
+    XCTAssertThrowsError(try RunConfiguration(yaml: "a:\n  - x: 1")) { error in
       guard case .unsupportedStructure(key: "a", _) = error as? ConfigurationError else { return XCTFail("\(error)") }
     }
-    XCTAssertThrowsError(try Configuration(yaml: "a:")) { error in
+    XCTAssertThrowsError(try RunConfiguration(yaml: "a:")) { error in
       guard case .unsupportedStructure(key: "a", _) = error as? ConfigurationError else { return XCTFail("\(error)") }
     }
-    XCTAssertThrowsError(try Configuration(contentsOfFile: "/nonexistent/preset.yaml")) { error in
+    XCTAssertThrowsError(try RunConfiguration(contentsOfFile: "/nonexistent/preset.yaml")) { error in
       guard case .unreadable = error as? ConfigurationError else { return XCTFail("\(error)") }
     }
-    XCTAssertEqual(try Configuration(yaml: "").keys, [])
+    XCTAssertEqual(try RunConfiguration(yaml: "").keys, [])
   }
 
   func testYAMLOutputRoundTrips() throws {
-    var config = try Configuration(yaml: preset)
+    var config = try RunConfiguration(yaml: preset)
     try config.apply(overrides: ["note=needs: quoting, \"really\"", "ratio=2.0", "odd key=1"])
     let text = config.yaml()
     XCTAssertTrue(text.contains("ppo.learning_rate: 0.0003\n"), text)
     XCTAssertTrue(text.contains("ratio: 2.0\n"), text)
-    let reloaded = try Configuration(yaml: text)
+    let reloaded = try RunConfiguration(yaml: text)
     XCTAssertEqual(reloaded.values, config.values)
     XCTAssertEqual(reloaded.keys, config.keys)
   }

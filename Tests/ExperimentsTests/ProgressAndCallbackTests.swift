@@ -63,6 +63,13 @@ final class ProgressDisplayTests: XCTestCase {
     XCTAssertTrue(output[0].contains("ETA 0:40"), output[0])
   }
 
+  func testNoRateBeforeAnyProgress() {
+    var output: [String] = []
+    let progress = ProgressDisplay(totalSteps: 10, style: .lines, clock: { 5 }, write: { output.append($0) })
+    progress.update(completed: 0)
+    XCTAssertEqual(output, ["progress: 0/10 steps (0.0%), elapsed 0:00\n"])
+  }
+
   func testSilentWritesNothing() {
     var output: [String] = []
     let progress = ProgressDisplay(totalSteps: 10, style: .silent, write: { output.append($0) })

@@ -4,7 +4,7 @@ import XCTest
 
 final class RunFolderTests: XCTestCase {
   func makeRun(at path: String, settings: [String] = [""], seeds: [Int] = [1, 2, 3]) throws -> RunFolder {
-    var configuration = try Configuration(yaml: "algorithm: ppo\nppo:\n  clip_range: 0.2\n")
+    var configuration = try RunConfiguration(yaml: "algorithm: ppo\nppo:\n  clip_range: 0.2\n")
     try configuration.apply(overrides: ["seeds=[1, 2, 3]"])
     let run = try RunFolder(creatingAt: path, configuration: configuration)
     for (settingIndex, setting) in settings.enumerated() {
@@ -24,7 +24,7 @@ final class RunFolderTests: XCTestCase {
   func testLayoutConfigurationAndSeedFolders() throws {
     let root = try makeTemporaryFolder(self)
     let run = try makeRun(at: root + "/runs/ppo")
-    let configuration = try Configuration(contentsOfFile: root + "/runs/ppo/config.yaml")
+    let configuration = try RunConfiguration(contentsOfFile: root + "/runs/ppo/config.yaml")
     XCTAssertEqual(try configuration.double("ppo.clip_range"), 0.2)
     XCTAssertEqual(try configuration.ints("seeds"), [1, 2, 3])
     let folders = run.seedFolders()

@@ -11,7 +11,7 @@ final class ParameterGridTests: XCTestCase {
     XCTAssertEqual(settings[0].overrides, ["clip=0.1", "epochs=3"])
     XCTAssertEqual(settings[1].label, "clip=0.1,epochs=10")
     XCTAssertEqual(settings[8].label, "clip=0.3,epochs=20")
-    var configuration = try Configuration(yaml: "clip: 0.2\nepochs: 10\n")
+    var configuration = try RunConfiguration(yaml: "clip: 0.2\nepochs: 10\n")
     try configuration.apply(overrides: settings[5].overrides)
     XCTAssertEqual(try configuration.double("clip"), 0.2)
     XCTAssertEqual(try configuration.int("epochs"), 20)

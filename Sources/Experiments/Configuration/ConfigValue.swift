@@ -21,7 +21,7 @@ public enum ConfigValue: Hashable, Sendable, CustomStringConvertible {
     }
   }
 
-  /// The value as YAML flow text (`0.2`, `true`, `"text"`, `[1, 2]`), which ``Configuration`` reads back unchanged.
+  /// The value as YAML flow text (`0.2`, `true`, `"text"`, `[1, 2]`), which ``RunConfiguration`` reads back unchanged.
   public var description: String {
     switch self {
     case .int(let value): String(value)

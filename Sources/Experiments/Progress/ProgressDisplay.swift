@@ -120,7 +120,7 @@ public final class ProgressDisplay {
     let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: barWidth - filled)
     var text = String(format: "%4d%% ", Int((fraction * 100).rounded(.down))) + "|\(bar)| "
     text += "\(ProgressDisplay.grouped(completed))/\(ProgressDisplay.grouped(totalSteps)) \(unit)"
-    text += "  \(ProgressDisplay.grouped(Int(rate.rounded()))) \(unit)/s"
+    if rate > 0 { text += "  \(ProgressDisplay.grouped(Int(rate.rounded()))) \(unit)/s" }
     text += remaining.map { "  ETA \(ProgressDisplay.duration($0))" } ?? "  \(ProgressDisplay.duration(elapsed))"
     if let recentReturn, recentReturn.isFinite { text += "  return " + String(format: "%.1f", recentReturn) }
     return text
@@ -130,7 +130,8 @@ public final class ProgressDisplay {
   func plainLine(completed: Int, rate: Double, elapsed: Double, remaining: Double?, recentReturn: Double?) -> String {
     let percent = min(max(Double(completed) / Double(totalSteps) * 100, 0), 100)
     var text = "progress: \(completed)/\(totalSteps) \(unit) (" + String(format: "%.1f", percent) + "%)"
-    text += ", \(Int(rate.rounded())) \(unit)/s, elapsed \(ProgressDisplay.duration(elapsed))"
+    if rate > 0 { text += ", \(Int(rate.rounded())) \(unit)/s" }
+    text += ", elapsed \(ProgressDisplay.duration(elapsed))"
     if let remaining { text += ", ETA \(ProgressDisplay.duration(remaining))" }
     if let recentReturn, recentReturn.isFinite { text += ", return " + String(format: "%.2f", recentReturn) }
     return text

@@ -8,7 +8,7 @@
 ///     grid.settings[1].overrides          // ["clip=0.1", "epochs=10"]
 ///
 /// Settings vary the last key fastest, like nested loops in the order the options were given. Each setting's
-/// ``Setting/overrides`` apply to a ``Configuration`` like `--set` options.
+/// ``Setting/overrides`` apply to a ``RunConfiguration`` like `--set` options.
 public struct ParameterGrid: Equatable, Sendable {
   /// One point of the grid.
   public struct Setting: Equatable, Sendable {

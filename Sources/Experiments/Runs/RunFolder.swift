@@ -63,7 +63,7 @@ public struct RunFolder: Sendable {
   public let path: String
 
   /// Creates the folder (and parents) and, when given, writes the resolved configuration.
-  public init(creatingAt path: String, configuration: Configuration? = nil) throws {
+  public init(creatingAt path: String, configuration: RunConfiguration? = nil) throws {
     self.path = path
     try RunFolder.createDirectory(path)
     if let configuration {

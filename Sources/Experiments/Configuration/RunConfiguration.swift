@@ -1,7 +1,7 @@
 import Foundation
 import Yams
 
-// MARK: - Configuration
+// MARK: - RunConfiguration
 
 /// A flat, typed configuration: dotted keys (`ppo.clip_range`) to numbers, Booleans, strings or lists.
 ///
@@ -14,7 +14,7 @@ import Yams
 /// `--set key=value` overrides are applied on top (the value is read as YAML: `0.1`, `true`, `[1, 2]`, `text`);
 /// the caller then checks the keys against the ones it knows with ``validate(knownKeys:)``, which names the
 /// closest matches of each unknown key.
-public struct Configuration: Equatable, Sendable {
+public struct RunConfiguration: Equatable, Sendable {
   /// The values by key.
   public private(set) var values: [String: ConfigValue]
   /// Keys in the order they were first set (file order, then overrides).
@@ -75,9 +75,9 @@ public struct Configuration: Equatable, Sendable {
       let key = override[..<equals].trimmingCharacters(in: .whitespaces)
       let text = String(override[override.index(after: equals)...])
       guard !key.isEmpty else { throw ConfigurationError.malformedOverride(override) }
-      var value = try Configuration.parseScalar(text, key: key)
+      var value = try RunConfiguration.parseScalar(text, key: key)
       if let existing = values[key] {
-        value = try Configuration.coerce(value, toTypeOf: existing, key: key)
+        value = try RunConfiguration.coerce(value, toTypeOf: existing, key: key)
       }
       set(key, value)
     }
@@ -173,7 +173,7 @@ public struct Configuration: Equatable, Sendable {
   /// The configuration as YAML, one `key: value` line per setting in key order; loading it gives back an equal
   /// configuration.
   public func yaml() -> String {
-    keys.map { key in "\(Configuration.yamlKey(key)): \(values[key]!)" }.joined(separator: "\n") + "\n"
+    keys.map { key in "\(RunConfiguration.yamlKey(key)): \(values[key]!)" }.joined(separator: "\n") + "\n"
   }
 
   /// The configuration as a JSON object keyed by the dotted keys.
@@ -197,7 +197,7 @@ public struct Configuration: Equatable, Sendable {
       if case .mapping(let nested) = valueNode {
         try flatten(nested, prefix: key)
       } else {
-        set(key, try Configuration.value(of: valueNode, key: key))
+        set(key, try RunConfiguration.value(of: valueNode, key: key))
       }
     }
   }
