@@ -141,16 +141,15 @@ public final class Acrobot: Environment {
     let i1 = Self.linkMomentOfInertia, i2 = Self.linkMomentOfInertia
     let g = Self.gravity
     let (theta1, theta2, dtheta1, dtheta2) = s
-    let pow = NumpyMath.pow as (Double, Double) -> Double
     let d1 = m1 * (lc1 * lc1) + m2 * ((l1 * l1) + (lc2 * lc2) + 2 * l1 * lc2 * cos(theta2)) + i1 + i2
     let d2 = m2 * ((lc2 * lc2) + l1 * lc2 * cos(theta2)) + i2
     let phi2 = m2 * lc2 * g * cos(theta1 + theta2 - Double.pi / 2.0)
     let phi1 =
-      -m2 * l1 * lc2 * pow(dtheta2, 2) * sin(theta2) - 2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * sin(theta2)
+      -m2 * l1 * lc2 * NumpyMath.square(dtheta2) * sin(theta2) - 2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * sin(theta2)
       + (m1 * lc1 + m2 * l1) * g * cos(theta1 - Double.pi / 2) + phi2
     let ddtheta2 =
-      (a + d2 / d1 * phi1 - m2 * l1 * lc2 * pow(dtheta1, 2) * sin(theta2) - phi2)
-      / (m2 * (lc2 * lc2) + i2 - pow(d2, 2) / d1)
+      (a + d2 / d1 * phi1 - m2 * l1 * lc2 * NumpyMath.square(dtheta1) * sin(theta2) - phi2)
+      / (m2 * (lc2 * lc2) + i2 - NumpyMath.square(d2) / d1)
     let ddtheta1 = -(d2 * ddtheta2 + phi1) / d1
     return (dtheta1, dtheta2, ddtheta1, ddtheta2)
   }

@@ -142,7 +142,7 @@ public final class MountainCarContinuous: Environment {
       !greater(Self.goalPosition, position, inFloat32: positionIsFloat32)
       && !greater(goalVelocity, velocity, inFloat32: velocityIsFloat32)
     var reward = terminated ? 100.0 : 0.0
-    reward -= NumpyMath.pow(Double(a), 2) * 0.1
+    reward -= NumpyMath.square(Double(a)) * 0.1
 
     state = (Double(Float(position)), Double(Float(velocity)))
     stateIsFloat32 = true

@@ -66,6 +66,8 @@ public final class Pendulum: Environment {
 
   /// Angle from upright (rad) and angular velocity (rad/s), in float64.
   public private(set) var state: (theta: Double, thetaDot: Double) = (0, 0)
+  /// sin(theta), computed once for the observation and reused by the next step's dynamics.
+  private var sinTheta = 0.0
   private var phase = EpisodePhase.needsReset
 
   // Constant factors of the dynamics, evaluated as Gymnasium evaluates them.
@@ -111,8 +113,8 @@ public final class Pendulum: Environment {
 
     let normalized = angleNormalize(theta)
     let costs =
-      NumpyMath.pow(normalized, 2) + 0.1 * NumpyMath.pow(thetaDot, 2) + Double(Float(0.001) * NumpyMath.pow(u, 2))
-    var newThetaDot = thetaDot + (gravityFactor * sin(theta) + Double(torqueFactor * u)) * Self.timeStep
+      NumpyMath.square(normalized) + 0.1 * NumpyMath.square(thetaDot) + Double(Float(0.001) * NumpyMath.pow(u, 2))
+    var newThetaDot = thetaDot + (gravityFactor * sinTheta + Double(torqueFactor * u)) * Self.timeStep
     newThetaDot = min(max(newThetaDot, -Self.maxSpeed), Self.maxSpeed)
     let newTheta = theta + newThetaDot * Self.timeStep
     state = (newTheta, newThetaDot)
@@ -135,8 +137,9 @@ public final class Pendulum: Environment {
 
   @inline(__always)
   private func writeObservation(_ observation: UnsafeMutableBufferPointer<Double>) {
+    sinTheta = sin(state.theta)
     observation[0] = Double(Float(cos(state.theta)))
-    observation[1] = Double(Float(sin(state.theta)))
+    observation[1] = Double(Float(sinTheta))
     observation[2] = Double(Float(state.thetaDot))
   }
 }

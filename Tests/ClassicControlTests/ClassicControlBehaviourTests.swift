@@ -69,3 +69,24 @@ final class ClassicControlBehaviourTests: XCTestCase {
     }
   }
 }
+
+final class NumpyMathTests: XCTestCase {
+  func testSquareIsBitIdenticalToTheCLibrarysPow() {
+    var random = NumpyGenerator(seed: 2024)
+    var slowPathHits = 0
+    for k in 0..<2_000_000 {
+      // Magnitudes from 1e-6 to 1e6, plus float32 values (as actions are).
+      var x = random.uniform(low: -1, high: 1) * Foundation.pow(10, random.uniform(low: -6, high: 6))
+      if k % 4 == 0 { x = Double(Float(x)) }
+      let expected = NumpyMath.pow(x, 2)
+      XCTAssertEqual(NumpyMath.square(x).bitPattern, expected.bitPattern, "x = \(x)")
+      if expected != x * x { slowPathHits += 1 }
+    }
+    // pow(x, 2) differs from x * x now and then; those cases must have gone through the slow path.
+    XCTAssertGreaterThan(slowPathHits, 100)
+    for x in [0.0, -0.0, 1, 2, 0.5, 1e-300, 1e300, .infinity, -.infinity, Double.leastNonzeroMagnitude] {
+      XCTAssertEqual(NumpyMath.square(x).bitPattern, NumpyMath.pow(x, 2).bitPattern, "x = \(x)")
+    }
+    XCTAssertTrue(NumpyMath.square(.nan).isNaN)
+  }
+}

@@ -5,8 +5,8 @@ import Synchronization
 
 /// A vector environment that spreads its sub-environments over persistent worker threads.
 ///
-/// The sub-environments are split into contiguous chunks, one per thread; the calling thread runs the first chunk
-/// and the workers the others. Workers wait for work by spinning briefly on an atomic counter (a step of a cheap
+/// The sub-environments are split into contiguous chunks (about two per thread) that the calling thread and the
+/// workers claim one by one. Workers wait for work by spinning briefly on an atomic counter (a step of a cheap
 /// environment takes well under a microsecond, far less than waking a sleeping thread) and then sleep on a
 /// condition, so an idle pool costs nothing. Results are identical to ``SyncVectorEnvironment``'s: every
 /// sub-environment is stepped by exactly one thread and owns its rows of the buffers.
@@ -14,7 +14,7 @@ public final class ParallelVectorEnvironment: VectorEnvironment {
   private let pool: WorkerPool
 
   /// The number of threads stepping environments, the calling one included.
-  public var threadCount: Int { pool.chunks.count }
+  public var threadCount: Int { pool.workerCount + 1 }
 
   /// `count` environments built by `make` (which receives the index), stepped by `threads` threads (by default
   /// one per active processor, at most one per environment).
@@ -31,16 +31,8 @@ public final class ParallelVectorEnvironment: VectorEnvironment {
     let threadCount = min(count, threads ?? ProcessInfo.processInfo.activeProcessorCount)
     let environments = try (0..<count).map(make)
     try Self.validate(environments)
-    // Contiguous chunks whose sizes differ by at most one.
-    var chunks: [Range<Int>] = []
-    var start = 0
-    for chunk in 0..<threadCount {
-      let size = count / threadCount + (chunk < count % threadCount ? 1 : 0)
-      chunks.append(start..<start + size)
-      start += size
-    }
     let core = VectorCore(environments: environments, autoresetMode: autoresetMode)
-    pool = WorkerPool(core: core, chunks: chunks)
+    pool = WorkerPool(core: core, threads: threadCount)
     super.init(core: core)
   }
 
@@ -65,63 +57,97 @@ public final class ParallelVectorEnvironment: VectorEnvironment {
 
 // MARK: - Worker pool
 
-/// Persistent threads that each run `core.process` on their own chunk when the generation counter advances.
+/// Persistent threads that share the sub-environments of each run with the calling thread.
+///
+/// A run splits the sub-environments into chunks that participants claim with an atomic counter: the calling
+/// thread claims chunks too, so if a worker is slow to wake (a busy machine) the caller simply does more of the
+/// work itself, and a run is never much slower than a sequential one. Each sub-environment is still stepped by
+/// exactly one thread per run, so results do not depend on who did what.
 final class WorkerPool: @unchecked Sendable {
   let core: VectorCore
   let chunks: [Range<Int>]
+  let workerCount: Int
   /// Advanced by the owner to start a run; workers remember the last value they served.
   private let generation = Atomic<Int>(0)
-  /// Workers still busy with the current run.
-  private let pending = Atomic<Int>(0)
+  /// The next chunk to claim in the current run.
+  private let nextChunk = Atomic<Int>(0)
+  /// Chunks finished in the current run.
+  private let completedChunks = Atomic<Int>(0)
   /// Workers asleep on `condition` (or about to be).
   private let sleepers = Atomic<Int>(0)
   private let stopping = Atomic<Bool>(false)
   private let condition = NSCondition()
-  private var threads: [Thread] = []
+  /// Runs since sleeping workers were last woken.
+  private var runsSinceWake = 0
 
-  /// Spins before a worker goes to sleep (a few tens of microseconds).
-  static let spinsBeforeSleeping = 20_000
-  /// Spins before the owner yields its processor while it waits for workers.
-  static let spinsBeforeYielding = 2_000
+  /// Spins before a worker goes to sleep (tens of microseconds).
+  static let spinsBeforeSleeping = 50_000
+  /// Spins before the owner yields its processor while it waits for chunks in flight.
+  static let spinsBeforeYielding = 500
+  /// How often (in runs) the owner wakes sleeping workers; in between it works alone, which costs less than a
+  /// wake-up per run when runs are short.
+  static let runsBetweenWakes = 16
 
-  init(core: VectorCore, chunks: [Range<Int>]) {
+  /// `threads` participants including the caller; the sub-environments are split into chunks (about two per
+  /// participant, for balance).
+  init(core: VectorCore, threads: Int) {
     self.core = core
+    workerCount = max(threads - 1, 0)
+    let chunkCount = min(core.count, threads == 1 ? 1 : 2 * threads)
+    var chunks: [Range<Int>] = []
+    var start = 0
+    for chunk in 0..<chunkCount {
+      let size = core.count / chunkCount + (chunk < core.count % chunkCount ? 1 : 0)
+      chunks.append(start..<start + size)
+      start += size
+    }
     self.chunks = chunks
-    for chunk in chunks.dropFirst() {
-      let thread = Thread { [self] in self.work(on: chunk) }
+    for _ in 0..<workerCount {
+      let thread = Thread { [self] in self.work() }
       thread.name = "rein.vector-env.worker"
       thread.stackSize = 1 << 20
-      threads.append(thread)
       thread.start()
     }
   }
 
   /// Runs the core's current task over all chunks and returns when every chunk is done.
   func run() {
-    guard chunks.count > 1 else {
-      core.process(chunks[0])
+    guard workerCount > 0 else {
+      core.process(0..<core.count)
       return
     }
-    pending.store(chunks.count - 1, ordering: .sequentiallyConsistent)
+    // Reset the completion count before reopening the chunks: a worker still leaving the previous run may claim
+    // a chunk of this one as soon as `nextChunk` is reset, and its completion must count. The releasing store
+    // publishes this run's task and actions to such a worker.
+    completedChunks.store(0, ordering: .sequentiallyConsistent)
+    nextChunk.store(0, ordering: .sequentiallyConsistent)
     generation.add(1, ordering: .sequentiallyConsistent)
-    wakeSleepers()
-    core.process(chunks[0])
+    runsSinceWake += 1
+    if runsSinceWake >= Self.runsBetweenWakes, sleepers.load(ordering: .sequentiallyConsistent) > 0 {
+      runsSinceWake = 0
+      condition.lock()
+      condition.broadcast()
+      condition.unlock()
+    }
+    claimChunks()
     var spins = 0
-    while pending.load(ordering: .acquiring) > 0 {
+    while completedChunks.load(ordering: .acquiring) < chunks.count {
       spins += 1
       if spins > Self.spinsBeforeYielding { sched_yield() }
     }
   }
 
-  private func wakeSleepers() {
-    if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
-      condition.lock()
-      condition.broadcast()
-      condition.unlock()
+  /// Processes chunks until none is left to claim.
+  private func claimChunks() {
+    while true {
+      let chunk = nextChunk.wrappingAdd(1, ordering: .acquiringAndReleasing).oldValue
+      if chunk >= chunks.count { return }
+      core.process(chunks[chunk])
+      completedChunks.add(1, ordering: .releasing)
     }
   }
 
-  private func work(on chunk: Range<Int>) {
+  private func work() {
     var served = 0
     while true {
       // Wait for the next generation: spin first, then sleep.
@@ -145,8 +171,7 @@ final class WorkerPool: @unchecked Sendable {
       }
       if stopping.load(ordering: .acquiring) { return }
       served = current
-      core.process(chunk)
-      pending.subtract(1, ordering: .releasing)
+      claimChunks()
     }
   }
 
