@@ -7,6 +7,9 @@ struct ReinCommand: ParsableCommand {
     commandName: "rein",
     abstract: "Reinforcement learning with policy-gradient methods, natively in Swift.",
     version: "0.1.0",
-    subcommands: [PlotCommand.self, EnvsCommand.self, CheckEnvCommand.self, ReplayCommand.self]
+    subcommands: [
+      TrainCommand.self, RunCommand.self, EvalCommand.self, PresetsCommand.self, KeysCommand.self, PlotCommand.self,
+      EnvsCommand.self, CheckEnvCommand.self, ReplayCommand.self,
+    ]
   )
 }

@@ -1,0 +1,104 @@
+import Foundation
+import PolicyGradient
+
+// MARK: - Agent checkpoints
+//
+// What a trained seed leaves behind: the policy's parameters (`policy/<name>`, float32, readable by Python's
+// safetensors), each optimizer's state (`optimizer/<role>/<slot>/<parameter>`), the agent's generator
+// (`generator`, u64) and, in the metadata, the algorithm, environment, counters and the policy's architecture,
+// so `rein eval` can rebuild the policy without the preset.
+
+/// Saving and loading the state of a trained agent.
+public enum AgentCheckpoint {
+  /// Builds the checkpoint of `agent` trained on `environmentID` with `seed`.
+  public static func make(
+    _ agent: any Agent, environmentID: String, environmentArguments: EnvironmentArguments, seed: UInt64,
+    episodes: Int, configuration: Configuration?
+  ) throws -> Checkpoint {
+    var tensors: [String: StoredTensor] = [:]
+    for (name, parameter) in agent.policy.namedParameters() {
+      tensors["policy/\(name)"] = StoredTensor(shape: parameter.value.shape.array, floats: parameter.value.scalars)
+    }
+    var optimizerScalars: [String: JSONValue] = [:]
+    for (role, optimizer) in agent.optimizers {
+      let (scalars, state) = optimizer.exportState()
+      for (key, tensor) in state {
+        tensors["optimizer/\(role)/\(key)"] = StoredTensor(shape: tensor.shape.array, floats: tensor.scalars)
+      }
+      optimizerScalars[role] = .object(scalars.mapValues { .double($0) })
+    }
+    tensors["generator"] = StoredTensor(shape: [6], uint64s: agent.generator.snapshot)
+    let policyJSON = String(decoding: try JSONEncoder().encode(agent.policy.configuration), as: UTF8.self)
+    var metadata: [String: JSONValue] = [
+      "algorithm": .string(type(of: agent).algorithmName),
+      "env": .string(environmentID),
+      "env_kwargs": .object(environmentArguments.mapValues(json)),
+      "seed": .int(Int(seed)),
+      "env_steps": .int(agent.steps),
+      "episodes": .int(episodes),
+      "observation_count": .int(agent.policy.observationCount),
+      "policy": try JSONValue(parsing: policyJSON),
+      "optimizers": .object(optimizerScalars),
+    ]
+    if let configuration { metadata["configuration"] = configuration.json }
+    return Checkpoint(metadata: .object(metadata), tensors: tensors)
+  }
+
+  /// The policy stored in `checkpoint`, rebuilt for `environment` and loaded with the saved parameters.
+  public static func loadPolicy(_ checkpoint: Checkpoint, for environment: any Environment) throws -> ActorCriticPolicy {
+    guard let policyJSON = checkpoint.metadata["policy"] else {
+      throw ExperimentError.incompatibleCheckpoint("it holds no policy description (not written by `rein train`)")
+    }
+    let configuration: PolicyConfiguration
+    do {
+      configuration = try JSONDecoder().decode(
+        PolicyConfiguration.self, from: Data(policyJSON.serialized().utf8))
+    } catch {
+      throw ExperimentError.incompatibleCheckpoint("its policy description cannot be read (\(error))")
+    }
+    var generator = RandomGenerator(seed: 0)
+    let policy = try ActorCriticPolicy(for: environment, configuration: configuration, generator: &generator)
+    var values: [String: Tensor] = [:]
+    for (name, parameter) in policy.namedParameters() {
+      let floats = try checkpoint.floats("policy/\(name)", shape: parameter.value.shape.array)
+      values[name] = Tensor(floats, shape: parameter.value.shape.array)
+    }
+    try policy.load(values)
+    return policy
+  }
+
+  /// The environment keyword arguments a checkpoint was trained with.
+  public static func environmentArguments(of checkpoint: Checkpoint) throws -> EnvironmentArguments {
+    guard case .object(let members)? = checkpoint.metadata["env_kwargs"] else { return [:] }
+    var arguments: EnvironmentArguments = [:]
+    for (key, value) in members {
+      switch value {
+      case .bool(let b): arguments[key] = .bool(b)
+      case .int(let i): arguments[key] = .int(i)
+      case .double(let d): arguments[key] = .double(d)
+      case .string(let s): arguments[key] = .string(s)
+      case .array(let items): arguments[key] = .doubles(items.compactMap(\.doubleValue))
+      default: throw ExperimentError.incompatibleCheckpoint("its environment argument '\(key)' cannot be read")
+      }
+    }
+    return arguments
+  }
+
+  static func json(_ argument: EnvironmentArgument) -> JSONValue {
+    switch argument {
+    case .bool(let b): return .bool(b)
+    case .int(let i): return .int(i)
+    case .double(let d): return .double(d)
+    case .doubles(let v): return .array(v.map { .double($0) })
+    case .string(let s): return .string(s)
+    }
+  }
+
+  /// The environment id a checkpoint was trained on.
+  public static func environmentID(of checkpoint: Checkpoint) throws -> String {
+    guard let id = checkpoint.metadata["env"]?.stringValue else {
+      throw ExperimentError.incompatibleCheckpoint("it does not name its environment")
+    }
+    return id
+  }
+}

@@ -1,0 +1,22 @@
+// MARK: - Errors
+
+/// Why an experiment could not be set up or run; each case says what to change.
+public enum ExperimentError: Error, Equatable, CustomStringConvertible {
+  /// A setting has a value the experiment cannot use.
+  case invalidSetting(key: String, value: String, expected: String)
+  /// No preset of that name or path exists.
+  case presetNotFound(name: String, searched: [String])
+  /// A checkpoint does not fit the experiment or is not one Rein wrote.
+  case incompatibleCheckpoint(String)
+
+  public var description: String {
+    switch self {
+    case .invalidSetting(let key, let value, let expected):
+      return "'\(key)' is \(value), but it must be \(expected)"
+    case .presetNotFound(let name, let searched):
+      return "no preset '\(name)'; looked in \(searched.joined(separator: ", ")); `rein presets` lists the built-in ones"
+    case .incompatibleCheckpoint(let message):
+      return "cannot use the checkpoint: \(message)"
+    }
+  }
+}

@@ -1,0 +1,40 @@
+// MARK: - Agents
+
+/// What the experiment tooling needs from any of the algorithms: its policy, its optimizers and generator (for
+/// checkpoints), and a training loop.
+public protocol Agent: AnyObject {
+  /// The algorithm's name as presets spell it (`reinforce`, `actor-critic`, `a2c`, `ppo`).
+  static var algorithmName: String { get }
+  /// The policy being trained.
+  var policy: ActorCriticPolicy { get }
+  /// The agent's generator (action sampling, shuffling).
+  var generator: RandomGenerator { get set }
+  /// Environment steps taken so far.
+  var steps: Int { get }
+  /// The optimizers by role.
+  var optimizers: [(role: String, optimizer: Optimizer)] { get }
+  /// Trains for `budget`, reporting to `observer`.
+  func learn(_ budget: TrainingBudget, observer: TrainingObserver?) throws -> TrainingSummary
+}
+
+extension REINFORCE: Agent {
+  public static var algorithmName: String { "reinforce" }
+  public var optimizers: [(role: String, optimizer: Optimizer)] {
+    [("policy", policyOptimizer)] + (valueOptimizer.map { [("value", $0)] } ?? [])
+  }
+}
+
+extension OneStepActorCritic: Agent {
+  public static var algorithmName: String { "actor-critic" }
+  public var optimizers: [(role: String, optimizer: Optimizer)] { [("policy", optimizer)] }
+}
+
+extension A2C: Agent {
+  public static var algorithmName: String { "a2c" }
+  public var optimizers: [(role: String, optimizer: Optimizer)] { [("policy", optimizer)] }
+}
+
+extension PPO: Agent {
+  public static var algorithmName: String { "ppo" }
+  public var optimizers: [(role: String, optimizer: Optimizer)] { [("policy", optimizer)] }
+}

@@ -1,0 +1,277 @@
+import ArgumentParser
+import Foundation
+import Rein
+
+// MARK: - Shared options of `train` and `run`
+
+/// Options that `rein train` and `rein run` share; they map onto configuration keys, nothing more.
+struct ExperimentOptions: ParsableArguments {
+  @Option(help: "Comma-separated seeds, e.g. 1,2,3 (each trains separately; all go in one run folder).")
+  var seeds: String?
+
+  @Option(help: "The run folder (default: runs/NAME, or runs/NAME-2, ... when that exists).")
+  var out: String?
+
+  @Option(name: .customLong("set"), help: "Override a setting: --set key=value (repeatable). See `rein keys`.")
+  var overrides: [String] = []
+
+  /// Applies the options to `configuration`.
+  func apply(to configuration: inout Configuration) throws {
+    if let seeds {
+      let list = seeds.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+      guard !list.isEmpty, list.allSatisfy({ Int($0) != nil }) else {
+        throw ValidationError("--seeds takes comma-separated integers, e.g. 1,2,3; got '\(seeds)'")
+      }
+      configuration.set("seeds", .list(list.map { .int(Int($0)!) }))
+    }
+    try configuration.apply(overrides: overrides)
+  }
+}
+
+/// Reads the plan, makes the run folder and trains.
+func runExperiment(_ configuration: Configuration, defaultName: String, out: String?) throws {
+  registerBuiltinEnvironments()
+  let plan = try ExperimentPlan(configuration, defaultName: defaultName)
+  let folder = try RunFolder(creatingAt: out ?? freshRunPath(plan.name), configuration: configuration)
+  try ExperimentRunner(plan: plan, registry: .shared, folder: folder, configuration: configuration).run()
+}
+
+/// `runs/NAME`, or the first of `runs/NAME-2`, `runs/NAME-3`, ... that does not exist yet.
+func freshRunPath(_ name: String) -> String {
+  let base = "runs/" + name
+  var path = base
+  var n = 2
+  while FileManager.default.fileExists(atPath: path) {
+    path = "\(base)-\(n)"
+    n += 1
+  }
+  return path
+}
+
+/// Turns library errors into the CLI's clean failure (message, exit code 1), never a crash trace.
+func reportingErrors(_ body: () throws -> Void) throws {
+  do {
+    try body()
+  } catch let error as ValidationError {
+    throw error
+  } catch let error as CleanExit {
+    throw error
+  } catch {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    throw ExitCode.failure
+  }
+}
+
+// MARK: - rein train
+
+/// `rein train ALGO ENV-ID`: train one algorithm on one environment with defaults and overrides.
+struct TrainCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "train",
+    abstract: "Train an algorithm on an environment (defaults are Stable-Baselines3's for a2c and ppo).",
+    discussion: """
+      Writes a run folder: config.yaml, summary.json, learning_curve.svg/.png, and per seed progress.csv, \
+      progress.jsonl, TensorBoard events and checkpoint.safetensors.
+
+      Examples:
+        rein train ppo CartPole-v1 --steps 100000 --seeds 1,2,3
+        rein train a2c CartPole-v1 --steps 200000 --envs 8 --set learning_rate=linear(7e-4,0)
+        rein train reinforce CartPole-v1 --episodes 1000 --set standardize_returns=true --set policy.hidden=[128]
+      """
+  )
+
+  @Argument(help: "reinforce, actor-critic, a2c or ppo.")
+  var algorithm: String
+
+  @Argument(help: "An environment id (see `rein envs`).")
+  var environment: String
+
+  @Option(help: "Environment steps per seed.")
+  var steps: Int?
+
+  @Option(help: "Episodes per seed.")
+  var episodes: Int?
+
+  @Option(help: "Environments per seed (a2c, ppo).")
+  var envs: Int?
+
+  @OptionGroup var options: ExperimentOptions
+
+  func run() throws {
+    try reportingErrors {
+      guard AlgorithmChoice.names.contains(algorithm) else {
+        throw ValidationError("unknown algorithm '\(algorithm)'; choose one of \(AlgorithmChoice.names.joined(separator: ", "))")
+      }
+      var configuration = Configuration()
+      configuration.set("algorithm", .string(algorithm))
+      configuration.set("env", .string(environment))
+      configuration.set("name", .string("\(algorithm)-\(environment.lowercased())"))
+      if let steps { configuration.set("steps", .int(steps)) }
+      if let episodes { configuration.set("episodes", .int(episodes)) }
+      if steps == nil && episodes == nil {
+        configuration.set(algorithm == "reinforce" || algorithm == "actor-critic" ? "episodes" : "steps",
+          algorithm == "reinforce" || algorithm == "actor-critic" ? .int(1000) : .int(100_000))
+      }
+      if let envs { configuration.set("n_envs", .int(envs)) }
+      try options.apply(to: &configuration)
+      try runExperiment(configuration, defaultName: "\(algorithm)-\(environment.lowercased())", out: options.out)
+    }
+  }
+}
+
+// MARK: - rein run
+
+/// `rein run PRESET`: run a preset file (a workflow).
+struct RunCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run",
+    abstract: "Run a preset: a YAML file of settings (`rein presets` lists the built-in ones).",
+    discussion: """
+      PRESET is a path to a .yaml file or the name of a built-in preset. Presets are plain files: copy one, \
+      edit it, and run your copy.
+
+      Examples:
+        rein run reinforce-cartpole
+        rein run ppo-cartpole --seeds 1,2,3,4,5 --set n_envs=8
+        rein run ./my-experiment.yaml --out runs/try-1
+      """
+  )
+
+  @Argument(help: "A preset name or the path of a preset file.")
+  var preset: String
+
+  @OptionGroup var options: ExperimentOptions
+
+  func run() throws {
+    try reportingErrors {
+      let path = try PresetLibrary.locate(preset)
+      var configuration = try Configuration(contentsOfFile: path)
+      try options.apply(to: &configuration)
+      let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+      if configuration.values["name"] == nil { configuration.set("name", .string(name)) }
+      try runExperiment(configuration, defaultName: name, out: options.out)
+    }
+  }
+}
+
+// MARK: - rein presets and rein keys
+
+/// `rein presets`: the built-in presets.
+struct PresetsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "presets", abstract: "List the built-in presets (the workflows) and where they are.")
+
+  func run() throws {
+    try reportingErrors {
+      guard let directory = PresetLibrary.builtInDirectory() else {
+        throw ExperimentError.presetNotFound(name: "*", searched: PresetLibrary.searchDirectories())
+      }
+      print("presets in \(directory):")
+      for name in PresetLibrary.names(in: directory) {
+        let configuration = try Configuration(contentsOfFile: directory + "/" + name + ".yaml")
+        let summary = [
+          (try? configuration.string("algorithm")) ?? "?", (try? configuration.string("env")) ?? "?",
+        ].joined(separator: " on ")
+        print("  \(name.padding(toLength: 30, withPad: " ", startingAt: 0)) \(summary)")
+      }
+    }
+  }
+}
+
+/// `rein keys`: every setting a preset or `--set` may use.
+struct KeysCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "keys", abstract: "List every setting a preset or --set may use, with its meaning.")
+
+  func run() {
+    for (key, meaning) in ExperimentPlan.keyDescriptions {
+      print("  \(key.padding(toLength: 24, withPad: " ", startingAt: 0)) \(meaning)")
+    }
+  }
+}
+
+// MARK: - rein eval
+
+/// `rein eval CHECKPOINT`: evaluate a saved policy.
+struct EvalCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "eval", abstract: "Evaluate a checkpoint written by `rein train` or `rein run` on its environment.",
+    discussion: """
+      Examples:
+        rein eval runs/ppo-cartpole/seed-1/checkpoint.safetensors --episodes 10
+        rein eval runs/ppo-cartpole/seed-1/checkpoint.safetensors --episodes 100 --stochastic --seed 7
+      """)
+
+  @Argument(help: "A checkpoint.safetensors file.")
+  var checkpoint: String
+
+  @Option(help: "Episodes to play.")
+  var episodes: Int = 10
+
+  @Flag(name: .customLong("stochastic"), help: "Sample actions instead of taking the distribution's mode.")
+  var stochastic = false
+
+  @Option(help: "Seed of the first reset and of action sampling.")
+  var seed: UInt64 = 0
+
+  func run() throws {
+    try reportingErrors {
+      registerBuiltinEnvironments()
+      let file = try Checkpoint(contentsOf: checkpoint)
+      let id = try AgentCheckpoint.environmentID(of: file)
+      let environment = try makeEnvironment(id, arguments: AgentCheckpoint.environmentArguments(of: file))
+      let policy = try AgentCheckpoint.loadPolicy(file, for: environment)
+      var generator = RandomGenerator(seed: seed)
+      let result = try evaluate(
+        policy, on: environment, episodes: episodes, deterministic: !stochastic, seed: seed, generator: &generator)
+      print(
+        String(
+          format: "%@: %d %@ episodes, mean return %.2f ± %.2f (min %.2f, max %.2f), mean length %.1f", id, episodes,
+          stochastic ? "stochastic" : "deterministic", result.mean, result.standardDeviation,
+          result.returns.min() ?? .nan, result.returns.max() ?? .nan,
+          Double(result.lengths.reduce(0, +)) / Double(max(result.lengths.count, 1))))
+    }
+  }
+}
+
+// MARK: - Finding presets
+
+/// Where built-in presets are found: `$REIN_PRESETS`, `./presets`, or a `presets` folder above the executable
+/// (the package checkout it was built in).
+enum PresetLibrary {
+  static func searchDirectories() -> [String] {
+    var directories: [String] = []
+    if let custom = ProcessInfo.processInfo.environment["REIN_PRESETS"] { directories.append(custom) }
+    directories.append(FileManager.default.currentDirectoryPath + "/presets")
+    var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<5 {
+      directories.append(url.appendingPathComponent("presets").path)
+      url = url.deletingLastPathComponent()
+    }
+    return directories
+  }
+
+  static func builtInDirectory() -> String? {
+    searchDirectories().first { !names(in: $0).isEmpty }
+  }
+
+  static func names(in directory: String) -> [String] {
+    let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    return files.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
+  }
+
+  /// The path of a preset given by path or by name.
+  static func locate(_ preset: String) throws -> String {
+    if preset.hasSuffix(".yaml") || preset.hasSuffix(".yml") || preset.contains("/") {
+      guard FileManager.default.fileExists(atPath: preset) else {
+        throw ExperimentError.presetNotFound(name: preset, searched: [preset])
+      }
+      return preset
+    }
+    let directories = searchDirectories()
+    for directory in directories where FileManager.default.fileExists(atPath: directory + "/" + preset + ".yaml") {
+      return directory + "/" + preset + ".yaml"
+    }
+    throw ExperimentError.presetNotFound(name: preset, searched: directories)
+  }
+}
