@@ -208,3 +208,16 @@ public struct LearningCurvePlot: Sendable {
     }
   }
 }
+
+// MARK: - Colours of the frame
+
+extension LearningCurvePlot {
+  enum Palette {
+    static let background = Color.white
+    static let grid = Color(hex: 0xe6e6e6)
+    static let axis = Color(hex: 0x404040)
+    static let text = Color(hex: 0x202020)
+    static let mutedText = Color(hex: 0x505050)
+    static let legendBorder = Color(hex: 0xcccccc)
+  }
+}
