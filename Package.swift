@@ -77,6 +77,6 @@ let package = Package(
       name: "Box2DEnvironmentsTests", dependencies: ["Box2DEnvironments", "TestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "ClassicControl", "TestSupport"]),
     .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "CZlib"]),
-    .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Graphics", "CZlib", "Rein", "TestSupport"]),
+    .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Graphics", "Rein", "TestSupport"]),
   ]
 )
