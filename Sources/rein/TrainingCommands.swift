@@ -16,7 +16,7 @@ struct ExperimentOptions: ParsableArguments {
   var overrides: [String] = []
 
   /// Applies the options to `configuration`.
-  func apply(to configuration: inout Configuration) throws {
+  func apply(to configuration: inout RunConfiguration) throws {
     if let seeds {
       let list = seeds.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
       guard !list.isEmpty, list.allSatisfy({ Int($0) != nil }) else {
@@ -29,7 +29,7 @@ struct ExperimentOptions: ParsableArguments {
 }
 
 /// Reads the plan, makes the run folder and trains.
-func runExperiment(_ configuration: Configuration, defaultName: String, out: String?) throws {
+func runExperiment(_ configuration: RunConfiguration, defaultName: String, out: String?) throws {
   registerBuiltinEnvironments()
   let plan = try ExperimentPlan(configuration, defaultName: defaultName)
   let folder = try RunFolder(creatingAt: out ?? freshRunPath(plan.name), configuration: configuration)
@@ -102,7 +102,7 @@ struct TrainCommand: ParsableCommand {
       guard AlgorithmChoice.names.contains(algorithm) else {
         throw ValidationError("unknown algorithm '\(algorithm)'; choose one of \(AlgorithmChoice.names.joined(separator: ", "))")
       }
-      var configuration = Configuration()
+      var configuration = RunConfiguration()
       configuration.set("algorithm", .string(algorithm))
       configuration.set("env", .string(environment))
       configuration.set("name", .string("\(algorithm)-\(environment.lowercased())"))
@@ -145,7 +145,7 @@ struct RunCommand: ParsableCommand {
   func run() throws {
     try reportingErrors {
       let path = try PresetLibrary.locate(preset)
-      var configuration = try Configuration(contentsOfFile: path)
+      var configuration = try RunConfiguration(contentsOfFile: path)
       try options.apply(to: &configuration)
       let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
       if configuration.values["name"] == nil { configuration.set("name", .string(name)) }
@@ -168,7 +168,7 @@ struct PresetsCommand: ParsableCommand {
       }
       print("presets in \(directory):")
       for name in PresetLibrary.names(in: directory) {
-        let configuration = try Configuration(contentsOfFile: directory + "/" + name + ".yaml")
+        let configuration = try RunConfiguration(contentsOfFile: directory + "/" + name + ".yaml")
         let summary = [
           (try? configuration.string("algorithm")) ?? "?", (try? configuration.string("env")) ?? "?",
         ].joined(separator: " on ")

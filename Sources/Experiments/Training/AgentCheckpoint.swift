@@ -13,7 +13,7 @@ public enum AgentCheckpoint {
   /// Builds the checkpoint of `agent` trained on `environmentID` with `seed`.
   public static func make(
     _ agent: any Agent, environmentID: String, environmentArguments: EnvironmentArguments, seed: UInt64,
-    episodes: Int, configuration: Configuration?
+    episodes: Int, configuration: RunConfiguration?
   ) throws -> Checkpoint {
     var tensors: [String: StoredTensor] = [:]
     for (name, parameter) in agent.policy.namedParameters() {

@@ -15,7 +15,7 @@ public final class ExperimentRunner: @unchecked Sendable {
   public let registry: EnvironmentRegistry
   public let folder: RunFolder
   /// The configuration the plan was read from, stored in checkpoints.
-  public let configuration: Configuration?
+  public let configuration: RunConfiguration?
   private let printLock = NSLock()
   private let write: @Sendable (String) -> Void
   private var progress: ProgressDisplay?
@@ -24,7 +24,7 @@ public final class ExperimentRunner: @unchecked Sendable {
 
   /// A runner writing to `folder`; `write` receives every printed line (standard output by default).
   public init(
-    plan: ExperimentPlan, registry: EnvironmentRegistry, folder: RunFolder, configuration: Configuration? = nil,
+    plan: ExperimentPlan, registry: EnvironmentRegistry, folder: RunFolder, configuration: RunConfiguration? = nil,
     write: (@Sendable (String) -> Void)? = nil
   ) {
     self.plan = plan

@@ -134,10 +134,10 @@ extension ExperimentPlan {
   public static var knownKeys: [String] { keyDescriptions.map(\.key).filter { !$0.hasSuffix(".*") } }
 
   /// Reads a plan from `configuration`, applying the algorithm's defaults for absent keys.
-  public init(_ configuration: Configuration, defaultName: String = "run") throws {
+  public init(_ configuration: RunConfiguration, defaultName: String = "run") throws {
     let c = configuration
     let extra = c.keys.filter { !$0.hasPrefix("env_kwargs.") }
-    try Configuration(Dictionary(uniqueKeysWithValues: extra.map { ($0, c.values[$0]!) }))
+    try RunConfiguration(Dictionary(uniqueKeysWithValues: extra.map { ($0, c.values[$0]!) }))
       .validate(knownKeys: ExperimentPlan.knownKeys)
     name = try c.string("name", default: defaultName)
     environmentID = try c.string("env")
@@ -205,7 +205,7 @@ extension ExperimentPlan {
 
   // MARK: Algorithms
 
-  static func algorithm(named name: String, from c: Configuration) throws -> AlgorithmChoice {
+  static func algorithm(named name: String, from c: RunConfiguration) throws -> AlgorithmChoice {
     switch name {
     case "reinforce":
       var r = REINFORCEConfiguration()
@@ -269,7 +269,7 @@ extension ExperimentPlan {
     }
   }
 
-  static func optimizer(_ c: Configuration, default value: OptimizerKind) throws -> OptimizerKind {
+  static func optimizer(_ c: RunConfiguration, default value: OptimizerKind) throws -> OptimizerKind {
     let name = try c.string("optimizer", default: value.rawValue)
     guard let kind = OptimizerKind(rawValue: name) else {
       throw ExperimentError.invalidSetting(key: "optimizer", value: name, expected: "adam, adamw, sgd or rmsprop")
@@ -277,7 +277,7 @@ extension ExperimentPlan {
     return kind
   }
 
-  static func schedule(_ c: Configuration, _ key: String, default value: Schedule) throws -> Schedule {
+  static func schedule(_ c: RunConfiguration, _ key: String, default value: Schedule) throws -> Schedule {
     guard let raw = c.values[key] else { return value }
     switch raw {
     case .int(let i): return .constant(Double(i))
@@ -291,7 +291,7 @@ extension ExperimentPlan {
     }
   }
 
-  static func policy(_ c: Configuration, base: PolicyConfiguration) throws -> PolicyConfiguration {
+  static func policy(_ c: RunConfiguration, base: PolicyConfiguration) throws -> PolicyConfiguration {
     var p = base
     p.hiddenCounts = try c.ints("policy.hidden", default: p.hiddenCounts)
     if c.values["policy.value_hidden"] != nil { p.valueHiddenCounts = try c.ints("policy.value_hidden") }
