@@ -256,6 +256,3 @@ public struct RunConfiguration: Equatable, Sendable {
     }
   }
 }
-
-/// The former name of ``RunConfiguration``, kept for code written against it.
-public typealias Configuration = RunConfiguration
