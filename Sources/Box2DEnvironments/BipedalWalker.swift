@@ -122,7 +122,8 @@ public final class BipedalWalker: Environment {
     try Box2DLibrary.require(for: hardcore ? "BipedalWalkerHardcore" : "BipedalWalker")
     self.hardcore = hardcore
     let pi = Double.pi
-    let low: [Double] = [-pi, -5, -5, -5, -pi, -5, -pi, -5, 0, -pi, -5, -pi, -5, 0] + [Double](repeating: -1, count: 10)
+    let low: [Double] =
+      [-pi, -5, -5, -5, -pi, -5, -pi, -5, 0, -pi, -5, -pi, -5, 0] + [Double](repeating: -1, count: 10)
     let high: [Double] = [pi, 5, 5, 5, pi, 5, pi, 5, 5, pi, 5, pi, 5, 5] + [Double](repeating: 1, count: 10)
     observationSpace = .box(BoxSpace(low: low, high: high))
     actionSpace = .box(BoxSpace(low: -1, high: 1, shape: [4]))
@@ -144,7 +145,9 @@ public final class BipedalWalker: Environment {
 
   // MARK: - Reset
 
-  public func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>)
+  public func reset(
+    seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> Info
   {
     try requireObservationBuffer(observation, count: 24)
@@ -318,7 +321,9 @@ public final class BipedalWalker: Environment {
 
   // MARK: - Step
 
-  public func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>) throws
+  public func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  ) throws
     -> StepOutcome
   {
     guard hull != nil else { throw EnvironmentError.stepBeforeReset(name) }
@@ -328,7 +333,9 @@ public final class BipedalWalker: Environment {
     return simulate((action[0], action[1], action[2], action[3]), into: observation)
   }
 
-  private func simulate(_ action: (Double, Double, Double, Double), into observation: UnsafeMutableBufferPointer<Double>)
+  private func simulate(
+    _ action: (Double, Double, Double, Double), into observation: UnsafeMutableBufferPointer<Double>
+  )
     -> StepOutcome
   {
     let world = world!

@@ -185,7 +185,9 @@ public final class LunarLander: Environment {
 
   // MARK: - Reset
 
-  public func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>)
+  public func reset(
+    seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> Info
   {
     try requireObservationBuffer(observation, count: 8)
@@ -275,7 +277,9 @@ public final class LunarLander: Environment {
 
   // MARK: - Step
 
-  public func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>) throws
+  public func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  ) throws
     -> StepOutcome
   {
     guard lander != nil else { throw EnvironmentError.stepBeforeReset(name) }
@@ -303,7 +307,8 @@ public final class LunarLander: Environment {
     let continuous = configuration.continuous
 
     if configuration.enableWind, !(legContact[0] || legContact[1]) {
-      let wind = tanh(sin(0.02 * Double(windIndex)) + sin(Double.pi * 0.01 * Double(windIndex))) * configuration.windPower
+      let wind =
+        tanh(sin(0.02 * Double(windIndex)) + sin(Double.pi * 0.01 * Double(windIndex))) * configuration.windPower
       windIndex += 1
       cb2_body_apply_force_to_center(lander, Float(wind), 0, 1)
       let torque =
