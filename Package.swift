@@ -39,8 +39,10 @@ let package = Package(
     ),
 
     // MARK: - Implementation modules
-    .target(name: "Tensors", dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))]),
-    .target(name: "NeuralNetworks", dependencies: ["Tensors"]),
+    .target(name: "CKernels"),
+    .target(
+      name: "Tensors", dependencies: ["CKernels", .target(name: "CBLAS", condition: .when(platforms: [.linux]))]),
+    .target(name: "NeuralNetworks", dependencies: ["Tensors", "CKernels"]),
     .target(name: "Gym"),
     .target(name: "ClassicControl", dependencies: ["Gym"]),
     .target(name: "MuJoCoEnvironments", dependencies: ["Gym", "CMuJoCo"]),

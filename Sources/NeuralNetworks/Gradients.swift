@@ -1,3 +1,5 @@
+import CKernels
+
 // MARK: - Gradients of models
 
 /// Gradients keyed like a model's trainable parameters, in the same order.
@@ -20,7 +22,7 @@ public struct Gradients: Sendable {
   /// The Euclidean norm of all gradients together, as PyTorch's `clip_grad_norm_` measures it.
   public var globalNorm: Float {
     var total: Double = 0
-    for t in tensors { t.withUnsafeBufferPointer { for g in $0 { total += Double(g) * Double(g) } } }
+    for t in tensors { total += t.withUnsafeBufferPointer { rein_sum_of_squares($0.baseAddress!, $0.count) } }
     return Float(total.squareRoot())
   }
 
@@ -37,7 +39,7 @@ public struct Gradients: Sendable {
 
   /// Multiplies every gradient by `factor` in place.
   public mutating func scale(by factor: Float) {
-    for i in tensors.indices { tensors[i].withUnsafeMutableBufferPointer { for j in $0.indices { $0[j] *= factor } } }
+    for i in tensors.indices { tensors[i].withUnsafeMutableBufferPointer { rein_scale($0.baseAddress!, $0.count, factor) } }
   }
 
   /// The first gradient holding NaN or infinity, named with its index, if any.

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 // MARK: - Optimizers
@@ -187,13 +188,10 @@ public class Adam: Optimizer {
       parameter.withUnsafeMutableBufferPointer { w in
         m.withUnsafeMutableBufferPointer { m in
           v.withUnsafeMutableBufferPointer { v in
-            for i in 0..<w.count {
-              var gi = g[i]
-              if decoupled { w[i] *= 1 - lr * wd } else { gi += wd * w[i] }
-              m[i] = b1 * m[i] + (1 - b1) * gi
-              v[i] = b2 * v[i] + (1 - b2) * gi * gi
-              w[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2Root + eps)
-            }
+            // The loop of the formula above, vectorised (CKernels): w, m and v in place.
+            rein_adam_step(
+              w.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, w.count, b1, b2, eps, lr, wd, decoupled,
+              stepSize, correction2Root)
           }
         }
       }

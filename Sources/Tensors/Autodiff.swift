@@ -109,7 +109,8 @@ func backpropagate(from output: Tensor, leafCount: Int) -> [Tensor?] {
       leafGradients[index] = leafGradients[index].map { $0 + upstream } ?? upstream
       continue
     }
-    let inputGradients = node.operation.backward(upstream)
+    let inputs = node.inputs
+    let inputGradients = node.operation.backward(upstream) { inputs[$0] != nil }
     for (input, gradient) in zip(node.inputs, inputGradients) {
       guard let input, let gradient else { continue }
       input.gradient = input.gradient.map { $0 + gradient } ?? gradient

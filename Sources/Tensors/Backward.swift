@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 // MARK: - Backward rules
@@ -20,7 +21,9 @@ extension Tensor {
 }
 
 extension Operation {
-  func backward(_ dy: Tensor) -> [Tensor?] {
+  /// The gradients of the inputs; `needs(i)` is false for inputs that take none (untracked), whose gradients
+  /// the costlier rules then skip.
+  func backward(_ dy: consuming Tensor, needs: (Int) -> Bool) -> [Tensor?] {
     switch self {
     case .leaf:
       return []
@@ -47,7 +50,7 @@ extension Operation {
     case .sqrt(let y):
       return [dy / (y * 2)]
     case .tanh(let y):
-      return [dy * (1 - y * y)]
+      return [tanhBackward(dy, y)]
     case .relu(let y):
       return [dy * (y .> 0)]
     case .sigmoid(let y):
@@ -146,13 +149,13 @@ extension Operation {
       }
     case .matmul(let a, let b):
       return [
-        Tensor.matrixProduct(dy, b, transposeB: true),
-        Tensor.matrixProduct(a, transposeA: true, dy),
+        needs(0) ? Tensor.matrixProduct(dy, b, transposeB: true) : nil,
+        needs(1) ? Tensor.matrixProduct(a, transposeA: true, dy) : nil,
       ]
     case .linear(let x, let w, let hasBias):
-      let dx = Tensor.matrixProduct(dy, w)
-      let dw = Tensor.matrixProduct(dy, transposeA: true, x)
-      return hasBias ? [dx, dw, dy.sum(alongAxis: 0)] : [dx, dw]
+      let dx = needs(0) ? Tensor.matrixProduct(dy, w) : nil
+      let dw = needs(1) ? Tensor.matrixProduct(dy, transposeA: true, x) : nil
+      return hasBias ? [dx, dw, needs(2) ? dy.sum(alongAxis: 0) : nil] : [dx, dw]
     case .softmax(let y, let axis):
       return [y * (dy - (dy * y).sum(alongAxis: axis, keepingDimension: true))]
     case .logSoftmax(let y, let axis):
@@ -161,3 +164,16 @@ extension Operation {
   }
 }
 
+/// dy (1 - y²), the gradient of tanh from its output y, in one pass (into dy's buffer when it is not shared).
+func tanhBackward(_ dy: consuming Tensor, _ y: Tensor) -> Tensor {
+  precondition(dy.shape == y.shape, "tanh backward: gradient \(dy.shape) for an output of shape \(y.shape)")
+  let shape = dy.shape
+  let storage: TensorStorage
+  if isKnownUniquelyReferenced(&dy.storage) {
+    storage = dy.storage
+  } else {
+    storage = TensorStorage(uninitializedCount: dy.count)
+  }
+  rein_tanh_backward(dy.storage.pointer, y.storage.pointer, storage.pointer, storage.count)
+  return Tensor(shape: shape, storage: storage)
+}

@@ -4,15 +4,39 @@
   import CBLAS
 #endif
 
+import CKernels
+
 // MARK: - Matrix products
 
-/// C = op(A) op(B) (+ C when `accumulate`), row-major, through BLAS's sgemm.
+/// C = op(A) op(B) (+ C when `accumulate`) (+ `bias` on every row), row-major.
 /// op(A) is m x k, op(B) is k x n; `transposeA` means A is stored k x m, `transposeB` means B is stored n x k.
+///
+/// Runs CKernels' register-blocked kernel where it was measured faster than BLAS (x86-64 with AVX2 or AVX-512,
+/// the sizes of RL networks; `rein-bench kernels` compares both), and BLAS's sgemm otherwise.
 @usableFromInline func gemm(
   _ a: UnsafePointer<Float>, transposeA: Bool, _ b: UnsafePointer<Float>, transposeB: Bool,
-  _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, accumulate: Bool = false
+  _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, accumulate: Bool = false,
+  bias: UnsafePointer<Float>? = nil
 ) {
   if m == 0 || n == 0 { return }
+  if rein_gemm_preferred(m, n, k) {
+    rein_gemm(
+      m, n, k, a, transposeA ? 1 : k, transposeA ? m : 1, b, transposeB ? 1 : n, transposeB ? k : 1, c, n, 1, bias,
+      accumulate)
+    return
+  }
+  var accumulate = accumulate
+  if let bias {
+    for r in 0..<m {
+      let row = c + r * n
+      if accumulate {
+        for j in 0..<n { row[j] += bias[j] }
+      } else {
+        row.update(from: bias, count: n)
+      }
+    }
+    accumulate = true
+  }
   if k == 0 {
     if !accumulate { c.update(repeating: 0, count: m * n) }
     return
@@ -22,6 +46,9 @@
     Int32(m), Int32(n), Int32(k), 1, a, Int32(transposeA ? m : k), b, Int32(transposeB ? k : n),
     accumulate ? 1 : 0, c, Int32(n))
 }
+
+/// The instruction set Rein's own kernels run with on this machine: "avx512", "avx2" or "baseline".
+public var kernelInstructionSet: String { String(cString: rein_kernel_isa()) }
 
 /// Limits BLAS to one thread (the default in Rein: its matrices are small, and parallel runs use the cores).
 public func setLinearAlgebraThreads(_ count: Int) {
@@ -71,11 +98,10 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
   let out = TensorStorage(uninitializedCount: batch * outputs)
   if let bias {
     precondition(bias.shape == [outputs], "linear: bias \(bias.shape) does not match weight \(weight.shape)")
-    for r in 0..<batch { (out.pointer + r * outputs).update(from: bias.storage.pointer, count: outputs) }
   }
   gemm(
     x.storage.pointer, transposeA: false, weight.storage.pointer, transposeB: true, out.pointer, m: batch, n: outputs,
-    k: weight.shape[1], accumulate: bias != nil)
+    k: weight.shape[1], bias: bias.map { UnsafePointer($0.storage.pointer) })
   let result = Tensor(shape: [batch, outputs], storage: out)
   if let bias {
     return result.recording(.linear(x.detached(), weight.detached(), hasBias: true), x, weight, bias)

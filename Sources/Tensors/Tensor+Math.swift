@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 // MARK: - Elementwise functions
@@ -16,8 +17,32 @@ func unary(
   return Tensor(shape: output.shape, storage: output.storage, node: Node(operation(input, output), [node]))
 }
 
+/// Applies a CKernels loop `kernel(input, output, count)` elementwise (the output may overwrite the input).
+///
+/// For functions whose gradient needs only their output (exp, tanh, sigmoid) the input's buffer is reused whenever
+/// the caller handed over its only reference, tracked or not: the input's own node never holds its output.
+@inline(__always)
+func unaryKernel(
+  _ x: consuming Tensor, _ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void,
+  _ operation: (_ output: Tensor) -> Operation
+) -> Tensor {
+  let shape = x.shape
+  let node = x.node
+  let storage: TensorStorage
+  if isKnownUniquelyReferenced(&x.storage) {
+    storage = x.storage
+    kernel(storage.pointer, storage.pointer, storage.count)
+  } else {
+    storage = TensorStorage(uninitializedCount: x.count)
+    kernel(x.storage.pointer, storage.pointer, storage.count)
+  }
+  guard let node else { return Tensor(shape: shape, storage: storage) }
+  let output = Tensor(shape: shape, storage: storage)
+  return Tensor(shape: shape, storage: storage, node: Node(operation(output), [node]))
+}
+
 /// e^x.
-public func exp(_ x: consuming Tensor) -> Tensor { unary(x, fastExp) { _, y in .exp(y) } }
+public func exp(_ x: consuming Tensor) -> Tensor { unaryKernel(x, { rein_exp($0, $1, $2) }) { .exp($0) } }
 
 /// The natural logarithm.
 public func log(_ x: consuming Tensor) -> Tensor { unary(x, { Foundation.log($0) }) { x, _ in .log(x) } }
@@ -26,13 +51,15 @@ public func log(_ x: consuming Tensor) -> Tensor { unary(x, { Foundation.log($0)
 public func sqrt(_ x: consuming Tensor) -> Tensor { unary(x, { $0.squareRoot() }) { _, y in .sqrt(y) } }
 
 /// The hyperbolic tangent.
-public func tanh(_ x: consuming Tensor) -> Tensor { unary(x, fastTanh) { _, y in .tanh(y) } }
+public func tanh(_ x: consuming Tensor) -> Tensor { unaryKernel(x, { rein_tanh($0, $1, $2) }) { .tanh($0) } }
 
 /// max(x, 0).
 public func relu(_ x: consuming Tensor) -> Tensor { unary(x, { Swift.max($0, 0) }) { _, y in .relu(y) } }
 
 /// 1 / (1 + e^-x).
-public func sigmoid(_ x: consuming Tensor) -> Tensor { unary(x, fastSigmoid) { _, y in .sigmoid(y) } }
+public func sigmoid(_ x: consuming Tensor) -> Tensor {
+  unaryKernel(x, { rein_sigmoid($0, $1, $2) }) { .sigmoid($0) }
+}
 
 /// log(1 + e^x), computed as max(x, 0) + log1p(e^-|x|) so it neither overflows nor loses small values.
 public func softplus(_ x: consuming Tensor) -> Tensor {

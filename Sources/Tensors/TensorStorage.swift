@@ -1,13 +1,23 @@
+import CKernels
+
 // MARK: - Storage
 
 /// The heap buffer behind a ``Tensor``. Tensors share it until one of them is mutated (copy on write).
+///
+/// Buffers come from CKernels' pool, which recycles large ones instead of returning their pages to the system
+/// after every layer.
 @usableFromInline final class TensorStorage: @unchecked Sendable {
   @usableFromInline let pointer: UnsafeMutablePointer<Float>
   @usableFromInline let count: Int
+  /// The buffer's size in bytes, as the pool handed it out.
+  let capacity: Int
 
-  @inlinable init(uninitializedCount count: Int) {
+  @usableFromInline init(uninitializedCount count: Int) {
     self.count = count
-    self.pointer = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(count, 1))
+    var capacity = 0
+    let raw = rein_buffer_allocate(Swift.max(count, 1) * MemoryLayout<Float>.stride, &capacity)!
+    self.pointer = raw.bindMemory(to: Float.self, capacity: Swift.max(count, 1))
+    self.capacity = capacity
   }
 
   @inlinable convenience init(repeating value: Float, count: Int) {
@@ -21,5 +31,5 @@
     return result
   }
 
-  deinit { pointer.deallocate() }
+  deinit { rein_buffer_release(pointer, capacity) }
 }
