@@ -19,6 +19,8 @@ final class AggregationTests: XCTestCase {
     // std of (1, 3, 5) = 2, se = 2 / sqrt(3), t(0.975, 2) = 4.302652729749464
     XCTAssertEqual(result.upper[0] - 3, 4.302652729749464 * 2 / 3.0.squareRoot(), accuracy: 1e-9)
     XCTAssertEqual(result.lower[0], 6 - result.upper[0], accuracy: 1e-12)
+    XCTAssertEqual(result.minimum, [1, 2])
+    XCTAssertEqual(result.maximum, [5, 9])
   }
 
   func testDifferentGridsAreInterpolatedWithoutExtrapolation() {
@@ -130,6 +132,28 @@ final class LearningCurvePlotTests: XCTestCase {
     let png = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder + "/curve.png")))
     XCTAssertEqual(Array(png.prefix(8)), PNGEncoder.signature)
     XCTAssertThrowsError(try plot.writePNG(to: "/nonexistent-folder/curve.png"))
+  }
+
+  func testVerticalRangeFollowsTheSeedsNotAWideBand() throws {
+    // Two seeds at 0 and 100: the 95% t-interval spans about -585...685, the axis should not.
+    let curve = LearningCurve(
+      label: "two", seeds: [0.0, 100].map { y in (0...10).map { CurvePoint(x: Double($0), y: y) } })
+    let plot = LearningCurvePlot(title: "two seeds", runs: [curve])
+    XCTAssertLessThan(curve.aggregated().lower[0], -500)
+    let svg = plot.svg()
+    XCTAssertTrue(svg.contains(">100</text>") || svg.contains(">120</text>"), svg)
+    XCTAssertFalse(svg.contains(">-400</text>"))
+    XCTAssertFalse(svg.contains(">600</text>"))
+  }
+
+  func testLongTitleIsScaledDownToFit() {
+    let plot = LearningCurvePlot(title: String(repeating: "long title ", count: 12), runs: [])
+    let canvas = plot.canvas()
+    // Nothing of the title is drawn in the outermost columns.
+    for row in 0..<60 {
+      XCTAssertEqual(canvas.pixel(x: 2, y: row), .white)
+      XCTAssertEqual(canvas.pixel(x: canvas.width - 3, y: row), .white)
+    }
   }
 
   func testEmptyAndSinglePointPlotsDoNotCrash() throws {

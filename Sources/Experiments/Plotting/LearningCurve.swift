@@ -47,6 +47,10 @@ public struct AggregatedCurve: Sendable {
   public var upper: [Double]
   /// How many seeds cover each grid point.
   public var seedCount: [Int]
+  /// The lowest seed value at each grid point (the seeds' envelope).
+  public var minimum: [Double] = []
+  /// The highest seed value at each grid point.
+  public var maximum: [Double] = []
 }
 
 extension LearningCurve {
@@ -87,6 +91,8 @@ extension LearningCurve {
       result.lower.append(summary.lowerBound)
       result.upper.append(summary.upperBound)
       result.seedCount.append(column.count)
+      result.minimum.append(column.min() ?? .nan)
+      result.maximum.append(column.max() ?? .nan)
     }
     return result
   }

@@ -72,7 +72,7 @@ extension LearningCurvePlot {
       yLabel, at: Point(24, (layout.top + layout.bottom) / 2), color: Palette.text, scale: Metrics.labelScale,
       horizontalAlignment: .center, verticalAlignment: .top, orientation: .upward)
     canvas.drawText(
-      title, at: Point(Double(width) / 2, 24), color: Palette.text, scale: Metrics.titleScale,
+      title, at: Point(Double(width) / 2, 24), color: Palette.text, scale: titleScale,
       horizontalAlignment: .center)
     // Legend.
     if let legend = layout.legend {

@@ -99,6 +99,13 @@ public struct LearningCurvePlot: Sendable {
     static let legendRowHeight = 24.0
   }
 
+  /// The title's scale: ``Metrics/titleScale``, or smaller when the title would not fit the width.
+  var titleScale: Double {
+    var scale = Metrics.titleScale
+    while scale > 1 && BitmapFont.width(of: title, scale: scale) > Double(width) - 40 { scale -= 0.5 }
+    return scale
+  }
+
   func layout() -> Layout {
     let curves = runs.enumerated().map { index, run in
       (
@@ -109,9 +116,11 @@ public struct LearningCurvePlot: Sendable {
     }
     var xs: [Double] = []
     var ys: [Double] = []
+    // The vertical range covers the seeds themselves (the envelope), not the whole band: with few seeds the
+    // t-interval can be far wider than anything observed, and would squash the curves; it is clipped instead.
     for (_, _, curve) in curves {
       xs += curve.x
-      ys += curve.mean.filter(\.isFinite) + curve.lower.filter(\.isFinite) + curve.upper.filter(\.isFinite)
+      ys += curve.mean.filter(\.isFinite) + curve.minimum.filter(\.isFinite) + curve.maximum.filter(\.isFinite)
     }
     var xLow = xs.min() ?? 0
     let xHigh = xs.max() ?? 1
@@ -129,7 +138,7 @@ public struct LearningCurvePlot: Sendable {
 
     let tickLabelWidth = yTicks.labels().map { BitmapFont.width(of: $0, scale: Metrics.tickScale) }.max() ?? 0
     let left = 24 + BitmapFont.height(of: "X", scale: Metrics.labelScale) + 14 + tickLabelWidth + 10
-    let top = 24 + BitmapFont.height(of: "X", scale: Metrics.titleScale) + 20
+    let top = 24 + BitmapFont.height(of: "X", scale: titleScale) + 20
     let right = Double(width) - 30
     let bottom =
       Double(height)

@@ -226,6 +226,7 @@ public struct RunFolder: Sendable {
       "step": "environment steps", "time/total_timesteps": "environment steps",
       "rollout/ep_rew_mean": "mean episode return",
       "rollout/ep_len_mean": "mean episode length", "episode": "episode", "eval/mean_reward": "mean evaluation return",
+      "episode_return": "episode return", "episode/return": "episode return", "episode/index": "episode",
     ]
     return known[key] ?? key
   }
