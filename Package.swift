@@ -54,7 +54,7 @@ let package = Package(
       name: "Rein",
       dependencies: [
         "Tensors", "NeuralNetworks", "Gym", "ClassicControl", "MuJoCoEnvironments", "Box2DEnvironments",
-        "PolicyGradient", "Experiments",
+        "PolicyGradient", "Experiments", "Graphics",
       ]
     ),
     .executableTarget(

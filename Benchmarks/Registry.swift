@@ -5,4 +5,5 @@ func registerAll() {
   registerMuJoCoBenchmarks()
   registerEnvironmentBenchmarks()
   registerBox2DBenchmarks()
+  registerExperimentBenchmarks()
 }

@@ -2,6 +2,7 @@
 @_exported import Box2DEnvironments
 @_exported import ClassicControl
 @_exported import Experiments
+@_exported import Graphics
 @_exported import Gym
 @_exported import MuJoCoEnvironments
 @_exported import NeuralNetworks
