@@ -31,7 +31,8 @@ public final class ExperimentRunner: @unchecked Sendable {
     self.registry = registry
     self.folder = folder
     self.configuration = configuration
-    self.write = write ?? { line in print(line) }
+    // Unbuffered, so that progress shows line by line in files and CI logs too.
+    self.write = write ?? { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
     progressCounts = Array(repeating: 0, count: plan.seeds.count)
     progressReturns = Array(repeating: nil, count: plan.seeds.count)
   }
