@@ -128,7 +128,9 @@ private func uniformActions(_ space: Space, count: Int, seed: UInt64) throws -> 
 // MARK: - The Gymnasium peer
 
 /// Alternates Rein's loop and Gymnasium's `env_steps.py` three times each for `steps` steps and prints one JSON
-/// line with both medians and their ratio.
+/// line with both medians and their ratio, by wall-clock time (as each side reports it) and by CPU time (less
+/// sensitive to other processes on a busy machine: Rein's loop by the process CPU clock, the peer by its children's
+/// CPU time for `steps` steps minus that of a short run, which removes Python's start-up and imports).
 private func compareWithGymnasium(id: String, steps: Int, loop: MuJoCoStepLoop) throws {
   let environment = ProcessInfo.processInfo.environment
   let python =
@@ -139,27 +141,56 @@ private func compareWithGymnasium(id: String, steps: Int, loop: MuJoCoStepLoop) 
     print(#"{"comparison": "\#(id)", "skipped": "no peer at \#(python) with \#(script)"}"#)
     return
   }
+  let shortSteps = steps / 20
   var rein: [Double] = []
+  var reinCPU: [Double] = []
   var gymnasium: [Double] = []
+  var gymnasiumCPU: [Double] = []
   for _ in 0..<3 {
     let start = monotonicSeconds()
+    let cpuStart = processCPUSeconds()
     try loop.run(steps)
+    reinCPU.append(Double(steps) / (processCPUSeconds() - cpuStart))
     rein.append(Double(steps) / (monotonicSeconds() - start))
-    gymnasium.append(try runPeer(python: python, script: script, id: id, steps: steps))
+    let long = try runPeer(python: python, script: script, id: id, steps: steps)
+    let short = try runPeer(python: python, script: script, id: id, steps: shortSteps)
+    gymnasium.append(long.stepsPerSecond)
+    gymnasiumCPU.append(Double(steps - shortSteps) / (long.cpuSeconds - short.cpuSeconds))
   }
   let median = { (values: [Double]) in values.sorted()[values.count / 2] }
   let record: [String: Any] = [
-    "comparison": id, "steps": steps, "rein_steps_per_s": median(rein).rounded(),
-    "gymnasium_steps_per_s": median(gymnasium).rounded(),
+    "comparison": id, "steps": steps,
+    "rein_steps_per_s": median(rein).rounded(), "gymnasium_steps_per_s": median(gymnasium).rounded(),
     "ratio": (median(rein) / median(gymnasium) * 100).rounded() / 100,
+    "rein_steps_per_cpu_s": median(reinCPU).rounded(), "gymnasium_steps_per_cpu_s": median(gymnasiumCPU).rounded(),
+    "cpu_ratio": (median(reinCPU) / median(gymnasiumCPU) * 100).rounded() / 100,
     "rein_rounds": rein.map { $0.rounded() }, "gymnasium_rounds": gymnasium.map { $0.rounded() },
   ]
   let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
   print(String(decoding: data, as: UTF8.self))
 }
 
-/// Runs the peer once and returns its reported steps per second.
-private func runPeer(python: String, script: String, id: String, steps: Int) throws -> Double {
+/// CPU seconds used by this process so far.
+private func processCPUSeconds() -> Double {
+  var ts = timespec()
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+  return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+/// CPU seconds (user and system) used by the waited-for children of this process so far.
+private func childrenCPUSeconds() -> Double {
+  var usage = rusage()
+  #if os(Linux)
+    getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+  #else
+    getrusage(RUSAGE_CHILDREN, &usage)
+  #endif
+  let seconds = { (t: timeval) in Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+/// Runs the peer once: its reported steps per second and the CPU seconds the whole process used.
+private func runPeer(python: String, script: String, id: String, steps: Int) throws -> PeerRun {
   let process = Process()
   process.executableURL = URL(fileURLWithPath: python)
   let scriptPath = URL(fileURLWithPath: script).standardizedFileURL.path
@@ -169,14 +200,22 @@ private func runPeer(python: String, script: String, id: String, steps: Int) thr
   let output = Pipe()
   process.standardOutput = output
   process.standardError = FileHandle.nullDevice
+  let cpuBefore = childrenCPUSeconds()
   try process.run()
   let data = output.fileHandleForReading.readDataToEndOfFile()
   process.waitUntilExit()
+  let cpu = childrenCPUSeconds() - cpuBefore
   guard let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
     let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
     let rate = object["steps_per_s"] as? Double
   else {
     throw EnvironmentError.invalidArgument("the peer printed no steps_per_s: \(String(decoding: data, as: UTF8.self))")
   }
-  return rate
+  return PeerRun(stepsPerSecond: rate, cpuSeconds: cpu)
+}
+
+/// One run of the peer.
+private struct PeerRun {
+  var stepsPerSecond: Double
+  var cpuSeconds: Double
 }
