@@ -70,7 +70,9 @@ public final class Acrobot: Environment {
   public var random = NumpyGenerator.fromEntropy()
 
   /// theta1, theta2 (rad), theta1_dot, theta2_dot (rad/s).
-  public private(set) var state: (Double, Double, Double, Double) = (0, 0, 0, 0)
+  public var state: (Double, Double, Double, Double) { currentState }
+  // Private storage lets whole-module optimisation drop the run-time exclusivity checks in `step`.
+  private var currentState: (Double, Double, Double, Double) = (0, 0, 0, 0)
   private var phase = EpisodePhase.needsReset
 
   public init() {
@@ -90,7 +92,7 @@ public final class Acrobot: Environment {
     let s1 = Float(random.uniform(low: low, high: high))
     let s2 = Float(random.uniform(low: low, high: high))
     let s3 = Float(random.uniform(low: low, high: high))
-    state = (Double(s0), Double(s1), Double(s2), Double(s3))
+    currentState = (Double(s0), Double(s1), Double(s2), Double(s3))
     phase = .running
     // The state is a float32 array here, so numpy computes the sines and cosines in float32.
     observation[0] = Double(NumpyMath.float32Cos(s0))
@@ -110,12 +112,12 @@ public final class Acrobot: Environment {
     let index = try discreteAction(action, n: 3, environment: name)
     let torque = index == 0 ? Self.torques.0 : index == 1 ? Self.torques.1 : Self.torques.2
 
-    var next = rungeKutta4(state, torque: torque)
+    var next = rungeKutta4(currentState, torque: torque)
     next.0 = wrap(next.0, -Double.pi, Double.pi)
     next.1 = wrap(next.1, -Double.pi, Double.pi)
     next.2 = bound(next.2, -Self.maxVelocity1, Self.maxVelocity1)
     next.3 = bound(next.3, -Self.maxVelocity2, Self.maxVelocity2)
-    state = next
+    currentState = next
 
     let terminated = -cos(next.0) - cos(next.1 + next.0) > 1.0
     if terminated { phase = .ended }

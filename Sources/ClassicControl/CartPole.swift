@@ -71,7 +71,9 @@ public final class CartPole: Environment {
   public var random = NumpyGenerator.fromEntropy()
 
   /// Cart position (m), cart velocity (m/s), pole angle (rad), pole angular velocity (rad/s), in float64.
-  public private(set) var state: (x: Double, xDot: Double, theta: Double, thetaDot: Double) = (0, 0, 0, 0)
+  public var state: (x: Double, xDot: Double, theta: Double, thetaDot: Double) { currentState }
+  // Private storage lets whole-module optimisation drop the run-time exclusivity checks in `step`.
+  private var currentState: (x: Double, xDot: Double, theta: Double, thetaDot: Double) = (0, 0, 0, 0)
   private var phase = EpisodePhase.needsReset
 
   public init(suttonBartoReward: Bool = false) {
@@ -88,12 +90,13 @@ public final class CartPole: Environment {
     try requireObservationBuffer(observation, count: 4)
     if let seed { random = NumpyGenerator(seed: seed) }
     let (low, high) = try resetBounds(options, low: -0.05, high: 0.05)
-    state.x = random.uniform(low: low, high: high)
-    state.xDot = random.uniform(low: low, high: high)
-    state.theta = random.uniform(low: low, high: high)
-    state.thetaDot = random.uniform(low: low, high: high)
+    let x = random.uniform(low: low, high: high)
+    let xDot = random.uniform(low: low, high: high)
+    let theta = random.uniform(low: low, high: high)
+    let thetaDot = random.uniform(low: low, high: high)
+    currentState = (x, xDot, theta, thetaDot)
     phase = .running
-    writeObservation(observation)
+    writeObservation(observation, currentState)
     return [:]
   }
 
@@ -105,7 +108,7 @@ public final class CartPole: Environment {
     let push = try discreteAction(action, n: 2, environment: name)
     let force = push == 1 ? Self.forceMagnitude : -Self.forceMagnitude
 
-    var (x, xDot, theta, thetaDot) = state
+    var (x, xDot, theta, thetaDot) = currentState
     let cosTheta = cos(theta)
     let sinTheta = sin(theta)
     // Gymnasium's expressions, in its evaluation order.
@@ -118,7 +121,7 @@ public final class CartPole: Environment {
     xDot = xDot + Self.timeStep * xAcc
     theta = theta + Self.timeStep * thetaDot
     thetaDot = thetaDot + Self.timeStep * thetaAcc
-    state = (x, xDot, theta, thetaDot)
+    currentState = (x, xDot, theta, thetaDot)
 
     let terminated =
       x < -Self.xThreshold || x > Self.xThreshold || theta < -Self.thetaThreshold || theta > Self.thetaThreshold
@@ -129,15 +132,17 @@ public final class CartPole: Environment {
     } else {
       reward = suttonBartoReward ? 0 : 1
     }
-    writeObservation(observation)
+    writeObservation(observation, (x, xDot, theta, thetaDot))
     return StepOutcome(reward: reward, terminated: terminated)
   }
 
   @inline(__always)
-  private func writeObservation(_ observation: UnsafeMutableBufferPointer<Double>) {
-    observation[0] = Double(Float(state.x))
-    observation[1] = Double(Float(state.xDot))
-    observation[2] = Double(Float(state.theta))
-    observation[3] = Double(Float(state.thetaDot))
+  private func writeObservation(
+    _ observation: UnsafeMutableBufferPointer<Double>, _ state: (Double, Double, Double, Double)
+  ) {
+    observation[0] = Double(Float(state.0))
+    observation[1] = Double(Float(state.1))
+    observation[2] = Double(Float(state.2))
+    observation[3] = Double(Float(state.3))
   }
 }

@@ -54,7 +54,9 @@ public final class MountainCar: Environment {
   public var random = NumpyGenerator.fromEntropy()
 
   /// Position and velocity, in float64.
-  public private(set) var state: (position: Double, velocity: Double) = (0, 0)
+  public var state: (position: Double, velocity: Double) { currentState }
+  // Private storage lets whole-module optimisation drop the run-time exclusivity checks in `step`.
+  private var currentState: (position: Double, velocity: Double) = (0, 0)
   private var phase = EpisodePhase.needsReset
 
   public init(goalVelocity: Double = 0) {
@@ -71,7 +73,7 @@ public final class MountainCar: Environment {
     try requireObservationBuffer(observation, count: 2)
     if let seed { random = NumpyGenerator(seed: seed) }
     let (low, high) = try resetBounds(options, low: -0.6, high: -0.4)
-    state = (random.uniform(low: low, high: high), 0)
+    currentState = (random.uniform(low: low, high: high), 0)
     phase = .running
     writeObservation(observation)
     return [:]
@@ -83,7 +85,7 @@ public final class MountainCar: Environment {
     try phase.requireRunning(name)
     try requireObservationBuffer(observation, count: 2)
     let push = try discreteAction(action, n: 3, environment: name)
-    var (position, velocity) = state
+    var (position, velocity) = currentState
     velocity += Double(push - 1) * Self.force + cos(3 * position) * -Self.gravity
     velocity = min(max(velocity, -Self.maxSpeed), Self.maxSpeed)
     position += velocity
@@ -91,14 +93,15 @@ public final class MountainCar: Environment {
     if position == Self.minPosition && velocity < 0 { velocity = 0 }
     let terminated = position >= Self.goalPosition && velocity >= goalVelocity
     if terminated { phase = .ended }
-    state = (position, velocity)
+    currentState = (position, velocity)
     writeObservation(observation)
     return StepOutcome(reward: -1, terminated: terminated)
   }
 
   @inline(__always)
   private func writeObservation(_ observation: UnsafeMutableBufferPointer<Double>) {
-    observation[0] = Double(Float(state.position))
-    observation[1] = Double(Float(state.velocity))
+    let (position, velocity) = currentState
+    observation[0] = Double(Float(position))
+    observation[1] = Double(Float(velocity))
   }
 }

@@ -52,7 +52,9 @@ public final class MountainCarContinuous: Environment {
   public var random = NumpyGenerator.fromEntropy()
 
   /// Position and velocity; float32 values after a step, float64 right after a reset (as in Gymnasium).
-  public private(set) var state: (position: Double, velocity: Double) = (0, 0)
+  public var state: (position: Double, velocity: Double) { currentState }
+  // Private storage lets whole-module optimisation drop the run-time exclusivity checks in `step`.
+  private var currentState: (position: Double, velocity: Double) = (0, 0)
   private var stateIsFloat32 = false
   private var phase = EpisodePhase.needsReset
 
@@ -71,11 +73,11 @@ public final class MountainCarContinuous: Environment {
     try requireObservationBuffer(observation, count: 2)
     if let seed { random = NumpyGenerator(seed: seed) }
     let (low, high) = try resetBounds(options, low: -0.6, high: -0.4)
-    state = (random.uniform(low: low, high: high), 0)
+    currentState = (random.uniform(low: low, high: high), 0)
     stateIsFloat32 = false
     phase = .running
-    observation[0] = Double(Float(state.position))
-    observation[1] = Double(Float(state.velocity))
+    observation[0] = Double(Float(currentState.position))
+    observation[1] = 0
     return [:]
   }
 
@@ -85,7 +87,7 @@ public final class MountainCarContinuous: Environment {
     try phase.requireRunning(name)
     try requireObservationBuffer(observation, count: 2)
     let a = try scalarFloat32Action(action, environment: name)
-    var (position, velocity) = state
+    var (position, velocity) = currentState
     let f32 = stateIsFloat32
 
     // `force = min(max(action[0], -1.0), 1.0)`: the float32 action, or a Python float bound when clipped.
@@ -144,11 +146,12 @@ public final class MountainCarContinuous: Environment {
     var reward = terminated ? 100.0 : 0.0
     reward -= NumpyMath.square(Double(a)) * 0.1
 
-    state = (Double(Float(position)), Double(Float(velocity)))
+    let stored = (position: Double(Float(position)), velocity: Double(Float(velocity)))
+    currentState = stored
     stateIsFloat32 = true
     if terminated { phase = .ended }
-    observation[0] = state.position
-    observation[1] = state.velocity
+    observation[0] = stored.position
+    observation[1] = stored.velocity
     return StepOutcome(reward: reward, terminated: terminated)
   }
 

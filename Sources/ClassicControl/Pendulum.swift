@@ -65,7 +65,9 @@ public final class Pendulum: Environment {
   public var random = NumpyGenerator.fromEntropy()
 
   /// Angle from upright (rad) and angular velocity (rad/s), in float64.
-  public private(set) var state: (theta: Double, thetaDot: Double) = (0, 0)
+  public var state: (theta: Double, thetaDot: Double) { currentState }
+  // Private storage lets whole-module optimisation drop the run-time exclusivity checks in `step`.
+  private var currentState: (theta: Double, thetaDot: Double) = (0, 0)
   /// sin(theta), computed once for the observation and reused by the next step's dynamics.
   private var sinTheta = 0.0
   private var phase = EpisodePhase.needsReset
@@ -95,8 +97,9 @@ public final class Pendulum: Environment {
     guard x.isFinite, y.isFinite else {
       throw EnvironmentError.invalidArgument("reset options x_init and y_init must be finite, got \(x) and \(y)")
     }
-    state.theta = random.uniform(low: -x, high: x)
-    state.thetaDot = random.uniform(low: -y, high: y)
+    let theta = random.uniform(low: -x, high: x)
+    let thetaDot = random.uniform(low: -y, high: y)
+    currentState = (theta, thetaDot)
     phase = .running
     writeObservation(observation)
     return [:]
@@ -109,7 +112,7 @@ public final class Pendulum: Environment {
     try requireObservationBuffer(observation, count: 3)
     let rawTorque = try scalarFloat32Action(action, environment: name)
     let u = min(max(rawTorque, -Self.maxTorque), Self.maxTorque)
-    let (theta, thetaDot) = state
+    let (theta, thetaDot) = currentState
 
     let normalized = angleNormalize(theta)
     let costs =
@@ -117,7 +120,7 @@ public final class Pendulum: Environment {
     var newThetaDot = thetaDot + (gravityFactor * sinTheta + Double(torqueFactor * u)) * Self.timeStep
     newThetaDot = min(max(newThetaDot, -Self.maxSpeed), Self.maxSpeed)
     let newTheta = theta + newThetaDot * Self.timeStep
-    state = (newTheta, newThetaDot)
+    currentState = (newTheta, newThetaDot)
     writeObservation(observation)
     return StepOutcome(reward: -costs, terminated: false)
   }
@@ -137,9 +140,11 @@ public final class Pendulum: Environment {
 
   @inline(__always)
   private func writeObservation(_ observation: UnsafeMutableBufferPointer<Double>) {
-    sinTheta = sin(state.theta)
-    observation[0] = Double(Float(cos(state.theta)))
-    observation[1] = Double(Float(sinTheta))
-    observation[2] = Double(Float(state.thetaDot))
+    let (theta, thetaDot) = currentState
+    let sine = sin(theta)
+    sinTheta = sine
+    observation[0] = Double(Float(cos(theta)))
+    observation[1] = Double(Float(sine))
+    observation[2] = Double(Float(thetaDot))
   }
 }

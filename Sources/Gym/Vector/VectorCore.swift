@@ -18,6 +18,8 @@ final class VectorCore: @unchecked Sendable {
   /// What `process` does; written by the owning thread before a run.
   var task = Task.step
 
+  /// The environments again, in memory the step loop can borrow from without retaining.
+  let environmentSlots: UnsafeMutablePointer<any Environment>
   let actions: UnsafeMutableBufferPointer<Double>
   /// Per-environment scratch rows for the environments' float64 observations.
   let scratch: UnsafeMutableBufferPointer<Double>
@@ -44,6 +46,8 @@ final class VectorCore: @unchecked Sendable {
     observationCount = environments[0].observationSpace.flatCount
     actionCount = environments[0].actionSpace.flatCount
     self.autoresetMode = autoresetMode
+    environmentSlots = UnsafeMutablePointer<any Environment>.allocate(capacity: environments.count)
+    environmentSlots.initialize(from: environments, count: environments.count)
     func buffer<T>(_ size: Int, _ value: T) -> UnsafeMutableBufferPointer<T> {
       let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: size)
       buffer.initialize(repeating: value)
@@ -68,6 +72,8 @@ final class VectorCore: @unchecked Sendable {
   }
 
   func deallocate() {
+    environmentSlots.deinitialize(count: count)
+    environmentSlots.deallocate()
     actions.deallocate()
     scratch.deallocate()
     observations.deallocate()
@@ -148,7 +154,8 @@ final class VectorCore: @unchecked Sendable {
     let outcome: StepOutcome
     do {
       let action = UnsafeBufferPointer(rebasing: actions[index * actionCount..<(index + 1) * actionCount])
-      outcome = try environments[index].step(action, into: row(index))
+      // Calling through the pointer borrows the environment in place: no reference counting per step.
+      outcome = try environmentSlots[index].step(action, into: row(index))
     } catch {
       errors[index] = error
       return
@@ -159,7 +166,7 @@ final class VectorCore: @unchecked Sendable {
     episodeReturns[index] += outcome.reward
     episodeLengths[index] += 1
     guard outcome.terminated || outcome.truncated else {
-      infos[index] = outcome.info
+      if !(outcome.info.isEmpty && infos[index].isEmpty) { infos[index] = outcome.info }
       publishObservation(index, into: observations)
       return
     }

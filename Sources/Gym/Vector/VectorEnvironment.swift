@@ -72,23 +72,34 @@ public class VectorEnvironment {
   // MARK: Batch buffers
 
   /// Observations, `count x observationCount` float32 values, row-major.
-  public private(set) var observations: [Float]
+  public var observations: [Float] { observationsStorage }
   /// Rewards of the last step.
-  public private(set) var rewards: [Double]
+  public var rewards: [Double] { rewardsStorage }
   /// Termination flags of the last step.
-  public private(set) var terminated: [Bool]
+  public var terminated: [Bool] { terminatedStorage }
   /// Truncation flags of the last step.
-  public private(set) var truncated: [Bool]
+  public var truncated: [Bool] { truncatedStorage }
   /// Per sub-environment info of the last step (the reset info for a sub-environment that was reset).
-  public private(set) var infos: [Info]
+  public var infos: [Info] { infosStorage }
   /// Same-step mode: rows of sub-environments whose episode ended in the last step hold its last observation.
-  public private(set) var finalObservations: [Float]
+  public var finalObservations: [Float] { finalObservationsStorage }
   /// Same-step mode: which rows of `finalObservations` are valid for the last step.
-  public private(set) var hasFinalObservation: [Bool]
+  public var hasFinalObservation: [Bool] { hasFinalObservationStorage }
   /// Same-step mode: the info of the step that ended the episode.
-  public private(set) var finalInfos: [Info]
+  public var finalInfos: [Info] { finalInfosStorage }
   /// The episodes that ended in the last step.
-  public private(set) var finishedEpisodes: [FinishedEpisode]
+  public var finishedEpisodes: [FinishedEpisode] { finishedEpisodesStorage }
+
+  // Private storage lets whole-module optimisation drop the run-time exclusivity checks of each step.
+  private var observationsStorage: [Float]
+  private var rewardsStorage: [Double]
+  private var terminatedStorage: [Bool]
+  private var truncatedStorage: [Bool]
+  private var infosStorage: [Info]
+  private var finalObservationsStorage: [Float]
+  private var hasFinalObservationStorage: [Bool]
+  private var finalInfosStorage: [Info]
+  private var finishedEpisodesStorage: [FinishedEpisode]
 
   /// Throws unless there is at least one environment and all have the same spaces.
   static func validate(_ environments: [any Environment]) throws {
@@ -110,16 +121,16 @@ public class VectorEnvironment {
     singleActionSpace = environments[0].actionSpace
     self.core = core
     let n = environments.count
-    observations = [Float](repeating: 0, count: n * core.observationCount)
-    rewards = [Double](repeating: 0, count: n)
-    terminated = [Bool](repeating: false, count: n)
-    truncated = [Bool](repeating: false, count: n)
-    infos = [Info](repeating: [:], count: n)
-    finalObservations = [Float](repeating: 0, count: n * core.observationCount)
-    hasFinalObservation = [Bool](repeating: false, count: n)
-    finalInfos = [Info](repeating: [:], count: n)
-    finishedEpisodes = []
-    finishedEpisodes.reserveCapacity(n)
+    observationsStorage = [Float](repeating: 0, count: n * core.observationCount)
+    rewardsStorage = [Double](repeating: 0, count: n)
+    terminatedStorage = [Bool](repeating: false, count: n)
+    truncatedStorage = [Bool](repeating: false, count: n)
+    infosStorage = [Info](repeating: [:], count: n)
+    finalObservationsStorage = [Float](repeating: 0, count: n * core.observationCount)
+    hasFinalObservationStorage = [Bool](repeating: false, count: n)
+    finalInfosStorage = [Info](repeating: [:], count: n)
+    finishedEpisodesStorage = []
+    finishedEpisodesStorage.reserveCapacity(n)
   }
 
   deinit {
@@ -174,24 +185,25 @@ public class VectorEnvironment {
         throw error
       }
     }
-    observations.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: core.observations) }
-    rewards.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: core.rewards) }
-    terminated.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: core.terminated) }
-    truncated.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: core.truncated) }
-    finishedEpisodes.removeAll(keepingCapacity: true)
+    observationsStorage.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: core.observations) }
+    rewardsStorage.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: core.rewards) }
+    terminatedStorage.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: core.terminated) }
+    truncatedStorage.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: core.truncated) }
+    finishedEpisodesStorage.removeAll(keepingCapacity: true)
     for index in 0..<count {
-      infos[index] = core.infos[index]
+      // Most infos are empty: skip the copy (and its reference counting) then.
+      if !(core.infos[index].isEmpty && infosStorage[index].isEmpty) { infosStorage[index] = core.infos[index] }
       if core.finished[index] {
-        finishedEpisodes.append(
+        finishedEpisodesStorage.append(
           FinishedEpisode(
             environmentIndex: index, episodeReturn: core.finishedReturns[index],
             length: core.finishedLengths[index], terminated: core.terminated[index]))
       }
     }
     if core.autoresetMode == .sameStep {
-      finalObservations.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: core.finalObservations) }
-      hasFinalObservation.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: core.finished) }
-      for index in 0..<count where core.finished[index] { finalInfos[index] = core.finalInfos[index] }
+      finalObservationsStorage.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: core.finalObservations) }
+      hasFinalObservationStorage.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: core.finished) }
+      for index in 0..<count where core.finished[index] { finalInfosStorage[index] = core.finalInfos[index] }
     }
   }
 
@@ -204,7 +216,7 @@ public class VectorEnvironment {
 
   /// The observation row of sub-environment `index`.
   public func observation(_ index: Int) -> ArraySlice<Float> {
-    observations[index * observationCount..<(index + 1) * observationCount]
+    observationsStorage[index * observationCount..<(index + 1) * observationCount]
   }
 }
 

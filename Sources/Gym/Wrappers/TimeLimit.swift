@@ -10,7 +10,9 @@ public final class TimeLimit: EnvironmentWrapper {
   /// The step at which the episode is truncated.
   public let maxEpisodeSteps: Int
   /// Steps taken in the current episode.
-  public private(set) var elapsedSteps = 0
+  public var elapsedSteps: Int { elapsed }
+  // Private storage lets whole-module optimisation drop the run-time exclusivity checks in `step`.
+  private var elapsed = 0
 
   private enum Phase { case needsReset, running, ended }
   private var phase = Phase.needsReset
@@ -32,7 +34,7 @@ public final class TimeLimit: EnvironmentWrapper {
     throws -> Info
   {
     let info = try inner.reset(seed: seed, options: options, into: observation)
-    elapsedSteps = 0
+    elapsed = 0
     phase = .running
     return info
   }
@@ -46,8 +48,9 @@ public final class TimeLimit: EnvironmentWrapper {
     case .running: break
     }
     var outcome = try inner.step(action, into: observation)
-    elapsedSteps += 1
-    if elapsedSteps >= maxEpisodeSteps { outcome.truncated = true }
+    let steps = elapsed + 1
+    elapsed = steps
+    if steps >= maxEpisodeSteps { outcome.truncated = true }
     if outcome.terminated || outcome.truncated { phase = .ended }
     return outcome
   }
