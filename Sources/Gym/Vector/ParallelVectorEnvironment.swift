@@ -53,6 +53,11 @@ public final class ParallelVectorEnvironment: VectorEnvironment {
   override func execute() {
     pool.run()
   }
+
+  /// Waits until every worker thread has started (for tests that measure steady-state behaviour).
+  func waitUntilWorkersStarted() {
+    pool.waitUntilWorkersStarted()
+  }
 }
 
 // MARK: - Worker pool
@@ -76,6 +81,8 @@ final class WorkerPool: @unchecked Sendable {
   /// Workers asleep on `condition` (or about to be).
   private let sleepers = Atomic<Int>(0)
   private let stopping = Atomic<Bool>(false)
+  /// Workers that have started their loop.
+  private let startedWorkers = Atomic<Int>(0)
   private let condition = NSCondition()
   /// Runs since sleeping workers were last woken.
   private var runsSinceWake = 0
@@ -147,7 +154,13 @@ final class WorkerPool: @unchecked Sendable {
     }
   }
 
+  /// Waits until every worker thread is running its loop (thread start-up allocates; tests wait for it).
+  func waitUntilWorkersStarted() {
+    while startedWorkers.load(ordering: .acquiring) < workerCount { sched_yield() }
+  }
+
   private func work() {
+    startedWorkers.add(1, ordering: .releasing)
     var served = 0
     while true {
       // Wait for the next generation: spin first, then sleep.
