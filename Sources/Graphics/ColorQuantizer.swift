@@ -21,9 +21,12 @@ public enum ColorQuantizer {
     var keys = [UInt32](repeating: 0, count: pixelCount)
     var distinct: [UInt32: UInt8] = [:]
     var exact = true
+    var previousKey: UInt32? = nil
     for index in 0..<pixelCount {
       let key = rgbKey(canvas.pixels, at: index * 4)
       keys[index] = key
+      if key == previousKey { continue }  // rendered frames have long runs of one colour
+      previousKey = key
       if exact, distinct[key] == nil {
         if distinct.count == limit {
           exact = false
@@ -35,7 +38,17 @@ public enum ColorQuantizer {
     if exact {
       var palette = [Color](repeating: .black, count: distinct.count)
       for (key, index) in distinct { palette[Int(index)] = color(fromKey: key) }
-      return IndexedImage(palette: palette, indices: keys.map { distinct[$0]! })
+      var indices = [UInt8](repeating: 0, count: pixelCount)
+      var lastKey = UInt32.max
+      var lastIndex: UInt8 = 0
+      for (position, key) in keys.enumerated() {
+        if key != lastKey {
+          lastKey = key
+          lastIndex = distinct[key]!
+        }
+        indices[position] = lastIndex
+      }
+      return IndexedImage(palette: palette, indices: indices)
     }
     let palette = medianCut(keys: keys, colorCount: limit)
     var cache: [UInt32: UInt8] = [:]

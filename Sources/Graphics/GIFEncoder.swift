@@ -120,8 +120,10 @@ enum LZW {
         bitCount -= 8
       }
     }
-    var table: [Int: Int] = [:]
-    table.reserveCapacity(maximumCodeCount)
+    // The string table as a flat array indexed by (prefix code, next symbol); 0 marks "no entry" (no string
+    // ever gets code 0, which is a single symbol).
+    let symbolCount = 1 << minimumCodeSize
+    var table = [UInt16](repeating: 0, count: maximumCodeCount * symbolCount)
     var nextCode = endCode + 1
     emit(clearCode)
     guard var prefix = indices.first.map(Int.init) else {
@@ -130,19 +132,20 @@ enum LZW {
       return output
     }
     for index in indices.dropFirst() {
-      let key = prefix << 8 | Int(index)
-      if let code = table[key] {
-        prefix = code
+      let key = prefix * symbolCount + Int(index)
+      let code = table[key]
+      if code != 0 {
+        prefix = Int(code)
         continue
       }
       emit(prefix)
       if nextCode < maximumCodeCount {
-        table[key] = nextCode
+        table[key] = UInt16(nextCode)
         if nextCode == (1 << codeSize) && codeSize < 12 { codeSize += 1 }
         nextCode += 1
       } else {
         emit(clearCode)
-        table.removeAll(keepingCapacity: true)
+        for position in table.indices { table[position] = 0 }
         codeSize = minimumCodeSize + 1
         nextCode = endCode + 1
       }
