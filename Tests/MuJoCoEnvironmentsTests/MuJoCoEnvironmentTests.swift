@@ -1,3 +1,4 @@
+import Foundation
 import Gym
 import MuJoCoEnvironments
 import XCTest
@@ -163,6 +164,38 @@ final class MuJoCoEnvironmentTests: XCTestCase {
     XCTAssertTrue(touched, "the ant lands on the floor within 30 steps")
   }
 
+  func testHumanoidStandupRewardIsTheSumOfItsTerms() throws {
+    let env = try make("HumanoidStandup-v4")
+    _ = try env.reset(seed: 4)
+    let step = try env.step([Double](repeating: 0.2, count: 17))
+    let up = try XCTUnwrap(step.info["reward_linup"]?.doubleValue)
+    let control = try XCTUnwrap(step.info["reward_quadctrl"]?.doubleValue)
+    let impact = try XCTUnwrap(step.info["reward_impact"]?.doubleValue)
+    XCTAssertEqual(step.reward, up + control + impact + 1)
+    XCTAssertEqual(control, -0.1 * 17 * Double(Float(0.2)) * Double(Float(0.2)), accuracy: 1e-12)
+    XCTAssertEqual(up, step.observation[0] / 0.003, accuracy: 1e-9, "the torso height over the time step")
+    XCTAssertFalse(step.terminated)
+  }
+
+  func testAntLoadsAModelFileGivenAsXMLFile() throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("rein-ant-\(getpid()).xml")
+    try antXML.write(to: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let custom = try make("Ant-v4", ["xml_file": .string(file.path)])
+    XCTAssertEqual(custom.observationSpace.flatCount, 5 + 6, "qpos without x and y, and qvel")
+    XCTAssertEqual(custom.actionSpace.flatCount, 0)
+    let start = try custom.reset(seed: 0).observation
+    XCTAssertEqual(start[0], 0.5, accuracy: 0.1, "the torso height comes first")
+  }
+
+  func testSetStateRejectsAStateOfTheWrongSize() throws {
+    let env = try InvertedPendulum()
+    XCTAssertThrowsError(try env.simulation.setState(positions: [0], velocities: [0, 0])) {
+      guard case .invalidArgument(let message) = $0 as? EnvironmentError else { return XCTFail("\($0)") }
+      XCTAssertTrue(message.contains("2 positions and 2 velocities"), message)
+    }
+  }
+
   // MARK: - Keyword argument errors
 
   func testUnknownAndMalformedArgumentsThrow() throws {
@@ -181,3 +214,16 @@ final class MuJoCoEnvironmentTests: XCTestCase {
     }
   }
 }
+
+/// A minimal stand-in for an Ant model: a torso on a free joint (nq 7, nv 6) and nothing to actuate.
+private let antXML = """
+  <mujoco>
+    <worldbody>
+      <geom type="plane" size="5 5 0.1"/>
+      <body name="torso" pos="0 0 0.5">
+        <freejoint/>
+        <geom type="sphere" size="0.25"/>
+      </body>
+    </worldbody>
+  </mujoco>
+  """

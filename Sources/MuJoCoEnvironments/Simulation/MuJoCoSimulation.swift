@@ -58,8 +58,14 @@ public final class MuJoCoSimulation {
   }
 
   /// Sets positions and velocities and recomputes the derived quantities (Gymnasium's `set_state`).
+  ///
+  /// - Throws: ``EnvironmentError/invalidArgument(_:)`` unless there are nq positions and nv velocities.
   public func setState(positions: [Double], velocities: [Double]) throws {
-    precondition(positions.count == model.nq && velocities.count == model.nv, "state of the wrong size")
+    guard positions.count == model.nq, velocities.count == model.nv else {
+      throw EnvironmentError.invalidArgument(
+        "\(environmentName): a state needs \(model.nq) positions and \(model.nv) velocities, got "
+          + "\(positions.count) and \(velocities.count)")
+    }
     for i in 0..<positions.count { data.qpos[i] = positions[i] }
     for i in 0..<velocities.count { data.qvel[i] = velocities[i] }
     try data.forward()
