@@ -3,6 +3,10 @@ import Foundation
 import Graphics
 import XCTest
 
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
+
 final class AggregationTests: XCTestCase {
   func testMeanAndBandOnSharedGrid() {
     let curve = LearningCurve(
@@ -119,9 +123,20 @@ final class LearningCurvePlotTests: XCTestCase {
     XCTAssertEqual(svg.components(separatedBy: "<polygon").count - 1, 1, "only the run with spread has a band")
     XCTAssertTrue(svg.contains(">Test plot</text>"))
     XCTAssertTrue(svg.hasSuffix("</svg>\n"))
-    // Every opened element is closed (a light well-formedness check).
-    let opened = svg.components(separatedBy: "<g").count - 1
-    XCTAssertEqual(opened, svg.components(separatedBy: "</g>").count - 1)
+    // Well-formed XML, with the SVG root element.
+    final class RootCollector: NSObject, XMLParserDelegate {
+      var elements: [String] = []
+      func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+      ) { elements.append(name) }
+    }
+    let parser = XMLParser(data: Data(svg.utf8))
+    let collector = RootCollector()
+    parser.delegate = collector
+    XCTAssertTrue(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
+    XCTAssertEqual(collector.elements.first, "svg")
+    XCTAssertEqual(collector.elements.filter { $0 == "polyline" }.count, 2)
   }
 
   func testFilesAreWritten() throws {
