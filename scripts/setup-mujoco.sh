@@ -66,7 +66,24 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 echo "setup-mujoco: downloading MuJoCo $VERSION (the mujoco-core wheel from PyPI)"
-"$PYTHON" -m pip download --quiet --no-deps --only-binary=:all: "mujoco-core==$VERSION" -d "$work" >&2
+if ! "$PYTHON" -m pip download --quiet --no-deps --only-binary=:all: "mujoco-core==$VERSION" -d "$work" >&2; then
+  # No wheel for this interpreter (say, an older Python): the library inside is the same for every Python
+  # version, so take the CPython 3.12 wheel for this platform.
+  case "$(uname -s)-$(uname -m)" in
+    Linux-x86_64) platform="manylinux_2_28_x86_64" ;;
+    Linux-aarch64) platform="manylinux_2_28_aarch64" ;;
+    Darwin-arm64) platform="macosx_11_0_arm64" ;;
+    Darwin-x86_64) platform="macosx_10_16_x86_64" ;;
+    *)
+      echo "setup-mujoco: no MuJoCo wheel for $(uname -s)-$(uname -m); install MuJoCo $VERSION yourself and set" \
+        "REIN_MUJOCO_DIR" >&2
+      exit 1
+      ;;
+  esac
+  echo "setup-mujoco: retrying with the CPython 3.12 wheel for $platform" >&2
+  "$PYTHON" -m pip download --quiet --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
+    --abi cp312 --platform "$platform" "mujoco-core==$VERSION" -d "$work" >&2
+fi
 
 # MARK: - Unpack library and headers
 
