@@ -2,6 +2,7 @@
 func registerAll() {
   registerTensorBenchmarks()
   registerKernelBenchmarks()
+  registerAlgorithmBenchmarks()
   registerMuJoCoBenchmarks()
   registerEnvironmentBenchmarks()
   registerBox2DBenchmarks()

@@ -15,6 +15,11 @@ struct ExperimentOptions: ParsableArguments {
   @Option(name: .customLong("set"), help: "Override a setting: --set key=value (repeatable). See `rein keys`.")
   var overrides: [String] = []
 
+  @Option(
+    name: .customLong("grid"),
+    help: "Sweep a setting: --grid key=v1,v2,... (repeatable; every combination runs, for every seed).")
+  var grid: [String] = []
+
   /// Applies the options to `configuration`.
   func apply(to configuration: inout RunConfiguration) throws {
     if let seeds {
@@ -28,12 +33,18 @@ struct ExperimentOptions: ParsableArguments {
   }
 }
 
-/// Reads the plan, makes the run folder and trains.
-func runExperiment(_ configuration: RunConfiguration, defaultName: String, out: String?) throws {
+/// Reads the plan (and the sweep's settings), makes the run folder and trains.
+func runExperiment(_ configuration: RunConfiguration, grid: [String], defaultName: String, out: String?) throws {
   registerBuiltinEnvironments()
   let plan = try ExperimentPlan(configuration, defaultName: defaultName)
-  let folder = try RunFolder(creatingAt: out ?? freshRunPath(plan.name), configuration: configuration)
-  try ExperimentRunner(plan: plan, registry: .shared, folder: folder, configuration: configuration).run()
+  var resolved = configuration
+  resolved.set("grid", .list(grid.map { .string($0) }))
+  let path = out ?? freshRunPath(plan.name)
+  let folder = try RunFolder(creatingAt: path, configuration: grid.isEmpty ? configuration : resolved)
+  try ExperimentRunner(
+    configuration: configuration, grid: ParameterGrid(grid), registry: .shared, folder: folder,
+    defaultName: defaultName
+  ).run()
 }
 
 /// `runs/NAME`, or the first of `runs/NAME-2`, `runs/NAME-3`, ... that does not exist yet.
@@ -114,7 +125,8 @@ struct TrainCommand: ParsableCommand {
       }
       if let envs { configuration.set("n_envs", .int(envs)) }
       try options.apply(to: &configuration)
-      try runExperiment(configuration, defaultName: "\(algorithm)-\(environment.lowercased())", out: options.out)
+      try runExperiment(
+        configuration, grid: options.grid, defaultName: "\(algorithm)-\(environment.lowercased())", out: options.out)
     }
   }
 }
@@ -149,7 +161,7 @@ struct RunCommand: ParsableCommand {
       try options.apply(to: &configuration)
       let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
       if configuration.values["name"] == nil { configuration.set("name", .string(name)) }
-      try runExperiment(configuration, defaultName: name, out: options.out)
+      try runExperiment(configuration, grid: options.grid + configuration.gridOptions(), defaultName: name, out: options.out)
     }
   }
 }

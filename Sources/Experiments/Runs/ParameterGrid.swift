@@ -27,7 +27,7 @@ public struct ParameterGrid: Equatable, Sendable {
     for option in options {
       guard let equals = option.firstIndex(of: "=") else { throw ConfigurationError.malformedOverride(option) }
       let key = option[..<equals].trimmingCharacters(in: .whitespaces)
-      let values = option[option.index(after: equals)...].split(separator: ",", omittingEmptySubsequences: false).map {
+      let values = ParameterGrid.splitTopLevel(option[option.index(after: equals)...]).map {
         $0.trimmingCharacters(in: .whitespaces)
       }
       guard !key.isEmpty, !values.isEmpty, !values.contains(where: \.isEmpty) else {
@@ -43,6 +43,29 @@ public struct ParameterGrid: Equatable, Sendable {
 
   /// The swept keys.
   public var keys: [String] { axes.map(\.key) }
+
+  /// Splits at commas outside parentheses and brackets, so that values such as `linear(0.1,0.001)` or `[64,64]`
+  /// stay whole.
+  static func splitTopLevel(_ text: Substring) -> [String] {
+    var parts: [String] = []
+    var current = ""
+    var depth = 0
+    for character in text {
+      switch character {
+      case "(", "[": depth += 1
+      case ")", "]": depth -= 1
+      default: break
+      }
+      if character == "," && depth == 0 {
+        parts.append(current)
+        current = ""
+      } else {
+        current.append(character)
+      }
+    }
+    parts.append(current)
+    return parts
+  }
 
   /// Every combination; one empty setting when there are no axes.
   public var settings: [Setting] {

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import PolicyGradient
 
@@ -9,74 +8,95 @@ import PolicyGradient
 // on how many run at once. Per seed: progress logs (CSV, JSON lines, TensorBoard), printed progress, a final
 // deterministic evaluation and a checkpoint; for the run: summary.json and the learning-curve plot.
 
-/// Runs an ``ExperimentPlan`` and writes its run folder.
+/// Runs an experiment (one plan, or a sweep of settings) and writes its run folder.
 public final class ExperimentRunner: @unchecked Sendable {
-  public let plan: ExperimentPlan
+  /// One point of a sweep (or the only one): its label ("" without a sweep), configuration and plan.
+  public struct Setting: Sendable {
+    public var label: String
+    public var configuration: RunConfiguration
+    public var plan: ExperimentPlan
+  }
+
+  /// The settings, each trained for every seed of its plan.
+  public let settings: [Setting]
   public let registry: EnvironmentRegistry
   public let folder: RunFolder
-  /// The configuration the plan was read from, stored in checkpoints.
-  public let configuration: RunConfiguration?
   private let printLock = NSLock()
   private let write: @Sendable (String) -> Void
   private var progress: ProgressDisplay?
-  private var progressCounts: [Int]
-  private var progressReturns: [Double?]
+  private var progressCounts: [Int] = []
+  private var progressReturns: [Double?] = []
 
-  /// A runner writing to `folder`; `write` receives every printed line (standard output by default).
+  /// The first setting's plan (the whole plan when there is no sweep).
+  public var plan: ExperimentPlan { settings[0].plan }
+
+  /// A runner for `configuration`, swept over `grid` (every setting's overrides apply on top of it), writing to
+  /// `folder`; `write` receives every printed line (standard output by default). Every setting is read and
+  /// checked here, before anything trains.
   public init(
-    plan: ExperimentPlan, registry: EnvironmentRegistry, folder: RunFolder, configuration: RunConfiguration? = nil,
-    write: (@Sendable (String) -> Void)? = nil
-  ) {
-    self.plan = plan
+    configuration: RunConfiguration, grid: ParameterGrid? = nil, registry: EnvironmentRegistry, folder: RunFolder,
+    defaultName: String = "run", write: (@Sendable (String) -> Void)? = nil
+  ) throws {
+    var settings: [Setting] = []
+    for gridSetting in (grid ?? ParameterGrid.none).settings {
+      var c = configuration
+      try c.apply(overrides: gridSetting.overrides)
+      settings.append(Setting(label: gridSetting.label, configuration: c, plan: try ExperimentPlan(c, defaultName: defaultName)))
+    }
+    self.settings = settings
     self.registry = registry
     self.folder = folder
-    self.configuration = configuration
     // Unbuffered, so that progress shows line by line in files and CI logs too.
     self.write = write ?? { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
-    progressCounts = Array(repeating: 0, count: plan.seeds.count)
-    progressReturns = Array(repeating: nil, count: plan.seeds.count)
   }
 
-  /// Trains every seed and writes summary.json and the plots; returns the summary.
+  /// A runner for one plan.
+  public convenience init(
+    plan: ExperimentPlan, registry: EnvironmentRegistry, folder: RunFolder, configuration: RunConfiguration? = nil,
+    write: (@Sendable (String) -> Void)? = nil
+  ) throws {
+    try self.init(
+      configuration: configuration ?? RunConfiguration(), registry: registry, folder: folder, write: write,
+      preparedPlan: plan)
+  }
+
+  private init(
+    configuration: RunConfiguration, registry: EnvironmentRegistry, folder: RunFolder,
+    write: (@Sendable (String) -> Void)?, preparedPlan: ExperimentPlan
+  ) throws {
+    settings = [Setting(label: "", configuration: configuration, plan: preparedPlan)]
+    self.registry = registry
+    self.folder = folder
+    self.write = write ?? { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+  }
+
+  /// Trains every seed of every setting and writes summary.json (and results tables for sweeps) and the plots.
   @discardableResult
   public func run() throws -> RunSummary {
     // Fail early, in the caller's thread, on an unknown environment or one the algorithm cannot act in.
-    let probe = try registry.make(plan.environmentID, arguments: plan.environmentArguments)
-    _ = try ActionKind(probe.actionSpace)
-    probe.close()
-    setUpProgress()
-    say(
-      "\(plan.name): \(plan.algorithm.name) on \(plan.environmentID), seeds \(plan.seeds.map(String.init).joined(separator: ", ")) -> \(folder.path)"
-    )
-
-    let results = SeedResults(count: plan.seeds.count)
-    let threads = Swift.max(1, Swift.min(plan.seeds.count, plan.parallelSeeds > 0 ? plan.parallelSeeds : ProcessInfo.processInfo.activeProcessorCount))
-    let queue = SeedQueue(count: plan.seeds.count)
-    let group = DispatchGroup()
-    for _ in 0..<threads {
-      group.enter()
-      Thread.detachNewThread { [self] in
-        defer { group.leave() }
-        while true {
-          guard let index = queue.next() else { return }
-          do {
-            results.set(index, .success(try trainSeed(index: index)))
-          } catch {
-            results.set(index, .failure(error))
-          }
-        }
-      }
+    for setting in settings {
+      let probe = try registry.make(setting.plan.environmentID, arguments: setting.plan.environmentArguments)
+      _ = try ActionKind(probe.actionSpace)
+      probe.close()
     }
-    group.wait()
+    let jobs = settings.indices.flatMap { s in settings[s].plan.seeds.indices.map { (setting: s, seed: $0) } }
+    progressCounts = Array(repeating: 0, count: jobs.count)
+    progressReturns = Array(repeating: nil, count: jobs.count)
+    setUpProgress(jobs: jobs.count)
+    let seedList = plan.seeds.map(String.init).joined(separator: ", ")
+    let sweep = settings.count > 1 ? ", \(settings.count) settings" : ""
+    say("\(plan.name): \(plan.algorithm.name) on \(plan.environmentID), seeds \(seedList)\(sweep) -> \(folder.path)")
+    if settings.count > 1 { for s in settings { say("  setting \(s.label)") } }
+
+    let concurrency = plan.parallelSeeds > 0 ? plan.parallelSeeds : ProcessInfo.processInfo.activeProcessorCount
+    let results = ParallelMap.map(Array(jobs.enumerated()), maximumConcurrency: concurrency) { [self] job in
+      try trainSeed(settings[job.element.setting], seedIndex: job.element.seed, job: job.offset)
+    }
     progress?.finish(completed: progressCounts.reduce(0, +), recentReturn: meanOfRecentReturns())
 
     var entries: [RunSummary.Entry] = []
-    for result in results.all {
-      switch result {
-      case .success(let seed): entries.append(RunSummary.Entry(seed: seed))
-      case .failure(let error): throw error
-      case nil: preconditionFailure("a seed finished without a result")
-      }
+    for (job, result) in zip(jobs, results) {
+      entries.append(RunSummary.Entry(setting: settings[job.setting].label, seed: try result.get()))
     }
     let summary = RunSummary(
       entries: entries,
@@ -84,20 +104,24 @@ public final class ExperimentRunner: @unchecked Sendable {
         "name": .string(plan.name), "algorithm": .string(plan.algorithm.name), "env": .string(plan.environmentID),
       ])
     try folder.writeSummary(summary)
+    let episodic = plan.plotX == "episode"
     let png = try folder.writeLearningCurves(
-      title: plan.plotTitle, x: plan.plotX, y: plan.plotX == "episode" ? "episode_return" : "rollout/ep_rew_mean",
-      xLabel: plan.plotX == "episode" ? "episode" : "environment steps",
-      yLabel: plan.plotX == "episode" ? "return" : "mean episode return", smoothingWindow: plan.plotSmoothing)
+      title: plan.plotTitle, x: episodic ? "episode/index" : "step",
+      y: episodic ? "episode/return" : "rollout/ep_rew_mean", xLabel: episodic ? "episode" : "environment steps",
+      yLabel: episodic ? "return" : "mean episode return", smoothingWindow: plan.plotSmoothing)
     for entry in entries {
       let s = entry.seed
       let evaluation =
         s.evaluationMean.map { String(format: ", evaluation %.1f ± %.1f", $0, s.evaluationStandardDeviation ?? 0) }
         ?? ""
+      let prefix = entry.setting.isEmpty ? "" : "[\(entry.setting)] "
       say(
-        String(
-          format: "seed %d: %d steps, %d episodes, %.1f s (%.0f steps/s), mean return of the last 100 episodes %.1f%@",
-          s.seed, s.environmentSteps, s.episodes, s.wallSeconds, s.stepsPerSecond, s.finalReturnMean, evaluation))
+        prefix
+          + String(
+            format: "seed %d: %d steps, %d episodes, %.1f s (%.0f steps/s), mean return of the last 100 episodes %.1f%@",
+            s.seed, s.environmentSteps, s.episodes, s.wallSeconds, s.stepsPerSecond, s.finalReturnMean, evaluation))
     }
+    if settings.count > 1 { say("results: \(folder.path)/results.md") }
     say("summary: \(folder.path)/\(RunFolder.summaryFileName)")
     say("plot: \(png)")
     return summary
@@ -105,69 +129,43 @@ public final class ExperimentRunner: @unchecked Sendable {
 
   // MARK: One seed
 
-  private func trainSeed(index: Int) throws -> SeedSummary {
-    let seed = plan.seeds[index]
-    let seedFolder = try folder.seedFolder(seed: Int(seed))
-    let loggers = try seedFolder.makeLoggers()
-    defer { try? loggers.close() }
-    let agent = try makeAgent(seed: seed)
-    if index == 0 { say(parameterCounts(agent.policy)) }
-    let episodic = !plan.algorithm.isVectorized
-    var window = RecentReturns(capacity: plan.budget.meanWindow)
+  private func trainSeed(_ setting: Setting, seedIndex: Int, job: Int) throws -> SeedSummary {
+    let plan = setting.plan
+    let seed = plan.seeds[seedIndex]
+    let seedFolder = try folder.seedFolder(seed: Int(seed), setting: setting.label)
+    let agent = try makeAgent(plan, seed: seed)
+    if job == 0 { say(parameterCounts(agent.policy)) }
+    let prefix = setting.label.isEmpty ? "" : "[\(setting.label)] "
     var printWindow = RecentReturns(capacity: plan.printing.window)
-    var pendingEpisode: [(key: String, value: Double)]?
-    var updateCount = 0
-    var logError: Error?
     let console = ConsoleTableLogger { [self] text in say(text) }
-
-    let observer: TrainingObserver = { [self] event in
-      do {
-        switch event {
-        case .episode(let record):
-          window.add(record.episodeReturn)
-          printWindow.add(record.episodeReturn)
-          let episodeNumber = record.index + 1
-          if episodic {
-            let values: [(key: String, value: Double)] = [
-              ("episode", Double(episodeNumber)), ("episode_return", record.episodeReturn),
-              ("episode_length", Double(record.length)), ("rollout/ep_rew_mean", window.mean),
-            ]
-            if agent is REINFORCE {
-              pendingEpisode = values  // logged with the update that follows it
-            } else {
-              try loggers.log(ScalarRecord(step: record.step, values: values))
-            }
-          }
-          if plan.printing.everyEpisodes > 0 && episodeNumber % plan.printing.everyEpisodes == 0 {
-            say(
-              String(
+    let countsEpisodes = plan.budget.steps == nil
+    let reporter = ClosureCallback(
+      onEpisodeEnd: { [self] info in
+        printWindow.add(info.episodeReturn)
+        if plan.printing.everyEpisodes > 0 && info.episodes % plan.printing.everyEpisodes == 0 {
+          say(
+            prefix
+              + String(
                 format: "seed %llu | episode %d | steps %d | mean return of the last %d episodes: %.2f", seed,
-                episodeNumber, record.step, printWindow.count, printWindow.mean))
-          }
-          reportProgress(index: index, completed: progressUnit == "episodes" ? episodeNumber : record.step, recent: window.mean)
-        case .update(let step, let metrics):
-          updateCount += 1
-          var values = pendingEpisode ?? []
-          pendingEpisode = nil
-          values += metrics.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }
-          let record = ScalarRecord(step: step, values: values)
-          try loggers.log(record)
-          if plan.printing.everyUpdates > 0 && updateCount % plan.printing.everyUpdates == 0 {
-            say("seed \(seed)")
-            try console.log(record)
-          }
-          if progressUnit == "steps" { reportProgress(index: index, completed: step, recent: metrics["rollout/ep_rew_mean"]) }
+                info.episodes, info.environmentSteps, printWindow.count, printWindow.mean))
         }
-      } catch {
-        logError = logError ?? error
-        return .stop(reason: "a log could not be written: \(error)")
-      }
-      return .proceed
-    }
+        reportProgress(job, completed: countsEpisodes ? info.episodes : info.environmentSteps, recent: info.recentReturnMean)
+        return .proceed
+      },
+      onRolloutEnd: { [self] info in
+        if plan.printing.everyUpdates > 0 && info.iterations % plan.printing.everyUpdates == 0 {
+          say("\(prefix)seed \(seed)")
+          try? console.log(ScalarRecord(step: info.environmentSteps, values: info.metrics))
+        }
+        if !countsEpisodes { reportProgress(job, completed: info.environmentSteps, recent: nil) }
+        return .proceed
+      })
+    let monitor = TrainingMonitor(
+      logger: try seedFolder.makeLoggers(), callbacks: [reporter], logsEpisodes: !plan.algorithm.isVectorized)
 
-    let summary = try agent.learn(plan.budget, observer: observer)
-    if let logError { throw logError }
-    if let reason = summary.stoppedEarly { say("seed \(seed): stopped early: \(reason)") }
+    let summary = try agent.learn(plan.budget, observer: monitor.observer)
+    try monitor.finish(summary)
+    if let reason = summary.stoppedEarly { say("\(prefix)seed \(seed): stopped early: \(reason)") }
 
     var evaluation: EvaluationResult?
     if plan.evaluationEpisodes > 0 {
@@ -180,18 +178,31 @@ public final class ExperimentRunner: @unchecked Sendable {
     }
     try AgentCheckpoint.make(
       agent, environmentID: plan.environmentID, environmentArguments: plan.environmentArguments, seed: seed,
-      episodes: summary.episodes.count, configuration: configuration
+      episodes: summary.episodes.count, configuration: setting.configuration
     ).write(to: seedFolder.checkpointPath)
+    if plan.testEpisodeAfterReload { try playTestEpisode(from: seedFolder.checkpointPath, plan: plan, seed: seed, prefix: prefix) }
     closeEnvironments(of: agent)
-    return SeedSummary(
-      seed: Int(seed), environmentSteps: summary.steps, episodes: summary.episodes.count,
-      wallSeconds: summary.wallSeconds, stepsPerSecond: summary.stepsPerSecond,
-      finalReturnMean: summary.meanReturn(last: 100) ?? .nan, evaluationMean: evaluation?.mean,
-      evaluationStandardDeviation: evaluation?.standardDeviation)
+    return TrainingMonitor.seedSummary(seed: Int(seed), training: summary, evaluationReturns: evaluation?.returns)
+  }
+
+  /// Loads the saved checkpoint into a fresh policy and plays one deterministic episode with it (W8's check
+  /// that the model saved is the model trained).
+  private func playTestEpisode(from path: String, plan: ExperimentPlan, seed: UInt64, prefix: String) throws {
+    let checkpoint = try Checkpoint(contentsOf: path)
+    let environment = try registry.make(plan.environmentID, arguments: plan.environmentArguments)
+    defer { environment.close() }
+    let policy = try AgentCheckpoint.loadPolicy(checkpoint, for: environment)
+    var generator = RandomGenerator(seed: seed)
+    let result = try evaluate(policy, on: environment, episodes: 1, seed: seed &+ 2000, generator: &generator)
+    say(
+      prefix
+        + String(
+          format: "seed %llu: reloaded %@ and played one test episode: return %.2f in %d steps", seed, path,
+          result.returns[0], result.lengths[0]))
   }
 
   /// The agent for `seed`, with its environments.
-  func makeAgent(seed: UInt64) throws -> any Agent {
+  func makeAgent(_ plan: ExperimentPlan, seed: UInt64) throws -> any Agent {
     let id = plan.environmentID
     let arguments = plan.environmentArguments
     switch plan.algorithm {
@@ -200,13 +211,13 @@ public final class ExperimentRunner: @unchecked Sendable {
     case .actorCritic(let c):
       return try OneStepActorCritic(environment: registry.make(id, arguments: arguments), configuration: c, seed: seed)
     case .a2c(let c):
-      return try A2C(environments: makeVector(), configuration: c, seed: seed)
+      return try A2C(environments: makeVector(plan), configuration: c, seed: seed)
     case .ppo(let c):
-      return try PPO(environments: makeVector(), configuration: c, seed: seed)
+      return try PPO(environments: makeVector(plan), configuration: c, seed: seed)
     }
   }
 
-  private func makeVector() throws -> VectorEnvironment {
+  private func makeVector(_ plan: ExperimentPlan) throws -> VectorEnvironment {
     if plan.parallelEnvironments {
       return try ParallelVectorEnvironment(
         id: plan.environmentID, count: plan.environmentCount, arguments: plan.environmentArguments,
@@ -249,7 +260,7 @@ public final class ExperimentRunner: @unchecked Sendable {
 
   private var progressUnit: String { plan.budget.steps != nil ? "steps" : "episodes" }
 
-  private func setUpProgress() {
+  private func setUpProgress(jobs: Int) {
     let style: ProgressDisplay.Style
     switch plan.printing.progress {
     case "bar": style = .bar
@@ -259,11 +270,11 @@ public final class ExperimentRunner: @unchecked Sendable {
     }
     let perSeed = plan.budget.steps ?? plan.budget.episodes ?? 1
     progress = ProgressDisplay(
-      totalSteps: perSeed * plan.seeds.count, unit: progressUnit, style: style,
+      totalSteps: perSeed * jobs, unit: progressUnit, style: style,
       write: { [self] text in printLock.withLock { write(text) } })
   }
 
-  private func reportProgress(index: Int, completed: Int, recent: Double?) {
+  private func reportProgress(_ index: Int, completed: Int, recent: Double?) {
     printLock.withLock {
       progressCounts[index] = completed
       if let recent { progressReturns[index] = recent }
@@ -280,30 +291,6 @@ public final class ExperimentRunner: @unchecked Sendable {
 }
 
 // MARK: - Helpers
-
-/// Results filled in by the seed threads.
-private final class SeedResults: @unchecked Sendable {
-  private let lock = NSLock()
-  private var results: [Result<SeedSummary, Error>?]
-  init(count: Int) { results = Array(repeating: nil, count: count) }
-  func set(_ index: Int, _ result: Result<SeedSummary, Error>) { lock.withLock { results[index] = result } }
-  var all: [Result<SeedSummary, Error>?] { lock.withLock { results } }
-}
-
-/// Hands out seed indices to the worker threads.
-private final class SeedQueue: @unchecked Sendable {
-  private let lock = NSLock()
-  private var nextIndex = 0
-  private let count: Int
-  init(count: Int) { self.count = count }
-  func next() -> Int? {
-    lock.withLock {
-      guard nextIndex < count else { return nil }
-      defer { nextIndex += 1 }
-      return nextIndex
-    }
-  }
-}
 
 /// The mean of the last `capacity` values.
 struct RecentReturns {

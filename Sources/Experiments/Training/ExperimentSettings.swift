@@ -69,12 +69,15 @@ public struct ExperimentPlan: Sendable, Equatable {
   /// The plot's x axis: `episode` (per-episode returns, for the episodic algorithms) or `step`.
   public var plotX: String
   public var plotSmoothing: Int
+  /// After saving, load the checkpoint back and play one test episode with it (W8).
+  public var testEpisodeAfterReload: Bool
 }
 
 extension ExperimentPlan {
   /// Every key an experiment configuration may hold, with its meaning (`rein train --help-keys` prints them).
   public static let keyDescriptions: [(key: String, meaning: String)] = [
     ("name", "the experiment's name (run folder and plot title)"),
+    ("grid", "a sweep: a list of 'key=v1,v2,...' entries, as --grid; every combination runs for every seed"),
     ("algorithm", "reinforce, actor-critic, a2c or ppo"),
     ("env", "environment id, as `rein envs` lists them"),
     ("env_kwargs.*", "keyword arguments of the environment, e.g. env_kwargs.continuous: true"),
@@ -92,6 +95,7 @@ extension ExperimentPlan {
     ("print_window", "episodes in the printed mean (default 100)"),
     ("print_every_updates", "print a table of training metrics every this many updates"),
     ("progress", "auto, bar, lines or none"),
+    ("test_episode_after_reload", "load the saved checkpoint back and play one test episode with it"),
     ("plot.title", "the learning-curve plot's title"),
     ("plot.x", "episode or step"),
     ("plot.smoothing", "moving-average window of the plotted curve"),
@@ -180,6 +184,7 @@ extension ExperimentPlan {
       throw ExperimentError.invalidSetting(key: "plot.x", value: plotX, expected: "episode or step")
     }
     plotSmoothing = try c.int("plot.smoothing", default: 1)
+    testEpisodeAfterReload = try c.bool("test_episode_after_reload", default: false)
   }
 
   static func environmentArgument(_ value: ConfigValue, key: String) throws -> EnvironmentArgument {
@@ -316,5 +321,29 @@ extension ExperimentPlan {
     p.distributionEpsilon = Float(try c.double("policy.epsilon", default: Double(p.distributionEpsilon)))
     p.squashActions = try c.bool("policy.squash", default: p.squashActions)
     return p
+  }
+}
+
+extension ParameterGrid {
+  /// The grid of no sweep: one setting without overrides.
+  public static var none: ParameterGrid { try! ParameterGrid([]) }
+}
+
+extension RunConfiguration {
+  /// The sweep a preset declares under `grid` (a list of `key=v1,v2,...` strings), or none.
+  public func gridOptions() throws -> [String] {
+    guard let value = values["grid"] else { return [] }
+    switch value {
+    case .string(let option): return [option]
+    case .list(let items):
+      return try items.map { item in
+        guard case .string(let option) = item else {
+          throw ExperimentError.invalidSetting(key: "grid", value: "\(value)", expected: "a list of 'key=v1,v2' strings")
+        }
+        return option
+      }
+    default:
+      throw ExperimentError.invalidSetting(key: "grid", value: "\(value)", expected: "a list of 'key=v1,v2' strings")
+    }
   }
 }
