@@ -7,7 +7,8 @@ import Rein
 // - env.step.ID: one classic-control environment as `makeEnvironment` builds it (time limit included), stepped with
 //   1000 precomputed random actions in a cycle and reset at episode ends, as ../shared/peers/env_steps.py does for
 //   Gymnasium.
-// - env.vector16.CartPole-v1.sync / .parallel: 16 CartPoles in a vector environment; units are environment steps.
+// - env.vector16.CartPole-v1.sync / .parallel / .parallel.forced: 16 CartPoles in a vector environment (parallel:
+//   adapting to the machine's load, the default; forced: always on the worker threads); units are environment steps.
 // - env.compare.ID: the env.step loop alternating with Gymnasium's env_steps.py in one run (three rounds each,
 //   medians), printing one line with both rates and their ratio, by wall-clock time and by CPU time (which a busy
 //   machine disturbs less). The peer is REIN_PEER_PYTHON (default ~/.cache/rein-peers/bin/python) running
@@ -27,16 +28,19 @@ func registerEnvironmentBenchmarks() {
       })
   }
   let count = 16
-  for parallel in [false, true] {
+  for kind in ["sync", "parallel", "parallel.forced"] {
     benchmarks.append(
       Benchmark(
-        name: "env.vector16.CartPole-v1.\(parallel ? "parallel" : "sync")", unit: "steps", iterations: 16_000_000,
-        repetitions: 5
+        name: "env.vector16.CartPole-v1.\(kind)", unit: "steps", iterations: 16_000_000, repetitions: 5
       ) {
-        let envs: VectorEnvironment =
-          parallel
-          ? try ParallelVectorEnvironment(id: "CartPole-v1", count: count)
-          : try SyncVectorEnvironment(id: "CartPole-v1", count: count)
+        let envs: VectorEnvironment
+        if kind == "sync" {
+          envs = try SyncVectorEnvironment(id: "CartPole-v1", count: count)
+        } else {
+          let parallel = try ParallelVectorEnvironment(id: "CartPole-v1", count: count)
+          parallel.adaptsToLoad = kind == "parallel"
+          envs = parallel
+        }
         var random = NumpyGenerator(seed: 0)
         let actions = (0..<1000).map { _ in (0..<count).map { _ in random.integers(low: 0, high: 2) } }
         try envs.reset(seed: 0)

@@ -53,10 +53,15 @@ final class VectorEnvironmentTests: XCTestCase {
         let sync = try SyncVectorEnvironment(id: id, count: 7, autoresetMode: mode, registry: registry)
         let parallel = try ParallelVectorEnvironment(
           id: id, count: 7, threads: 3, autoresetMode: mode, registry: registry)
+        parallel.adaptsToLoad = false  // always use the workers
+        let adaptive = try ParallelVectorEnvironment(
+          id: id, count: 7, threads: 2, autoresetMode: mode, registry: registry)
         XCTAssertEqual(parallel.threadCount, 3)
         let a = try run(sync, steps: 600, seed: 9, continuous: continuous)
         let b = try run(parallel, steps: 600, seed: 9, continuous: continuous)
+        let c = try run(adaptive, steps: 600, seed: 9, continuous: continuous)
         XCTAssertEqual(a, b, "\(id) \(mode)")
+        XCTAssertEqual(a, c, "\(id) \(mode) adaptive")
         XCTAssertGreaterThan(a.reduce(0) { $0 + $1.finished.count }, 7, "episodes should end during the run")
       }
     }

@@ -10,11 +10,23 @@ import Synchronization
 /// environment takes well under a microsecond, far less than waking a sleeping thread) and then sleep on a
 /// condition, so an idle pool costs nothing. Results are identical to ``SyncVectorEnvironment``'s: every
 /// sub-environment is stepped by exactly one thread and owns its rows of the buffers.
+///
+/// On a machine whose cores are busy with other processes, waiting for a preempted worker can cost more than the
+/// work: with ``adaptsToLoad`` (the default) the environment times both ways now and then (128 runs each, every
+/// 18 windows of 128 runs) and steps on the calling thread alone while that is faster.
 public final class ParallelVectorEnvironment: VectorEnvironment {
   private let pool: WorkerPool
 
   /// The number of threads stepping environments, the calling one included.
   public var threadCount: Int { pool.workerCount + 1 }
+
+  /// Whether the environment measures from time to time if stepping on the calling thread alone is faster (as
+  /// on a machine whose cores are busy with other work) and then does so; results are identical either way.
+  /// True by default; set it to false to always use the workers.
+  public var adaptsToLoad: Bool {
+    get { pool.adaptive }
+    set { pool.adaptive = newValue }
+  }
 
   /// `count` environments built by `make` (which receives the index), stepped by `threads` threads (by default
   /// one per active processor, at most one per environment).
@@ -72,12 +84,18 @@ final class WorkerPool: @unchecked Sendable {
   let core: VectorCore
   let chunks: [Range<Int>]
   let workerCount: Int
+  // The counters sit on separate cache lines (the padding is 64 bytes), so that workers spinning on `generation`
+  // do not slow down the claiming and completing of chunks.
+  private let padding0 = Padding()
   /// Advanced by the owner to start a run; workers remember the last value they served.
   private let generation = Atomic<Int>(0)
+  private let padding1 = Padding()
   /// The next chunk to claim in the current run.
   private let nextChunk = Atomic<Int>(0)
+  private let padding2 = Padding()
   /// Chunks finished in the current run.
   private let completedChunks = Atomic<Int>(0)
+  private let padding3 = Padding()
   /// Workers asleep on `condition` (or about to be).
   private let sleepers = Atomic<Int>(0)
   private let stopping = Atomic<Bool>(false)
@@ -112,17 +130,69 @@ final class WorkerPool: @unchecked Sendable {
     for _ in 0..<workerCount {
       let thread = Thread { [self] in self.work() }
       thread.name = "rein.vector-env.worker"
-      thread.stackSize = 1 << 20
+      thread.stackSize = 4 << 20
       thread.start()
     }
   }
 
-  /// Runs the core's current task over all chunks and returns when every chunk is done.
+  // MARK: Adapting to the machine
+
+  /// When true the pool measures, now and then, whether runs are faster with the workers or on the calling thread
+  /// alone, and uses the faster way (on a machine whose cores are busy with other work, waiting for a preempted
+  /// worker can cost more than the work itself). Results are the same either way.
+  var adaptive = true
+  /// Runs per measurement window.
+  static let windowRuns = 128
+  /// Windows that use the faster way between two measurements of both ways.
+  static let windowsBetweenProbes = 16
+  private var windowIndex = 0
+  private var runsInWindow = 0
+  private var windowStart = 0.0
+  private var workersSecondsPerRun = 0.0
+  private var soloSecondsPerRun = 0.0
+  private var useWorkers = true
+  /// Whether the last run used the workers (for tests and benchmarks).
+  private(set) var lastRunUsedWorkers = true
+
+  /// Runs the core's current task over all sub-environments and returns when every one is done.
   func run() {
     guard workerCount > 0 else {
       core.process(0..<core.count)
       return
     }
+    guard adaptive else {
+      runWithWorkers()
+      return
+    }
+    if runsInWindow == 0 {
+      windowStart = Self.now()
+      // Window 0 measures the workers, window 1 the calling thread alone, the others use the faster.
+      switch windowIndex {
+      case 0: useWorkers = true
+      case 1: useWorkers = false
+      default: useWorkers = workersSecondsPerRun <= soloSecondsPerRun
+      }
+    }
+    lastRunUsedWorkers = useWorkers
+    if useWorkers { runWithWorkers() } else { core.process(0..<core.count) }
+    runsInWindow += 1
+    if runsInWindow == Self.windowRuns {
+      let secondsPerRun = (Self.now() - windowStart) / Double(Self.windowRuns)
+      if windowIndex == 0 { workersSecondsPerRun = secondsPerRun }
+      if windowIndex == 1 { soloSecondsPerRun = secondsPerRun }
+      runsInWindow = 0
+      windowIndex = windowIndex == Self.windowsBetweenProbes + 1 ? 0 : windowIndex + 1
+    }
+  }
+
+  private static func now() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+  }
+
+  /// One run shared between the calling thread and the workers.
+  private func runWithWorkers() {
     // Reset the completion count before reopening the chunks: a worker still leaving the previous run may claim
     // a chunk of this one as soon as `nextChunk` is reset, and its completion must count. The releasing store
     // publishes this run's task and actions to such a worker.
@@ -195,4 +265,9 @@ final class WorkerPool: @unchecked Sendable {
     condition.broadcast()
     condition.unlock()
   }
+}
+
+/// 64 bytes that keep neighbouring stored properties on different cache lines.
+private struct Padding {
+  var words: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
 }

@@ -51,6 +51,9 @@ public struct FinishedEpisode: Sendable, Equatable {
 /// you keep a reference to one of the arrays across a step, Swift's copy-on-write gives you a snapshot (and the
 /// step pays one copy). The sequential ``SyncVectorEnvironment`` and the multi-threaded
 /// ``ParallelVectorEnvironment`` give identical results for the same seeds and actions.
+///
+/// When a sub-environment throws (an invalid action, a failed simulation), `step` throws its error after the other
+/// sub-environments have stepped; reset the batch before using it again.
 public class VectorEnvironment {
   let core: VectorCore
 
