@@ -46,7 +46,11 @@ func requireObservationBuffer(_ buffer: UnsafeMutableBufferPointer<Double>, coun
 func discreteAction(_ action: UnsafeBufferPointer<Double>, n: Int, environment: String) throws -> Int {
   if action.count == 1 {
     let value = action[0]
-    if value >= 0, value < Double(n), value.rounded(.towardZero) == value { return Int(value) }
+    // The range test comes first (it also rejects NaN), so the conversion cannot trap.
+    if value >= 0, value < Double(n) {
+      let index = Int(value)
+      if Double(index) == value { return index }
+    }
   }
   throw EnvironmentError.invalidAction(
     "\(environment) takes one integer in 0..<\(n), got \(Array(action))")

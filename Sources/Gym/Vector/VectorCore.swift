@@ -18,8 +18,12 @@ final class VectorCore: @unchecked Sendable {
   /// What `process` does; written by the owning thread before a run.
   var task = Task.step
 
-  /// The environments again, in memory the step loop can borrow from without retaining.
+  /// The environments again, in memory the step loop can borrow from.
   let environmentSlots: UnsafeMutablePointer<any Environment>
+  /// When every environment is a ``TimeLimit`` (as `make` builds them), unmanaged references to them: the step loop
+  /// then calls `TimeLimit.step` directly, without a dynamic dispatch or reference counting (`environments` keeps
+  /// them alive).
+  let timeLimits: UnsafeMutablePointer<Unmanaged<TimeLimit>>?
   let actions: UnsafeMutableBufferPointer<Double>
   /// Per-environment scratch rows for the environments' float64 observations.
   let scratch: UnsafeMutableBufferPointer<Double>
@@ -48,6 +52,14 @@ final class VectorCore: @unchecked Sendable {
     self.autoresetMode = autoresetMode
     environmentSlots = UnsafeMutablePointer<any Environment>.allocate(capacity: environments.count)
     environmentSlots.initialize(from: environments, count: environments.count)
+    let limits = environments.compactMap { $0 as? TimeLimit }
+    if limits.count == environments.count {
+      let pointer = UnsafeMutablePointer<Unmanaged<TimeLimit>>.allocate(capacity: limits.count)
+      pointer.initialize(from: limits.map { Unmanaged.passUnretained($0) }, count: limits.count)
+      timeLimits = pointer
+    } else {
+      timeLimits = nil
+    }
     func buffer<T>(_ size: Int, _ value: T) -> UnsafeMutableBufferPointer<T> {
       let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: size)
       buffer.initialize(repeating: value)
@@ -74,6 +86,7 @@ final class VectorCore: @unchecked Sendable {
   func deallocate() {
     environmentSlots.deinitialize(count: count)
     environmentSlots.deallocate()
+    timeLimits?.deallocate()
     actions.deallocate()
     scratch.deallocate()
     observations.deallocate()
@@ -154,8 +167,11 @@ final class VectorCore: @unchecked Sendable {
     let outcome: StepOutcome
     do {
       let action = UnsafeBufferPointer(rebasing: actions[index * actionCount..<(index + 1) * actionCount])
-      // Calling through the pointer borrows the environment in place: no reference counting per step.
-      outcome = try environmentSlots[index].step(action, into: row(index))
+      if let timeLimits {
+        outcome = try timeLimits[index]._withUnsafeGuaranteedRef { try $0.step(action, into: row(index)) }
+      } else {
+        outcome = try environmentSlots[index].step(action, into: row(index))
+      }
     } catch {
       errors[index] = error
       return
