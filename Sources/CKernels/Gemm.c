@@ -69,6 +69,20 @@ INLINE void tile(const int R, const int NV, const Operands *o, ptrdiff_t r0, ptr
       for (int v = 0; v < NV; v++) acc[i][v] += s * b[v];
     }
   }
+  if (o->c_column == 1 && columns == NV * LANES) {
+    // Whole vectors into contiguous rows: the common case, kept free of per-element branches.
+    v16 bias[4];
+    for (int v = 0; v < NV; v++) bias[v] = o->bias ? LOAD16(o->bias + j0 + v * LANES) : (v16)0.0f;
+    for (int i = 0; i < R; i++) {
+      float *c = o->c + (r0 + i) * o->c_row + j0;
+      for (int v = 0; v < NV; v++) {
+        v16 out = o->bias ? acc[i][v] + bias[v] : acc[i][v];
+        if (o->accumulate) out += LOAD16(c + v * LANES);
+        STORE16(c + v * LANES, out);
+      }
+    }
+    return;
+  }
   for (int i = 0; i < R; i++) {
     float *c = o->c + (r0 + i) * o->c_row + j0 * o->c_column;
     for (int v = 0; v < NV; v++) {
@@ -80,15 +94,20 @@ INLINE void tile(const int R, const int NV, const Operands *o, ptrdiff_t r0, ptr
         if (o->accumulate) out += LOAD16(c + v * LANES);
         STORE16(c + v * LANES, out);
       } else {
+        // A partial vector or a strided row: lane by lane. The accumulating and the overwriting loops are kept
+        // apart so that the compiler never reads C (uninitialised, possibly subnormal garbage) when overwriting.
         float lanes[LANES];
         STORE16(lanes, out);
         ptrdiff_t count = valid < LANES ? valid : LANES;
-        for (ptrdiff_t l = 0; l < count; l++) {
-          float value = lanes[l];
-          if (o->bias) value += o->bias[j0 + v * LANES + l];
-          float *target = c + (v * LANES + l) * o->c_column;
-          if (o->accumulate) value += *target;
-          *target = value;
+        const float *bias = o->bias ? o->bias + j0 + v * LANES : NULL;
+        float *target = c + v * LANES * o->c_column;
+        ptrdiff_t step = o->c_column;
+        if (bias)
+          for (ptrdiff_t l = 0; l < count; l++) lanes[l] += bias[l];
+        if (o->accumulate) {
+          for (ptrdiff_t l = 0; l < count; l++) target[l * step] += lanes[l];
+        } else {
+          for (ptrdiff_t l = 0; l < count; l++) target[l * step] = lanes[l];
         }
       }
     }
@@ -262,7 +281,9 @@ void rein_gemm(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t 
   // would fill only some lanes of each vector. When A's rows and Bᵀ's rows are contiguous (x Wᵀ), each result is a
   // dot product along k; when A's columns are contiguous (dyᵀ x), the product is computed transposed, Cᵀ = Bᵀ Aᵀ, so
   // that vectors run along the longer side (the bias then runs down the columns, so it is added to C first).
-  if (n < LANES && m > n && k >= LANES && a_column == 1 && b_row == 1) {
+  // The same dot products serve x Wᵀ for a few rows (one observation, a handful of environments), where packing
+  // Wᵀ would cost more than the product.
+  if (k >= LANES && a_column == 1 && b_row == 1 && ((n < LANES && m > n) || m <= 8)) {
     run_dots(m, n, k, a, a_row, b, b_column, c, c_row, c_column, bias, accumulate);
     return;
   }

@@ -37,14 +37,43 @@ public final class Linear: Module, UnaryLayer {
 /// Layers applied one after another; children are named by position (`0`, `1`, ...), as in PyTorch.
 public final class Sequential: Module, UnaryLayer {
   public let layers: [any UnaryLayer]
+  /// The layers as they are run: a Linear layer and the activation after it form one step, so the activation
+  /// receives the layer's output as its only owner and overwrites it in place (same values as running them apart).
+  private let steps: [Step]
 
-  public init(_ layers: [any UnaryLayer]) { self.layers = layers }
+  private enum Step {
+    case linear(Linear, Activation?)
+    case other(any UnaryLayer)
+  }
+
+  public init(_ layers: [any UnaryLayer]) {
+    self.layers = layers
+    var steps: [Step] = []
+    var i = 0
+    while i < layers.count {
+      if let layer = layers[i] as? Linear {
+        let next = i + 1 < layers.count ? layers[i + 1] as? ActivationLayer : nil
+        steps.append(.linear(layer, next?.activation))
+        i += next == nil ? 1 : 2
+      } else {
+        steps.append(.other(layers[i]))
+        i += 1
+      }
+    }
+    self.steps = steps
+  }
 
   public override func namedChildren() -> [(String, Module)] { layers.enumerated().map { ("\($0.offset)", $0.element) } }
 
   public func callAsFunction(_ x: Tensor) -> Tensor {
     var h = x
-    for layer in layers { h = layer(h) }
+    for step in steps {
+      switch step {
+      case .linear(let layer, let activation?): h = activation(layer(h))
+      case .linear(let layer, nil): h = layer(h)
+      case .other(let layer): h = layer(h)
+      }
+    }
     return h
   }
 }
@@ -58,10 +87,10 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
   /// Applies the function.
   public func callAsFunction(_ x: consuming Tensor) -> Tensor {
     switch self {
-    case .tanh: return Tensors.tanh(x)
-    case .relu: return Tensors.relu(x)
-    case .sigmoid: return Tensors.sigmoid(x)
-    case .softplus: return Tensors.softplus(x)
+    case .tanh: return Tensors.tanh(consume x)
+    case .relu: return Tensors.relu(consume x)
+    case .sigmoid: return Tensors.sigmoid(consume x)
+    case .softplus: return Tensors.softplus(consume x)
     case .identity: return x
     }
   }

@@ -88,7 +88,21 @@ public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
 ///
 /// `x` is [batch, inputs] or a single [inputs] vector (then the result is a vector); `bias` is [outputs] or nil.
 public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
-  if x.rank == 1 { return linear(x.reshaped([1, -1]), weight: weight, bias: bias).reshaped([-1]) }
+  if x.rank == 1 {
+    guard x.node == nil, weight.node == nil, bias?.node == nil, weight.rank == 2, weight.shape[1] == x.count else {
+      return linear(x.reshaped([1, -1]), weight: weight, bias: bias).reshaped([-1])
+    }
+    // One untracked vector (acting in an environment): the product without the reshapes around it.
+    let outputs = weight.shape[0]
+    if let bias {
+      precondition(bias.shape == [outputs], "linear: bias \(bias.shape) does not match weight \(weight.shape)")
+    }
+    let out = TensorStorage(uninitializedCount: outputs)
+    gemm(
+      x.storage.pointer, transposeA: false, weight.storage.pointer, transposeB: true, out.pointer, m: 1, n: outputs,
+      k: x.count, bias: bias.map { UnsafePointer($0.storage.pointer) })
+    return Tensor(shape: Shape([outputs]), storage: out)
+  }
   precondition(weight.rank == 2, "linear: weight must be [outputs, inputs], got \(weight.shape)")
   precondition(
     x.rank == 2 && x.shape[1] == weight.shape[1],

@@ -5,7 +5,8 @@ extension Tensor {
   public func reshaped(_ dimensions: [Int]) -> Tensor {
     var dims = dimensions
     if let inferred = dims.firstIndex(of: -1) {
-      let known = dims.enumerated().filter { $0.offset != inferred }.reduce(1) { $0 * $1.element }
+      var known = 1
+      for (axis, d) in dims.enumerated() where axis != inferred { known *= d }
       precondition(known > 0 && count % known == 0, "cannot reshape \(shape) to \(dimensions)")
       dims[inferred] = count / known
     }

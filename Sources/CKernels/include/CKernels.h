@@ -31,7 +31,7 @@ bool rein_gemm_preferred(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k);
 /// The instruction set the kernels run with: "avx512", "avx2" or "baseline".
 const char *rein_kernel_isa(void);
 
-// MARK: - Elementwise functions (x and y may be the same buffer)
+// MARK: - Elementwise functions (output and input are the same buffer or disjoint, never partly overlapping)
 
 /// y = tanh(x) via expm1(2x) / (expm1(2x) + 2), as Tensors.fastTanh.
 void rein_tanh(const float *x, float *y, ptrdiff_t n);
