@@ -11,6 +11,8 @@ import Rein
 // - mujoco.compare.ID: the same loop, alternating with the Gymnasium peer in one run (three rounds each, medians),
 //   printing a comparison line before its own timing; needs the peer stack (REIN_PEER_PYTHON, default
 //   ~/.cache/rein-peers/bin/python; REIN_PEER_SCRIPT, default ../shared/peers/env_steps.py) and says so otherwise.
+// - mujoco.threads2.ID: two plain threads, each stepping its own environment: over mujoco.step.ID, the speed-up
+//   of the environments themselves on two cores.
 // - mujoco.vector8.ID.threadsN: a ParallelVectorEnvironment of 8 environments on N threads (1 or 2): the 2-thread
 //   rate over the 1-thread rate is the parallel speed-up.
 
@@ -46,6 +48,26 @@ func registerMuJoCoBenchmarks() {
         let loop = try MuJoCoStepLoop(id: id)
         try compareWithGymnasium(id: id, steps: 100_000, loop: loop)
         return loop.body
+      })
+  }
+  for id in ids {
+    benchmarks.append(
+      Benchmark(name: "mujoco.threads2.\(id)", unit: "steps", iterations: 100_000, repetitions: 5) {
+        // Two plain threads, each stepping its own environment (compare with mujoco.step.ID for the speed-up of
+        // the environments themselves, without a vector environment's coordination).
+        let loops = try (0..<2).map { _ in try MuJoCoStepLoop(id: id) }
+        return { n in
+          let group = DispatchGroup()
+          for loop in loops {
+            nonisolated(unsafe) let loop = loop
+            group.enter()
+            Thread.detachNewThread {
+              defer { group.leave() }
+              try? loop.run(n / 2)
+            }
+          }
+          group.wait()
+        }
       })
   }
   for id in ids {
