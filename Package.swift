@@ -62,6 +62,7 @@ let package = Package(
       dependencies: ["Rein", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
 
+    .executableTarget(name: "line-world-example", dependencies: ["Rein"], path: "Examples/LineWorld"),
     .executableTarget(name: "rein-bench", dependencies: ["Rein"], path: "Benchmarks", exclude: ["peers"]),
 
     // MARK: - Tests

@@ -129,6 +129,7 @@ public final class A2C {
         "train/n_updates": Double(updates),
         "train/explained_variance": explainedVariance(predictions: Array(buffer.values[0..<count]), targets: returns),
       ]
+      recent.merge(policy.actionStatistics(rawActions: buffer.actions[0..<(count * buffer.actionCount)])) { a, _ in a }
       // Report about every 100 updates' worth of steps, as SB3's log interval does, and at the end.
       if steps - lastReport >= 100 * c.stepsPerEnvironment * n || tracker.done(steps: steps) {
         lastReport = steps

@@ -209,6 +209,7 @@ public final class PPO {
       metrics["train/std"] = Double(exp(policyStd.parameter.value).mean().item)
     }
     if let stoppedAtEpoch { metrics["train/early_stop_epoch"] = Double(stoppedAtEpoch) }
+    metrics.merge(policy.actionStatistics(rawActions: buffer.actions[0..<(count * buffer.actionCount)])) { a, _ in a }
     return metrics
   }
 }

@@ -121,6 +121,7 @@ public final class ExperimentRunner: @unchecked Sendable {
             format: "seed %d: %d steps, %d episodes, %.1f s (%.0f steps/s), mean return of the last 100 episodes %.1f%@",
             s.seed, s.environmentSteps, s.episodes, s.wallSeconds, s.stepsPerSecond, s.finalReturnMean, evaluation))
     }
+    if let picture = try writeActionDistribution() { say("action distribution: \(picture)") }
     if settings.count > 1 { say("results: \(folder.path)/results.md") }
     say("summary: \(folder.path)/\(RunFolder.summaryFileName)")
     say("plot: \(png)")
@@ -183,6 +184,22 @@ public final class ExperimentRunner: @unchecked Sendable {
     if plan.testEpisodeAfterReload { try playTestEpisode(from: seedFolder.checkpointPath, plan: plan, seed: seed, prefix: prefix) }
     closeEnvironments(of: agent)
     return TrainingMonitor.seedSummary(seed: Int(seed), training: summary, evaluationReturns: evaluation?.returns)
+  }
+
+  /// For continuous actions logged by A2C or PPO: `action_distribution.png/.svg`, the quantiles of the actions
+  /// sent to the environment over training (mean across seeds), or nil when there are none.
+  private func writeActionDistribution() throws -> String? {
+    guard plan.algorithm.isVectorized, settings.count == 1 else { return nil }
+    let quantiles = [("q05", "5%"), ("q25", "25%"), ("q50", "median"), ("q75", "75%"), ("q95", "95%")]
+    var curves: [LearningCurve] = []
+    for (key, label) in quantiles {
+      guard let curve = try? folder.learningCurves(x: "step", y: "rollout/action_\(key)").first else { return nil }
+      curves.append(LearningCurve(label: label, seeds: curve.seeds))
+    }
+    let plot = LearningCurvePlot(
+      title: "Actions sent to \(plan.environmentID) over training", xLabel: "environment steps",
+      yLabel: "action (quantiles of each rollout)", runs: curves)
+    return try folder.writePlots(plot, baseName: "action_distribution").png
   }
 
   /// Loads the saved checkpoint into a fresh policy and plays one deterministic episode with it (W8's check
