@@ -63,6 +63,13 @@ int rein_mj_step(const rein_mj_model *model, rein_mj_data *data, int count, int 
   return (void)model, (void)data, (void)count, (void)post_constraint, -1;
 }
 int rein_mj_post_constraint(const rein_mj_model *model, rein_mj_data *data) { return (void)model, (void)data, -1; }
+int64_t rein_mj_integration_state_size(const rein_mj_model *model) { return (void)model, -1; }
+int rein_mj_get_integration_state(const rein_mj_model *model, const rein_mj_data *data, double *state) {
+  return (void)model, (void)data, (void)state, -1;
+}
+int rein_mj_set_integration_state(const rein_mj_model *model, rein_mj_data *data, const double *state) {
+  return (void)model, (void)data, (void)state, -1;
+}
 void rein_mj_warning_counts(const rein_mj_data *data, int32_t *counts) {
   (void)data;
   memset(counts, 0, sizeof(int32_t) * REIN_MJ_WARNING_KINDS);
@@ -110,7 +117,10 @@ _Static_assert(mjVERSION_HEADER == REIN_MJ_EXPECTED_VERSION, "the headers in .mu
   X(mj_forward)              \
   X(mj_step)                 \
   X(mj_rnePostConstraint)    \
-  X(mj_name2id)
+  X(mj_name2id)              \
+  X(mj_stateSize)            \
+  X(mj_getState)             \
+  X(mj_setState)
 
 static struct {
 #define REIN_DECLARE(name) __typeof__(&name) name;
@@ -462,6 +472,23 @@ int rein_mj_step(const rein_mj_model *model, rein_mj_data *data, int count, int 
 
 int rein_mj_post_constraint(const rein_mj_model *model, rein_mj_data *data) {
   REIN_PROTECTED(mj.mj_rnePostConstraint((const mjModel *)model, (mjData *)data));
+  return 0;
+}
+
+// MARK: Integration state
+
+int64_t rein_mj_integration_state_size(const rein_mj_model *model) {
+  if (rein_mj_load() != 0) return -1;
+  return mj.mj_stateSize((const mjModel *)model, mjSTATE_INTEGRATION);
+}
+
+int rein_mj_get_integration_state(const rein_mj_model *model, const rein_mj_data *data, double *state) {
+  REIN_PROTECTED(mj.mj_getState((const mjModel *)model, (const mjData *)data, state, mjSTATE_INTEGRATION));
+  return 0;
+}
+
+int rein_mj_set_integration_state(const rein_mj_model *model, rein_mj_data *data, const double *state) {
+  REIN_PROTECTED(mj.mj_setState((const mjModel *)model, (mjData *)data, state, mjSTATE_INTEGRATION));
   return 0;
 }
 

@@ -193,3 +193,19 @@ public final class Acrobot: Environment {
     return M < lower ? M : lower
   }
 }
+
+// MARK: - Saving and restoring
+
+extension Acrobot {
+  public func saveState() throws -> EnvironmentState {
+    let s = currentState
+    return classicState(kind: "Acrobot", physics: [s.0, s.1, s.2, s.3], random: random, phase: phase)
+  }
+
+  public func restoreState(_ state: EnvironmentState) throws {
+    let saved = try readClassicState(state, kind: "Acrobot", count: 4)
+    currentState = (saved.physics[0], saved.physics[1], saved.physics[2], saved.physics[3])
+    random = saved.random
+    phase = saved.phase
+  }
+}

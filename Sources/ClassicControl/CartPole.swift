@@ -146,3 +146,19 @@ public final class CartPole: Environment {
     observation[3] = Double(Float(state.3))
   }
 }
+
+// MARK: - Saving and restoring
+
+extension CartPole {
+  public func saveState() throws -> EnvironmentState {
+    let s = currentState
+    return classicState(kind: "CartPole", physics: [s.x, s.xDot, s.theta, s.thetaDot], random: random, phase: phase)
+  }
+
+  public func restoreState(_ state: EnvironmentState) throws {
+    let saved = try readClassicState(state, kind: "CartPole", count: 4)
+    currentState = (saved.physics[0], saved.physics[1], saved.physics[2], saved.physics[3])
+    random = saved.random
+    phase = saved.phase
+  }
+}

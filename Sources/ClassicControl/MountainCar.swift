@@ -105,3 +105,19 @@ public final class MountainCar: Environment {
     observation[1] = Double(Float(velocity))
   }
 }
+
+// MARK: - Saving and restoring
+
+extension MountainCar {
+  public func saveState() throws -> EnvironmentState {
+    classicState(
+      kind: "MountainCar", physics: [currentState.position, currentState.velocity], random: random, phase: phase)
+  }
+
+  public func restoreState(_ state: EnvironmentState) throws {
+    let saved = try readClassicState(state, kind: "MountainCar", count: 2)
+    currentState = (saved.physics[0], saved.physics[1])
+    random = saved.random
+    phase = saved.phase
+  }
+}

@@ -166,3 +166,24 @@ public final class MountainCarContinuous: Environment {
     inFloat32 ? Float(a) == Float(b) : a == b
   }
 }
+
+// MARK: - Saving and restoring
+
+extension MountainCarContinuous {
+  public func saveState() throws -> EnvironmentState {
+    var state = classicState(
+      kind: "MountainCarContinuous", physics: [currentState.position, currentState.velocity], random: random,
+      phase: phase)
+    state.set("state_is_float32", flag: stateIsFloat32)
+    return state
+  }
+
+  public func restoreState(_ state: EnvironmentState) throws {
+    let saved = try readClassicState(state, kind: "MountainCarContinuous", count: 2)
+    let isFloat32 = try state.flag("state_is_float32")
+    currentState = (saved.physics[0], saved.physics[1])
+    stateIsFloat32 = isFloat32
+    random = saved.random
+    phase = saved.phase
+  }
+}

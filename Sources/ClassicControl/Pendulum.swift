@@ -148,3 +148,23 @@ public final class Pendulum: Environment {
     observation[2] = Double(Float(thetaDot))
   }
 }
+
+// MARK: - Saving and restoring
+
+extension Pendulum {
+  public func saveState() throws -> EnvironmentState {
+    var state = classicState(
+      kind: "Pendulum", physics: [currentState.theta, currentState.thetaDot], random: random, phase: phase)
+    state.doubles["sin_theta"] = [sinTheta]
+    return state
+  }
+
+  public func restoreState(_ state: EnvironmentState) throws {
+    let saved = try readClassicState(state, kind: "Pendulum", count: 2)
+    let sine = try state.double("sin_theta")
+    currentState = (saved.physics[0], saved.physics[1])
+    sinTheta = sine
+    random = saved.random
+    phase = saved.phase
+  }
+}

@@ -62,3 +62,45 @@ func scalarFloat32Action(_ action: UnsafeBufferPointer<Double>, environment: Str
   if action.count == 1, !action[0].isNaN { return Float(action[0]) }
   throw EnvironmentError.invalidAction("\(environment) takes one number, got \(Array(action))")
 }
+
+// MARK: - Saved state
+
+extension EpisodePhase {
+  /// The phase as a saved number: 0 needs a reset, 1 running, 2 ended.
+  var code: UInt64 {
+    switch self {
+    case .needsReset: 0
+    case .running: 1
+    case .ended: 2
+    }
+  }
+
+  /// The phase saved as `phase` in `state`.
+  init(_ state: EnvironmentState) throws {
+    switch try state.integers("phase", count: 1)[0] {
+    case 0: self = .needsReset
+    case 1: self = .running
+    case 2: self = .ended
+    default:
+      throw EnvironmentStateError.invalidValue(kind: state.kind, field: "phase", reason: "must be 0, 1 or 2")
+    }
+  }
+}
+
+/// The state every classic-control environment saves: its kind, physics state (float64, bit for bit), generator
+/// and episode phase.
+func classicState(kind: String, physics: [Double], random: NumpyGenerator, phase: EpisodePhase) -> EnvironmentState {
+  var state = EnvironmentState(kind: kind)
+  state.doubles["state"] = physics
+  state.set("np_random", generator: random)
+  state.integers["phase"] = [phase.code]
+  return state
+}
+
+/// Reads what ``classicState(kind:physics:random:phase:)`` wrote, checking kind and sizes.
+func readClassicState(_ state: EnvironmentState, kind: String, count: Int) throws
+  -> (physics: [Double], random: NumpyGenerator, phase: EpisodePhase)
+{
+  try state.requireKind(kind)
+  return (try state.doubles("state", count: count), try state.generator("np_random"), try EpisodePhase(state))
+}

@@ -30,6 +30,15 @@ public protocol Environment: AnyObject {
 
   /// A short name for messages, such as `CartPole`; the default is the type's name.
   var name: String { get }
+
+  /// Everything the environment's future depends on (physics, generator, episode flags, wrapper counters), so
+  /// that ``restoreState(_:)`` on an identically made environment continues bit for bit. The default throws
+  /// ``EnvironmentStateError/unsupported(environment:reason:)``.
+  func saveState() throws -> EnvironmentState
+
+  /// Restores a state from ``saveState()`` of an identically made environment; throws an
+  /// ``EnvironmentStateError`` for a state of another kind or shape (leaving the environment needing a reset).
+  func restoreState(_ state: EnvironmentState) throws
 }
 
 extension Environment {

@@ -50,6 +50,9 @@ public final class A2C {
   private var collector: RolloutCollector
   private var buffer: RolloutBuffer
   private var started = false
+  /// The step count of the last reported update.
+  private var lastReport = 0
+  let history = EpisodeHistory()
 
   public init(environments: VectorEnvironment, configuration: A2CConfiguration = A2CConfiguration(), seed: UInt64) throws {
     guard configuration.stepsPerEnvironment > 0 else {
@@ -72,16 +75,16 @@ public final class A2C {
 
   public func learn(_ budget: TrainingBudget, observer: TrainingObserver? = nil) throws -> TrainingSummary {
     try budget.validate()
-    var tracker = EpisodeTracker(budget: budget, observer: observer)
+    var tracker = EpisodeTracker(budget: budget, observer: observer, history: history)
     let start = monotonicSeconds()
     let n = environments.count
     if !started {
       try environments.reset(seed: seed)
       started = true
+      lastReport = steps
     }
     let c = configuration
     var recent: [String: Double] = [:]
-    var lastReport = steps
     while !tracker.done(steps: steps) {
       // 1. Rollout.
       let rows = Swift.min(c.stepsPerEnvironment, budget.steps.map { ($0 - steps + n - 1) / n } ?? Int.max)
@@ -142,5 +145,32 @@ public final class A2C {
     return TrainingSummary(
       steps: steps, episodes: tracker.episodes, wallSeconds: monotonicSeconds() - start,
       stoppedEarly: tracker.stopReason)
+  }
+
+  // MARK: Saving and restoring
+
+  /// The loop state between updates: steps, gradient steps, the step of the last report, whether the environments
+  /// were reset, finished episodes, and the vector environment's state.
+  public func saveTrainingState() throws -> AgentTrainingState {
+    AgentTrainingState(
+      algorithm: Self.algorithmName,
+      counters: ["steps": steps, "updates": updates, "last_report": lastReport, "started": started ? 1 : 0],
+      episodes: history.episodes, recentReturnSum: history.recentSum, recentReturnWindow: history.window,
+      environment: try environments.saveState())
+  }
+
+  /// Restores a state from ``saveTrainingState()`` of an identically configured agent.
+  public func restoreTrainingState(_ state: AgentTrainingState) throws {
+    let savedSteps = try state.counter("steps")
+    try state.validate(algorithm: Self.algorithmName, steps: savedSteps)
+    let savedUpdates = try state.counter("updates")
+    let savedReport = try state.counter("last_report")
+    let savedStarted = try state.counter("started") == 1
+    try environments.restoreState(state.environment)
+    steps = savedSteps
+    updates = savedUpdates
+    lastReport = savedReport
+    started = savedStarted
+    history.restore(from: state)
   }
 }

@@ -39,6 +39,15 @@ public final class OneStepActorCritic {
   public let seed: UInt64
   public private(set) var steps = 0
   private var episodesStarted = 0
+  let history = EpisodeHistory()
+  // The episode in progress (kept between `learn` calls and in checkpoints).
+  private var inEpisode = false
+  private var observation: [Double] = []
+  private var episodeReturn = 0.0
+  private var episodeLength = 0
+  // The squared TD errors since the last logged update, and their number.
+  private var squaredTDErrors = 0.0
+  private var updatesSinceLog = 0
 
   public init(environment: any Environment, configuration: ActorCriticConfiguration, seed: UInt64) throws {
     guard configuration.policy.includesValue else {
@@ -54,24 +63,25 @@ public final class OneStepActorCritic {
 
   public func learn(_ budget: TrainingBudget, observer: TrainingObserver? = nil) throws -> TrainingSummary {
     try budget.validate()
-    var tracker = EpisodeTracker(budget: budget, observer: observer)
+    var tracker = EpisodeTracker(budget: budget, observer: observer, history: history)
     let start = monotonicSeconds()
     let c = configuration
     let columns = policy.observationCount
-    var tdErrors = 0.0
-    var updates = 0
     while !tracker.done(steps: steps) {
-      var (observation, _) = try environment.reset(seed: episodesStarted == 0 ? seed : nil)
-      episodesStarted += 1
-      var episodeReturn = 0.0
-      var length = 0
+      if !inEpisode {
+        observation = try environment.reset(seed: episodesStarted == 0 ? seed : nil).observation
+        episodesStarted += 1
+        episodeReturn = 0
+        episodeLength = 0
+        inEpisode = true
+      }
       while true {
         // Act.
         let s = Tensor.observations(observation, columns: columns)
         let raw = policy.distribution(s).sample(using: &generator)
         let step = try environment.step(policy.environmentActions(raw))
         steps += 1
-        length += 1
+        episodeLength += 1
         episodeReturn += step.reward
 
         // Learn from (s, a, r, s').
@@ -87,24 +97,70 @@ public final class OneStepActorCritic {
         }
         if let maxNorm = c.maxGradientNorm { gradients.clipNorm(Float(maxNorm)) }
         optimizer.update(policy, along: gradients)
-        tdErrors += Double(delta * delta)
-        updates += 1
-        if steps % c.logInterval == 0 {
-          tracker.update(step: steps, metrics: ["train/td_error_rms": (tdErrors / Double(updates)).squareRoot()])
-          tdErrors = 0
-          updates = 0
-        }
-
+        squaredTDErrors += Double(delta * delta)
+        updatesSinceLog += 1
         observation = step.observation
+
+        // The episode ends before the update is reported, so that the loop state is complete at every event.
         if step.terminated || step.truncated {
-          tracker.finish(return: episodeReturn, length: length, step: steps, terminated: step.terminated)
-          break
+          inEpisode = false
+          tracker.finish(return: episodeReturn, length: episodeLength, step: steps, terminated: step.terminated)
         }
+        if steps % c.logInterval == 0 {
+          let rms = (squaredTDErrors / Double(updatesSinceLog)).squareRoot()
+          squaredTDErrors = 0
+          updatesSinceLog = 0
+          tracker.update(step: steps, metrics: ["train/td_error_rms": rms])
+        }
+        if !inEpisode { break }
         if let limit = tracker.budget.steps, steps >= limit { break }
+        if tracker.stopReason != nil { break }
       }
     }
     return TrainingSummary(
       steps: steps, episodes: tracker.episodes, wallSeconds: monotonicSeconds() - start,
       stoppedEarly: tracker.stopReason)
+  }
+
+  // MARK: Saving and restoring
+
+  /// The loop state: steps, episodes started, the episode in progress (observation, return, length), the TD-error
+  /// accumulators of the next logged update, finished episodes, and the environment's state.
+  public func saveTrainingState() throws -> AgentTrainingState {
+    AgentTrainingState(
+      algorithm: Self.algorithmName,
+      counters: [
+        "steps": steps, "episodes_started": episodesStarted, "in_episode": inEpisode ? 1 : 0,
+        "episode_length": episodeLength, "updates_since_log": updatesSinceLog,
+      ],
+      values: ["observation": observation, "episode_return": [episodeReturn], "squared_td_errors": [squaredTDErrors]],
+      episodes: history.episodes, recentReturnSum: history.recentSum, recentReturnWindow: history.window,
+      environment: try environment.saveState())
+  }
+
+  /// Restores a state from ``saveTrainingState()`` of an identically configured agent.
+  public func restoreTrainingState(_ state: AgentTrainingState) throws {
+    let savedSteps = try state.counter("steps")
+    try state.validate(algorithm: Self.algorithmName, steps: savedSteps)
+    let started = try state.counter("episodes_started")
+    let running = try state.counter("in_episode") == 1
+    let length = try state.counter("episode_length")
+    let sinceLog = try state.counter("updates_since_log")
+    let savedObservation = try state.values("observation", count: state.values["observation"]?.count ?? 0)
+    guard savedObservation.isEmpty || savedObservation.count == policy.observationCount else {
+      throw TrainingError.incompatibleState("the observation in progress does not fit the policy")
+    }
+    let savedReturn = try state.values("episode_return", count: 1)[0]
+    let squared = try state.values("squared_td_errors", count: 1)[0]
+    try environment.restoreState(state.environment)
+    steps = savedSteps
+    episodesStarted = started
+    inEpisode = running
+    episodeLength = length
+    updatesSinceLog = sinceLog
+    observation = savedObservation
+    episodeReturn = savedReturn
+    squaredTDErrors = squared
+    history.restore(from: state)
   }
 }

@@ -68,6 +68,9 @@ public final class PPO {
   private var collector: RolloutCollector
   private var buffer: RolloutBuffer
   private var started = false
+  /// Iterations (rollout + update) done so far.
+  public private(set) var iterations = 0
+  let history = EpisodeHistory()
 
   /// An agent on `environments` (which must use same-step autoreset), seeded by `seed`; environment i is
   /// seeded with `seed + i` at the first reset.
@@ -91,14 +94,13 @@ public final class PPO {
   /// (otherwise the last rollout rounds it up to one); the last rollout is shortened to fit it.
   public func learn(_ budget: TrainingBudget, observer: TrainingObserver? = nil) throws -> TrainingSummary {
     try budget.validate()
-    var tracker = EpisodeTracker(budget: budget, observer: observer)
+    var tracker = EpisodeTracker(budget: budget, observer: observer, history: history)
     let start = monotonicSeconds()
     let n = environments.count
     if !started {
       try environments.reset(seed: seed)
       started = true
     }
-    var iteration = 0
     while !tracker.done(steps: steps) {
       // 1. Rollout.
       let remainingRows = budget.steps.map { ($0 - steps + n - 1) / n } ?? Int.max
@@ -108,8 +110,8 @@ public final class PPO {
         rows: rows, into: &buffer, generator: &generator, tracker: &tracker, stepsSoFar: steps)
       // 2. Advantages, 3. update epochs.
       var metrics = try update(totalSteps: budget.steps ?? steps)
-      iteration += 1
-      metrics["time/iterations"] = Double(iteration)
+      iterations += 1
+      metrics["time/iterations"] = Double(iterations)
       metrics["time/fps"] = Double(buffer.sampleCount) / Swift.max(monotonicSeconds() - iterationStart, 1e-9)
       metrics["time/total_timesteps"] = Double(steps)
       if let mean = tracker.recentMean {
@@ -122,6 +124,33 @@ public final class PPO {
     return TrainingSummary(
       steps: steps, episodes: tracker.episodes, wallSeconds: monotonicSeconds() - start,
       stoppedEarly: tracker.stopReason)
+  }
+
+  // MARK: Saving and restoring
+
+  /// The loop state between iterations: steps, gradient steps, iterations, whether the environments were reset,
+  /// finished episodes, and the vector environment's state.
+  public func saveTrainingState() throws -> AgentTrainingState {
+    AgentTrainingState(
+      algorithm: Self.algorithmName,
+      counters: ["steps": steps, "updates": updates, "iterations": iterations, "started": started ? 1 : 0],
+      episodes: history.episodes, recentReturnSum: history.recentSum, recentReturnWindow: history.window,
+      environment: try environments.saveState())
+  }
+
+  /// Restores a state from ``saveTrainingState()`` of an identically configured agent.
+  public func restoreTrainingState(_ state: AgentTrainingState) throws {
+    let savedSteps = try state.counter("steps")
+    try state.validate(algorithm: Self.algorithmName, steps: savedSteps)
+    let savedUpdates = try state.counter("updates")
+    let savedIterations = try state.counter("iterations")
+    let savedStarted = try state.counter("started") == 1
+    try environments.restoreState(state.environment)
+    steps = savedSteps
+    updates = savedUpdates
+    iterations = savedIterations
+    started = savedStarted
+    history.restore(from: state)
   }
 
   /// The update epochs over the collected rollout; returns SB3-style metrics.

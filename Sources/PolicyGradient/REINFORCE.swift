@@ -46,6 +46,7 @@ public final class REINFORCE {
   /// Environment steps taken so far.
   public private(set) var steps = 0
   private var episodesStarted = 0
+  let history = EpisodeHistory()
   private let policyParameters: [(name: String, parameter: Parameter)]
   private let valueParameters: [(name: String, parameter: Parameter)]
 
@@ -76,7 +77,7 @@ public final class REINFORCE {
   /// stops it. Each episode is played to its end, then the policy is updated once.
   public func learn(_ budget: TrainingBudget, observer: TrainingObserver? = nil) throws -> TrainingSummary {
     try budget.validate()
-    var tracker = EpisodeTracker(budget: budget, observer: observer)
+    var tracker = EpisodeTracker(budget: budget, observer: observer, history: history)
     let start = monotonicSeconds()
     while !tracker.done(steps: steps) {
       let episode = try playEpisode()
@@ -89,6 +90,28 @@ public final class REINFORCE {
     return TrainingSummary(
       steps: steps, episodes: tracker.episodes, wallSeconds: monotonicSeconds() - start,
       stoppedEarly: tracker.stopReason)
+  }
+
+  // MARK: Saving and restoring
+
+  /// The loop state between episodes: steps, episodes started (the first reset is seeded), finished episodes,
+  /// and the environment's state.
+  public func saveTrainingState() throws -> AgentTrainingState {
+    AgentTrainingState(
+      algorithm: Self.algorithmName, counters: ["steps": steps, "episodes_started": episodesStarted],
+      episodes: history.episodes, recentReturnSum: history.recentSum, recentReturnWindow: history.window,
+      environment: try environment.saveState())
+  }
+
+  /// Restores a state from ``saveTrainingState()`` of an identically configured agent.
+  public func restoreTrainingState(_ state: AgentTrainingState) throws {
+    let savedSteps = try state.counter("steps")
+    try state.validate(algorithm: Self.algorithmName, steps: savedSteps)
+    let started = try state.counter("episodes_started")
+    try environment.restoreState(state.environment)
+    steps = savedSteps
+    episodesStarted = started
+    history.restore(from: state)
   }
 
   // MARK: Rollout

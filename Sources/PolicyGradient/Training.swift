@@ -43,6 +43,14 @@ public struct EpisodeRecord: Sendable, Equatable, Codable {
   public var index: Int
   /// True when it ended by termination, false when truncated.
   public var terminated: Bool
+
+  public init(episodeReturn: Double, length: Int, step: Int, index: Int, terminated: Bool) {
+    self.episodeReturn = episodeReturn
+    self.length = length
+    self.step = step
+    self.index = index
+    self.terminated = terminated
+  }
 }
 
 /// What an algorithm reports while it trains.
@@ -87,6 +95,8 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
   case invalidBudget(String)
   case invalidConfiguration(String)
   case nonFinite(String)
+  /// A saved training state does not fit this agent (another algorithm, environment or version).
+  case incompatibleState(String)
 
   public var description: String {
     switch self {
@@ -94,35 +104,60 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     case .invalidConfiguration(let message): return "invalid configuration: \(message)"
     case .nonFinite(let message):
       return "training diverged: \(message); lower the learning rate or clip gradients"
+    case .incompatibleState(let message):
+      return "the saved training state does not fit this agent: \(message)"
     }
   }
 }
 
 // MARK: - Bookkeeping
 
-/// Tracks finished episodes, the budget and the observer's verdicts for a training loop.
+/// The finished episodes of an agent's whole training (across `learn` calls and resumes) and the running sum of
+/// the last `window` returns, kept by the agent so that a checkpoint taken from an observer sees them up to date.
+final class EpisodeHistory {
+  var episodes: [EpisodeRecord] = []
+  /// The sum of the last `window` returns, accumulated in order (saved as is, so resumed means are bit-identical).
+  var recentSum = 0.0
+  /// The window `recentSum` covers.
+  var window = 100
+
+  /// Makes `recentSum` cover the last `newWindow` returns (recomputing it when the window changes).
+  func use(window newWindow: Int) {
+    guard newWindow != window else { return }
+    window = newWindow
+    recentSum = episodes.suffix(newWindow).reduce(0) { $0 + $1.episodeReturn }
+  }
+}
+
+/// Tracks finished episodes, the budget and the observer's verdicts for a training loop; the episodes go to the
+/// agent's ``EpisodeHistory``, so budgets count the whole training, resumed parts included.
 struct EpisodeTracker {
   let budget: TrainingBudget
   let observer: TrainingObserver?
-  var episodes: [EpisodeRecord] = []
+  let history: EpisodeHistory
   var stopReason: String?
-  private var recentSum = 0.0
 
-  init(budget: TrainingBudget, observer: TrainingObserver?) {
+  init(budget: TrainingBudget, observer: TrainingObserver?, history: EpisodeHistory) {
     self.budget = budget
     self.observer = observer
+    self.history = history
+    history.use(window: budget.meanWindow)
   }
+
+  /// Every finished episode of the training so far.
+  var episodes: [EpisodeRecord] { history.episodes }
 
   /// Records a finished episode and tells the observer; sets ``stopReason`` when training should end.
   mutating func finish(return episodeReturn: Double, length: Int, step: Int, terminated: Bool) {
     let record = EpisodeRecord(
-      episodeReturn: episodeReturn, length: length, step: step, index: episodes.count, terminated: terminated)
-    episodes.append(record)
-    recentSum += episodeReturn
-    if episodes.count > budget.meanWindow { recentSum -= episodes[episodes.count - 1 - budget.meanWindow].episodeReturn }
+      episodeReturn: episodeReturn, length: length, step: step, index: history.episodes.count, terminated: terminated)
+    history.episodes.append(record)
+    history.recentSum += episodeReturn
+    let count = history.episodes.count
+    if count > budget.meanWindow { history.recentSum -= history.episodes[count - 1 - budget.meanWindow].episodeReturn }
     if case .stop(let reason) = observer?(.episode(record)) ?? .proceed { stopReason = stopReason ?? reason }
-    if let target = budget.stopAtMeanReturn, episodes.count >= budget.meanWindow,
-      recentSum / Double(budget.meanWindow) >= target
+    if let target = budget.stopAtMeanReturn, count >= budget.meanWindow,
+      history.recentSum / Double(budget.meanWindow) >= target
     {
       stopReason =
         stopReason
@@ -139,14 +174,14 @@ struct EpisodeTracker {
 
   /// The mean return of the last `meanWindow` episodes.
   var recentMean: Double? {
-    guard !episodes.isEmpty else { return nil }
-    return recentSum / Double(Swift.min(episodes.count, budget.meanWindow))
+    guard !history.episodes.isEmpty else { return nil }
+    return history.recentSum / Double(Swift.min(history.episodes.count, budget.meanWindow))
   }
 
   /// True once the episode budget is used up or a stop was asked for.
   func done(steps: Int) -> Bool {
     if stopReason != nil { return true }
-    if let limit = budget.episodes, episodes.count >= limit { return true }
+    if let limit = budget.episodes, history.episodes.count >= limit { return true }
     if let limit = budget.steps, steps >= limit { return true }
     return false
   }

@@ -20,6 +20,23 @@ struct ExperimentOptions: ParsableArguments {
     help: "Sweep a setting: --grid key=v1,v2,... (repeatable; every combination runs, for every seed).")
   var grid: [String] = []
 
+  @Option(
+    help: ArgumentHelp(
+      "Continue the interrupted run in this folder: finished seeds are left alone, the others restore their latest "
+        + "checkpoint (written with checkpoint_every) and train on to the budget.", valueName: "RUN"))
+  var resume: String?
+
+  /// Throws when options that would change the run are combined with `--resume`.
+  func validateResume(_ extra: [String: Bool] = [:]) throws {
+    let given = ["--seeds": seeds != nil, "--out": out != nil, "--set": !overrides.isEmpty, "--grid": !grid.isEmpty]
+    let conflicting = given.merging(extra) { $1 }.filter(\.value).map(\.key).sorted()
+    guard conflicting.isEmpty else {
+      throw ValidationError(
+        "--resume continues a run exactly as it was configured (RUN/config.yaml); drop "
+          + conflicting.joined(separator: ", "))
+    }
+  }
+
   /// Applies the options to `configuration`.
   func apply(to configuration: inout RunConfiguration) throws {
     if let seeds {
@@ -45,6 +62,22 @@ func runExperiment(_ configuration: RunConfiguration, grid: [String], defaultNam
     configuration: configuration, grid: ParameterGrid(grid), registry: .shared, folder: folder,
     defaultName: defaultName
   ).run()
+}
+
+/// Continues the interrupted run in `path` with the configuration it was started with.
+func resumeExperiment(_ path: String) throws {
+  registerBuiltinEnvironments()
+  let file = path + "/" + RunFolder.configurationFileName
+  guard FileManager.default.fileExists(atPath: file) else {
+    throw ValidationError("\(path) is not a run folder: it has no \(RunFolder.configurationFileName)")
+  }
+  let configuration = try RunConfiguration(contentsOfFile: file)
+  let folder = try RunFolder(creatingAt: path)
+  let runner = try ExperimentRunner(
+    configuration: configuration, grid: ParameterGrid(try configuration.gridOptions()), registry: .shared,
+    folder: folder)
+  runner.resumes = true
+  try runner.run()
 }
 
 /// `runs/NAME`, or the first of `runs/NAME-2`, `runs/NAME-3`, ... that does not exist yet.
@@ -88,14 +121,16 @@ struct TrainCommand: ParsableCommand {
         rein train ppo CartPole-v1 --steps 100000 --seeds 1,2,3
         rein train a2c CartPole-v1 --steps 200000 --envs 8 --set learning_rate=linear(7e-4,0)
         rein train reinforce CartPole-v1 --episodes 1000 --set standardize_returns=true --set policy.hidden=[128]
+        rein train ppo Hopper-v4 --steps 1000000 --set checkpoint_every=50000 --set eval_every=20000
+        rein train --resume runs/ppo-hopper-v4      (after an interruption: continues bit for bit)
       """
   )
 
-  @Argument(help: "reinforce, actor-critic, a2c or ppo.")
-  var algorithm: String
+  @Argument(help: "reinforce, actor-critic, a2c or ppo (not with --resume).")
+  var algorithm: String?
 
-  @Argument(help: "An environment id (see `rein envs`).")
-  var environment: String
+  @Argument(help: "An environment id (see `rein envs`; not with --resume).")
+  var environment: String?
 
   @Option(help: "Environment steps per seed.")
   var steps: Int?
@@ -110,6 +145,16 @@ struct TrainCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
+      if let run = options.resume {
+        try options.validateResume([
+          "ALGO": algorithm != nil, "ENV-ID": environment != nil, "--steps": steps != nil,
+          "--episodes": episodes != nil, "--envs": envs != nil,
+        ])
+        return try resumeExperiment(run)
+      }
+      guard let algorithm, let environment else {
+        throw ValidationError("give an algorithm and an environment id, e.g. `rein train ppo CartPole-v1`")
+      }
       guard AlgorithmChoice.names.contains(algorithm) else {
         throw ValidationError("unknown algorithm '\(algorithm)'; choose one of \(AlgorithmChoice.names.joined(separator: ", "))")
       }
@@ -146,16 +191,22 @@ struct RunCommand: ParsableCommand {
         rein run reinforce-cartpole
         rein run ppo-cartpole --seeds 1,2,3,4,5 --set n_envs=8
         rein run ./my-experiment.yaml --out runs/try-1
+        rein run --resume runs/ppo-cartpole
       """
   )
 
-  @Argument(help: "A preset name or the path of a preset file.")
-  var preset: String
+  @Argument(help: "A preset name or the path of a preset file (not with --resume).")
+  var preset: String?
 
   @OptionGroup var options: ExperimentOptions
 
   func run() throws {
     try reportingErrors {
+      if let run = options.resume {
+        try options.validateResume(["PRESET": preset != nil])
+        return try resumeExperiment(run)
+      }
+      guard let preset else { throw ValidationError("give a preset name or file, e.g. `rein run ppo-cartpole`") }
       let path = try PresetLibrary.locate(preset)
       var configuration = try RunConfiguration(contentsOfFile: path)
       try options.apply(to: &configuration)

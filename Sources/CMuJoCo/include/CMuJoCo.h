@@ -136,6 +136,18 @@ int rein_mj_step(const rein_mj_model *model, rein_mj_data *data, int count, int 
 /// mj_rnePostConstraint alone.
 int rein_mj_post_constraint(const rein_mj_model *model, rein_mj_data *data);
 
+// MARK: - Integration state (mj_getState / mj_setState with mjSTATE_INTEGRATION)
+
+/// The number of values in the integration state of `model` (time, qpos, qvel, act, warm start, controls, applied
+/// forces, equality flags, mocap, user data, plugin state); -1 when MuJoCo is unavailable.
+int64_t rein_mj_integration_state_size(const rein_mj_model *model);
+
+/// Copies the integration state of `data` into `state` (rein_mj_integration_state_size values).
+int rein_mj_get_integration_state(const rein_mj_model *model, const rein_mj_data *data, double *state);
+
+/// Sets the integration state of `data` from `state`; derived quantities are left as they were.
+int rein_mj_set_integration_state(const rein_mj_model *model, rein_mj_data *data, const double *state);
+
 // MARK: - Warnings
 
 /// Copies the number of times each warning kind was raised since the last reset into `counts`

@@ -62,7 +62,15 @@ public final class StopOnNoImprovement: TrainingCallback {
   public private(set) var bestMeanReturn = -Double.infinity
   /// Evaluations since the last improvement.
   public private(set) var evaluationsWithoutImprovement = 0
-  private var evaluations = 0
+  /// Evaluations seen so far.
+  public private(set) var evaluations = 0
+
+  /// Continues from a saved state (when resuming a run).
+  public func restore(bestMeanReturn best: Double, evaluationsWithoutImprovement without: Int, evaluations count: Int) {
+    bestMeanReturn = best
+    evaluationsWithoutImprovement = without
+    evaluations = count
+  }
 
   /// Creates the callback.
   public init(patience: Int, minimumEvaluations: Int = 0, minimumDelta: Double = 0) {

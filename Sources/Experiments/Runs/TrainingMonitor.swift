@@ -51,6 +51,22 @@ public final class TrainingMonitor {
     progressCountsEpisodes = progress?.unit == "episodes"
   }
 
+  /// Episodes finished so far (resumed ones included).
+  public var episodeCount: Int { episodes }
+  /// Update events seen so far (resumed ones included).
+  public var updateCount: Int { iterations }
+
+  /// Continues counting after a resume: the episodes already finished and the update events already seen, so
+  /// that `time/episodes`, the iteration numbers given to callbacks and the recent mean return go on as in an
+  /// uninterrupted run.
+  public func resume(episodes finished: [EpisodeRecord], updates: Int, environmentSteps steps: Int) {
+    episodes = finished.count
+    iterations = updates
+    environmentSteps = steps
+    recentReturns = RollingWindow(capacity: 100)
+    for record in finished.suffix(100) { recentReturns.append(record.episodeReturn) }
+  }
+
   /// The closure to pass as an algorithm's `observer`.
   public var observer: TrainingObserver {
     { [self] event in observe(event) }

@@ -8,6 +8,8 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
   case presetNotFound(name: String, searched: [String])
   /// A checkpoint does not fit the experiment or is not one Rein wrote.
   case incompatibleCheckpoint(String)
+  /// Training of some seeds was interrupted (their latest checkpoints remain; continue with `--resume`).
+  case interrupted(folder: String, seeds: [Int])
 
   public var description: String {
     switch self {
@@ -17,6 +19,9 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
       return "no preset '\(name)'; looked in \(searched.joined(separator: ", ")); `rein presets` lists the built-in ones"
     case .incompatibleCheckpoint(let message):
       return "cannot use the checkpoint: \(message)"
+    case .interrupted(let folder, let seeds):
+      return "training of seed(s) \(seeds.map(String.init).joined(separator: ", ")) was interrupted; continue it with "
+        + "`rein train --resume \(folder)`"
     }
   }
 }

@@ -27,6 +27,16 @@ public final class ExperimentRunner: @unchecked Sendable {
   private var progressCounts: [Int] = []
   private var progressReturns: [Double?] = []
 
+  /// Continue an interrupted run in ``folder`` instead of starting afresh (`--resume`): seeds that finished are
+  /// left alone, the others restore their latest checkpoint (their logs cut back to its step) and train on to the
+  /// budget; seeds without a checkpoint start over.
+  public var resumes = false
+  /// Extra callbacks for each seed (called after the runner's own), e.g. to stop on a condition.
+  public var additionalCallbacks: (@Sendable (_ seed: UInt64) -> [any TrainingCallback])?
+  /// A stop with this reason counts as an interruption (as if the process were killed): the seed writes no final
+  /// checkpoint, evaluation or summary, and ``run()`` throws ``ExperimentError/interrupted(folder:seeds:)``.
+  public static let interruptionReason = "interrupted"
+
   /// The first setting's plan (the whole plan when there is no sweep).
   public var plan: ExperimentPlan { settings[0].plan }
 
@@ -76,8 +86,9 @@ public final class ExperimentRunner: @unchecked Sendable {
     // Fail early, in the caller's thread, on an unknown environment or one the algorithm cannot act in.
     for setting in settings {
       let probe = try registry.make(setting.plan.environmentID, arguments: setting.plan.environmentArguments)
+      defer { probe.close() }
       _ = try ActionKind(probe.actionSpace)
-      probe.close()
+      if setting.plan.checkpointEvery > 0 || resumes { try requireSavableState(probe, plan: setting.plan) }
     }
     let jobs = settings.indices.flatMap { s in settings[s].plan.seeds.indices.map { (setting: s, seed: $0) } }
     progressCounts = Array(repeating: 0, count: jobs.count)
@@ -95,9 +106,15 @@ public final class ExperimentRunner: @unchecked Sendable {
     progress?.finish(completed: progressCounts.reduce(0, +), recentReturn: meanOfRecentReturns())
 
     var entries: [RunSummary.Entry] = []
+    var interrupted: [Int] = []
     for (job, result) in zip(jobs, results) {
-      entries.append(RunSummary.Entry(setting: settings[job.setting].label, seed: try result.get()))
+      do {
+        entries.append(RunSummary.Entry(setting: settings[job.setting].label, seed: try result.get()))
+      } catch ExperimentError.interrupted(_, let seeds) {
+        interrupted += seeds
+      }
     }
+    if !interrupted.isEmpty { throw ExperimentError.interrupted(folder: folder.path, seeds: interrupted) }
     let summary = RunSummary(
       entries: entries,
       fields: [
@@ -134,9 +151,22 @@ public final class ExperimentRunner: @unchecked Sendable {
     let plan = setting.plan
     let seed = plan.seeds[seedIndex]
     let seedFolder = try folder.seedFolder(seed: Int(seed), setting: setting.label)
-    let agent = try makeAgent(plan, seed: seed)
-    if job == 0 { say(parameterCounts(agent.policy)) }
     let prefix = setting.label.isEmpty ? "" : "[\(setting.label)] "
+    if resumes, let finished = try SeedCheckpoints.finishedSummary(in: seedFolder) {
+      say("\(prefix)seed \(seed): finished before, left alone")
+      reportProgress(job, completed: plan.budget.steps ?? plan.budget.episodes ?? 0, recent: finished.finalReturnMean)
+      return finished
+    }
+    let agent = try makeAgent(plan, seed: seed)
+    defer { closeEnvironments(of: agent) }
+    var resumed: SeedCheckpoints.RunnerState?
+    if resumes, let latest = try SeedCheckpoints.latest(in: seedFolder) {
+      resumed = try SeedCheckpoints.restore(agent, from: latest)
+      say("\(prefix)seed \(seed): resuming at \(agent.steps) steps from \(seedFolder.latestCheckpointPath)")
+    } else {
+      SeedCheckpoints.removeStale(in: seedFolder)
+    }
+    if job == 0 { say(parameterCounts(agent.policy)) }
     var printWindow = RecentReturns(capacity: plan.printing.window)
     let console = ConsoleTableLogger { [self] text in say(text) }
     let countsEpisodes = plan.budget.steps == nil
@@ -161,10 +191,32 @@ public final class ExperimentRunner: @unchecked Sendable {
         if !countsEpisodes { reportProgress(job, completed: info.environmentSteps, recent: nil) }
         return .proceed
       })
+    if let resumed {
+      for record in resumed.episodes.suffix(plan.printing.window) { printWindow.add(record.episodeReturn) }
+    }
     let monitor = TrainingMonitor(
-      logger: try seedFolder.makeLoggers(), callbacks: [reporter], logsEpisodes: !plan.algorithm.isVectorized)
+      logger: try seedFolder.makeLoggers(resumeAfterStep: resumed.map { _ in agent.steps }),
+      callbacks: [reporter], logsEpisodes: !plan.algorithm.isVectorized)
+    if let resumed {
+      monitor.resume(episodes: resumed.episodes, updates: resumed.updates, environmentSteps: agent.steps)
+    }
+    let periodic = try SeedCheckpoints(
+      agent: agent, plan: plan, configuration: setting.configuration, seed: seed, folder: seedFolder,
+      registry: registry, monitor: monitor, resumed: resumed)
+    for callback in periodic.callbacks { monitor.callbacks.append(callback) }
+    for callback in additionalCallbacks?(seed) ?? [] { monitor.callbacks.append(callback) }
 
-    let summary = try agent.learn(plan.budget, observer: monitor.observer)
+    var summary = try agent.learn(plan.budget, observer: monitor.observer)
+    summary.wallSeconds = periodic.wallSeconds
+    if let failure = periodic.failure {
+      try? monitor.logger?.close()
+      throw failure
+    }
+    if summary.stoppedEarly == Self.interruptionReason {
+      try monitor.logger?.close()
+      say("\(prefix)seed \(seed): interrupted at \(agent.steps) steps")
+      throw ExperimentError.interrupted(folder: folder.path, seeds: [Int(seed)])
+    }
     try monitor.finish(summary)
     if let reason = summary.stoppedEarly { say("\(prefix)seed \(seed): stopped early: \(reason)") }
 
@@ -177,13 +229,24 @@ public final class ExperimentRunner: @unchecked Sendable {
         agent.policy, on: environment, episodes: plan.evaluationEpisodes, deterministic: plan.evaluationDeterministic,
         seed: seed &+ 1000, generator: &generator)
     }
-    try AgentCheckpoint.make(
-      agent, environmentID: plan.environmentID, environmentArguments: plan.environmentArguments, seed: seed,
-      episodes: summary.episodes.count, configuration: setting.configuration
-    ).write(to: seedFolder.checkpointPath)
+    try periodic.checkpoint(final: true, wallSeconds: summary.wallSeconds).write(to: seedFolder.checkpointPath)
     if plan.testEpisodeAfterReload { try playTestEpisode(from: seedFolder.checkpointPath, plan: plan, seed: seed, prefix: prefix) }
-    closeEnvironments(of: agent)
-    return TrainingMonitor.seedSummary(seed: Int(seed), training: summary, evaluationReturns: evaluation?.returns)
+    let seedSummary = TrainingMonitor.seedSummary(
+      seed: Int(seed), training: summary, evaluationReturns: evaluation?.returns)
+    try SeedCheckpoints.markFinished(seedFolder, summary: seedSummary)
+    return seedSummary
+  }
+
+  /// Throws unless the environment can save its state (needed for checkpoints that resume exactly).
+  private func requireSavableState(_ environment: any Environment, plan: ExperimentPlan) throws {
+    do {
+      _ = try environment.reset(seed: 0)
+      _ = try environment.saveState()
+    } catch let error as EnvironmentStateError {
+      throw ExperimentError.invalidSetting(
+        key: resumes ? "--resume" : "checkpoint_every", value: resumes ? plan.name : "\(plan.checkpointEvery)",
+        expected: "unused for \(plan.environmentID): \(error)")
+    }
   }
 
   /// For continuous actions logged by A2C or PPO: `action_distribution.png/.svg`, the quantiles of the actions

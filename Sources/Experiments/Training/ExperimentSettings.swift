@@ -71,6 +71,16 @@ public struct ExperimentPlan: Sendable, Equatable {
   public var plotSmoothing: Int
   /// After saving, load the checkpoint back and play one test episode with it (W8).
   public var testEpisodeAfterReload: Bool
+  /// Write the seed's full state to `latest_checkpoint.safetensors` at the first update boundary at or after every
+  /// multiple of this many environment steps (0: never). Runs with it can be resumed with `--resume`.
+  public var checkpointEvery: Int = 0
+  /// Evaluate deterministically on a separate environment at the first update boundary at or after every multiple
+  /// of this many environment steps (0: never), `evaluationEpisodes` episodes each.
+  public var evaluationEvery: Int = 0
+  /// Stop a seed once a periodic evaluation's mean return reaches this.
+  public var stopAtEvaluationReturn: Double?
+  /// Stop a seed after this many periodic evaluations in a row without a new best mean return (0: never).
+  public var stopAfterNoImprovement: Int = 0
 }
 
 extension ExperimentPlan {
@@ -96,6 +106,21 @@ extension ExperimentPlan {
     ("print_every_updates", "print a table of training metrics every this many updates"),
     ("progress", "auto, bar, lines or none"),
     ("test_episode_after_reload", "load the saved checkpoint back and play one test episode with it"),
+    (
+      "checkpoint_every",
+      "save the full training state every this many environment steps, at the next update (0: never); "
+        + "continue an interrupted run with --resume RUN"
+    ),
+    (
+      "eval_every",
+      "evaluate eval_episodes episodes on a separate environment every this many environment steps, at the next "
+        + "update; logs eval/mean_reward and eval/std_reward, keeps best_checkpoint.safetensors (0: never)"
+    ),
+    ("stop_at_eval_return", "stop a seed once a periodic evaluation's mean return reaches this (needs eval_every)"),
+    (
+      "stop_after_no_improvement",
+      "stop a seed after this many periodic evaluations in a row without a new best (needs eval_every; 0: never)"
+    ),
     ("plot.title", "the learning-curve plot's title"),
     ("plot.x", "episode or step"),
     ("plot.smoothing", "moving-average window of the plotted curve"),
@@ -185,6 +210,25 @@ extension ExperimentPlan {
     }
     plotSmoothing = try c.int("plot.smoothing", default: 1)
     testEpisodeAfterReload = try c.bool("test_episode_after_reload", default: false)
+    checkpointEvery = try c.int("checkpoint_every", default: 0)
+    evaluationEvery = try c.int("eval_every", default: 0)
+    if c.values["stop_at_eval_return"] != nil { stopAtEvaluationReturn = try c.double("stop_at_eval_return") }
+    stopAfterNoImprovement = try c.int("stop_after_no_improvement", default: 0)
+    for (key, value) in [
+      ("checkpoint_every", checkpointEvery), ("eval_every", evaluationEvery),
+      ("stop_after_no_improvement", stopAfterNoImprovement),
+    ] where value < 0 {
+      throw ExperimentError.invalidSetting(key: key, value: "\(value)", expected: "0 (never) or a positive number")
+    }
+    if evaluationEvery == 0 && (stopAtEvaluationReturn != nil || stopAfterNoImprovement > 0) {
+      throw ExperimentError.invalidSetting(
+        key: stopAtEvaluationReturn != nil ? "stop_at_eval_return" : "stop_after_no_improvement",
+        value: "set", expected: "used together with eval_every (periodic evaluations are what it watches)")
+    }
+    if evaluationEvery > 0 && evaluationEpisodes <= 0 {
+      throw ExperimentError.invalidSetting(
+        key: "eval_episodes", value: "\(evaluationEpisodes)", expected: "positive when eval_every is set")
+    }
   }
 
   static func environmentArgument(_ value: ConfigValue, key: String) throws -> EnvironmentArgument {

@@ -215,6 +215,95 @@ public class VectorEnvironment {
     for env in core.environments { env.close() }
   }
 
+  // MARK: - Saving and restoring
+
+  /// Everything the vector environment's future depends on: the batch buffers (observations, final observations,
+  /// rewards, flags), the running episode returns and lengths, the pending next-step resets, and every
+  /// sub-environment's own state (under `env0.`, `env1.`, ...). Infos are not saved: after a restore they are
+  /// empty until the next step.
+  public func saveState() throws -> EnvironmentState {
+    var state = EnvironmentState(kind: "VectorEnvironment")
+    state.labels["autoreset_mode"] = autoresetMode.rawValue
+    state.set("count", count: count)
+    state.doubles["observations"] = core.observations.map { Double($0) }
+    state.doubles["final_observations"] = core.finalObservations.map { Double($0) }
+    state.doubles["rewards"] = Array(core.rewards)
+    state.integers["terminated"] = core.terminated.map { $0 ? 1 : 0 }
+    state.integers["truncated"] = core.truncated.map { $0 ? 1 : 0 }
+    state.integers["finished"] = core.finished.map { $0 ? 1 : 0 }
+    state.integers["needs_reset"] = core.needsReset.map { $0 ? 1 : 0 }
+    state.doubles["episode_returns"] = Array(core.episodeReturns)
+    state.integers["episode_lengths"] = core.episodeLengths.map { UInt64(max($0, 0)) }
+    state.doubles["finished_returns"] = Array(core.finishedReturns)
+    state.integers["finished_lengths"] = core.finishedLengths.map { UInt64(max($0, 0)) }
+    for (index, environment) in core.environments.enumerated() {
+      state.nest(try environment.saveState(), under: "env\(index)")
+    }
+    return state
+  }
+
+  /// Restores a state from ``saveState()`` of an identically made vector environment.
+  public func restoreState(_ state: EnvironmentState) throws {
+    try state.requireKind("VectorEnvironment")
+    guard try state.count("count") == count else {
+      throw EnvironmentStateError.invalidValue(
+        kind: "VectorEnvironment", field: "count", reason: "saved with another number of environments than \(count)")
+    }
+    guard state.labels["autoreset_mode"] == autoresetMode.rawValue else {
+      throw EnvironmentStateError.invalidValue(
+        kind: "VectorEnvironment", field: "autoreset_mode",
+        reason: "saved in \(state.labels["autoreset_mode"] ?? "no") mode, this one is \(autoresetMode.rawValue)")
+    }
+    let rows = count * observationCount
+    let observations = try state.doubles("observations", count: rows)
+    let finals = try state.doubles("final_observations", count: rows)
+    let rewards = try state.doubles("rewards", count: count)
+    func flags(_ name: String) throws -> [Bool] {
+      let values = try state.integers(name, count: count)
+      guard values.allSatisfy({ $0 <= 1 }) else {
+        throw EnvironmentStateError.invalidValue(kind: "VectorEnvironment", field: name, reason: "flags must be 0 or 1")
+      }
+      return values.map { $0 == 1 }
+    }
+    func counts(_ name: String) throws -> [Int] {
+      let values = try state.integers(name, count: count)
+      guard values.allSatisfy({ $0 <= UInt64(Int.max) }) else {
+        throw EnvironmentStateError.invalidValue(kind: "VectorEnvironment", field: name, reason: "out of range")
+      }
+      return values.map { Int($0) }
+    }
+    let terminated = try flags("terminated")
+    let truncated = try flags("truncated")
+    let finished = try flags("finished")
+    let needsReset = try flags("needs_reset")
+    let episodeReturns = try state.doubles("episode_returns", count: count)
+    let episodeLengths = try counts("episode_lengths")
+    let finishedReturns = try state.doubles("finished_returns", count: count)
+    let finishedLengths = try counts("finished_lengths")
+    for (index, environment) in core.environments.enumerated() {
+      try environment.restoreState(state.child("env\(index)"))
+    }
+    for k in 0..<rows {
+      core.observations[k] = Float(observations[k])
+      core.finalObservations[k] = Float(finals[k])
+    }
+    for i in 0..<count {
+      core.rewards[i] = rewards[i]
+      core.terminated[i] = terminated[i]
+      core.truncated[i] = truncated[i]
+      core.finished[i] = finished[i]
+      core.needsReset[i] = needsReset[i]
+      core.episodeReturns[i] = episodeReturns[i]
+      core.episodeLengths[i] = episodeLengths[i]
+      core.finishedReturns[i] = finishedReturns[i]
+      core.finishedLengths[i] = finishedLengths[i]
+      core.infos[i] = [:]
+      core.finalInfos[i] = [:]
+    }
+    core.task = .step
+    try publish()
+  }
+
   // MARK: - Conveniences
 
   /// The observation row of sub-environment `index`.

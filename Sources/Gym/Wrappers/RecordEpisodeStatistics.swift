@@ -68,6 +68,47 @@ public final class RecordEpisodeStatistics: EnvironmentWrapper {
 
   public func close() { inner.close() }
 
+  // MARK: - Saving and restoring
+
+  /// Saves the queues, counters and running episode; the running episode's start time is saved as the seconds
+  /// already elapsed (wall-clock times are not reproducible anyway).
+  public func saveState() throws -> EnvironmentState {
+    var state = EnvironmentState(kind: "RecordEpisodeStatistics")
+    state.nest(try inner.saveState(), under: "inner")
+    state.doubles["return_queue"] = returnQueue
+    state.integers["length_queue"] = lengthQueue.map { UInt64(max($0, 0)) }
+    state.doubles["time_queue"] = timeQueue
+    state.set("episode_count", count: episodeCount)
+    state.doubles["episode_returns"] = [episodeReturn]
+    state.set("episode_lengths", count: episodeLength)
+    state.doubles["episode_elapsed_seconds"] = [Self.now() - episodeStart]
+    return state
+  }
+
+  public func restoreState(_ state: EnvironmentState) throws {
+    try state.requireKind("RecordEpisodeStatistics")
+    let returns = try state.doubles("return_queue")
+    let lengths = try state.integers("length_queue", count: returns.count)
+    let times = try state.doubles("time_queue", count: returns.count)
+    guard returns.count <= bufferLength else {
+      throw EnvironmentStateError.invalidValue(
+        kind: "RecordEpisodeStatistics", field: "return_queue",
+        reason: "holds \(returns.count) episodes, more than the buffer length \(bufferLength)")
+    }
+    let count = try state.count("episode_count")
+    let running = try state.double("episode_returns")
+    let length = try state.count("episode_lengths")
+    let elapsed = try state.double("episode_elapsed_seconds")
+    try inner.restoreState(state.child("inner"))
+    returnQueue = returns
+    lengthQueue = lengths.map { Int($0) }
+    timeQueue = times
+    episodeCount = count
+    episodeReturn = running
+    episodeLength = length
+    episodeStart = Self.now() - elapsed
+  }
+
   private func append<T>(_ queue: inout [T], _ value: T) {
     if queue.count == bufferLength { queue.removeFirst() }
     queue.append(value)

@@ -56,4 +56,31 @@ public final class TimeLimit: EnvironmentWrapper {
   }
 
   public func close() { inner.close() }
+
+  // MARK: - Saving and restoring
+
+  public func saveState() throws -> EnvironmentState {
+    var state = EnvironmentState(kind: "TimeLimit")
+    state.nest(try inner.saveState(), under: "inner")
+    state.set("elapsed_steps", count: elapsed)
+    state.set("max_episode_steps", count: maxEpisodeSteps)
+    state.integers["phase"] = [phase == .needsReset ? 0 : phase == .running ? 1 : 2]
+    return state
+  }
+
+  public func restoreState(_ state: EnvironmentState) throws {
+    try state.requireKind("TimeLimit")
+    let steps = try state.count("elapsed_steps")
+    guard try state.count("max_episode_steps") == maxEpisodeSteps else {
+      throw EnvironmentStateError.invalidValue(
+        kind: "TimeLimit", field: "max_episode_steps", reason: "saved with another step limit than \(maxEpisodeSteps)")
+    }
+    let saved = try state.integers("phase", count: 1)[0]
+    guard saved <= 2 else {
+      throw EnvironmentStateError.invalidValue(kind: "TimeLimit", field: "phase", reason: "must be 0, 1 or 2")
+    }
+    try inner.restoreState(state.child("inner"))
+    elapsed = steps
+    phase = saved == 0 ? .needsReset : saved == 1 ? .running : .ended
+  }
 }

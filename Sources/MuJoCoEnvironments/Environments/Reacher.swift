@@ -106,3 +106,19 @@ public final class Reacher: Environment {
     for k in 0..<3 { observation[8 + k] = data.xpos[3 * fingertip + k] - data.xpos[3 * target + k] }
   }
 }
+
+// MARK: - Saving and restoring
+
+extension Reacher {
+  public func saveState() throws -> EnvironmentState {
+    var state = try simulation.saveState(kind: "Reacher", random: random)
+    state.doubles["goal"] = goal
+    return state
+  }
+
+  public func restoreState(_ state: EnvironmentState) throws {
+    let savedGoal = try state.doubles("goal", count: 2)
+    random = try simulation.restoreState(state, kind: "Reacher")
+    goal = savedGoal
+  }
+}

@@ -27,7 +27,7 @@ public final class MuJoCoSimulation {
   public let actionSpace: Space
 
   /// True once the environment has been reset (stepping before is an error).
-  public private(set) var isReset = false
+  public internal(set) var isReset = false
 
   /// Compiles (or takes from the cache) the model in `xml` and makes fresh data for it.
   public init(environment: String, xml: String, frameSkip: Int, computesContactForces: Bool = false) throws {

@@ -1,0 +1,230 @@
+import Foundation
+import PolicyGradient
+
+// MARK: - Full agent state in checkpoints
+//
+// Besides what every checkpoint holds (policy, optimizers, generator: AgentCheckpoint.swift), a resumable checkpoint
+// holds the agent's loop state (``AgentTrainingState``) as data:
+//
+//   metadata "training": {"algorithm", "counters": {name: int}, "recent_return_window", "environment_labels": {...}}
+//   training/recent_return_sum         F64 [1]   the running sum behind the mean return, bit for bit
+//   training/episodes/return           F64 [E]
+//   training/episodes/length|step|terminated   I64 [E]
+//   training/values/<name>             F64       loop values (an episode in progress)
+//   environment/f64/<field>            F64       the environment state's floating-point fields
+//   environment/u64/<field>            U64       its integer fields (generator words, counters, flags)
+//
+// Loading checks everything against the agent it goes into: the algorithm, the policy architecture, every tensor's
+// presence and shape, the optimizers' roles, and the environment state's kind and sizes; a mismatch is a typed
+// error naming what differs.
+
+extension AgentCheckpoint {
+  /// Adds `state` to `checkpoint`.
+  public static func add(_ state: AgentTrainingState, to checkpoint: inout Checkpoint) {
+    var tensors = checkpoint.tensors
+    tensors["training/recent_return_sum"] = StoredTensor(shape: [1], doubles: [state.recentReturnSum])
+    let e = state.episodes
+    tensors["training/episodes/return"] = StoredTensor(shape: [e.count], doubles: e.map(\.episodeReturn))
+    tensors["training/episodes/length"] = StoredTensor(shape: [e.count], int64s: e.map { Int64($0.length) })
+    tensors["training/episodes/step"] = StoredTensor(shape: [e.count], int64s: e.map { Int64($0.step) })
+    tensors["training/episodes/terminated"] = StoredTensor(shape: [e.count], int64s: e.map { $0.terminated ? 1 : 0 })
+    for (name, values) in state.values {
+      tensors["training/values/\(name)"] = StoredTensor(shape: [values.count], doubles: values)
+    }
+    for (name, values) in state.environment.doubles {
+      tensors["environment/f64/\(name)"] = StoredTensor(shape: [values.count], doubles: values)
+    }
+    for (name, values) in state.environment.integers {
+      tensors["environment/u64/\(name)"] = StoredTensor(shape: [values.count], uint64s: values)
+    }
+    var metadata = checkpoint.metadata.objectValue ?? [:]
+    metadata["training"] = .object([
+      "algorithm": .string(state.algorithm),
+      "counters": .object(state.counters.mapValues { .int($0) }),
+      "values": .array(state.values.keys.sorted().map { .string($0) }),
+      "recent_return_window": .int(state.recentReturnWindow),
+      "environment_labels": .object(state.environment.labels.mapValues { .string($0) }),
+    ])
+    checkpoint = Checkpoint(metadata: .object(metadata), tensors: tensors)
+  }
+
+  /// Whether `checkpoint` holds a loop state (checkpoints of Box2D runs and older files do not).
+  public static func isResumable(_ checkpoint: Checkpoint) -> Bool {
+    checkpoint.metadata["training"] != nil
+  }
+
+  /// The loop state stored in `checkpoint`.
+  public static func trainingState(of checkpoint: Checkpoint) throws -> AgentTrainingState {
+    guard case .object(let training)? = checkpoint.metadata["training"] else {
+      throw ExperimentError.incompatibleCheckpoint(
+        "it holds no training state (it was written without one, e.g. for an environment that cannot be saved), so "
+          + "training cannot resume from it")
+    }
+    guard let algorithm = training["algorithm"]?.stringValue, case .object(let counterValues)? = training["counters"],
+      let window = training["recent_return_window"]?.intValue,
+      case .object(let labelValues)? = training["environment_labels"], case .array(let valueNames)? = training["values"]
+    else {
+      throw ExperimentError.incompatibleCheckpoint("its training state description is incomplete")
+    }
+    var counters: [String: Int] = [:]
+    for (name, value) in counterValues {
+      guard let number = value.intValue else {
+        throw ExperimentError.incompatibleCheckpoint("the training counter '\(name)' is not an integer")
+      }
+      counters[name] = number
+    }
+    var labels: [String: String] = [:]
+    for (name, value) in labelValues {
+      guard let text = value.stringValue else {
+        throw ExperimentError.incompatibleCheckpoint("the environment label '\(name)' is not text")
+      }
+      labels[name] = text
+    }
+    let returns = try checkpoint.doubles("training/episodes/return")
+    let count = returns.count
+    let lengths = try checkpoint.int64s("training/episodes/length", shape: [count])
+    let steps = try checkpoint.int64s("training/episodes/step", shape: [count])
+    let terminated = try checkpoint.int64s("training/episodes/terminated", shape: [count])
+    var episodes: [EpisodeRecord] = []
+    episodes.reserveCapacity(count)
+    for i in 0..<count {
+      guard lengths[i] > 0, steps[i] >= 0, terminated[i] == 0 || terminated[i] == 1 else {
+        throw ExperimentError.incompatibleCheckpoint("episode record \(i) is invalid")
+      }
+      episodes.append(
+        EpisodeRecord(
+          episodeReturn: returns[i], length: Int(lengths[i]), step: Int(steps[i]), index: i,
+          terminated: terminated[i] == 1))
+    }
+    var values: [String: [Double]] = [:]
+    for name in valueNames {
+      guard let name = name.stringValue else { throw ExperimentError.incompatibleCheckpoint("a loop value is unnamed") }
+      values[name] = try checkpoint.doubles("training/values/\(name)")
+    }
+    var doubles: [String: [Double]] = [:]
+    var integers: [String: [UInt64]] = [:]
+    for (name, tensor) in checkpoint.tensors {
+      if name.hasPrefix("environment/f64/") {
+        guard case .float64(let v) = tensor.data else {
+          throw CheckpointError.typeMismatch(name: name, expected: "F64", found: tensor.data.dtype)
+        }
+        doubles[String(name.dropFirst("environment/f64/".count))] = v
+      } else if name.hasPrefix("environment/u64/") {
+        guard case .uint64(let v) = tensor.data else {
+          throw CheckpointError.typeMismatch(name: name, expected: "U64", found: tensor.data.dtype)
+        }
+        integers[String(name.dropFirst("environment/u64/".count))] = v
+      }
+    }
+    return AgentTrainingState(
+      algorithm: algorithm, counters: counters, values: values, episodes: episodes,
+      recentReturnSum: try checkpoint.doubles("training/recent_return_sum", shape: [1])[0], recentReturnWindow: window,
+      environment: EnvironmentState(doubles: doubles, integers: integers, labels: labels))
+  }
+
+  // MARK: - Restoring an agent
+
+  /// Restores `agent` (freshly made from the same configuration and seed) from `checkpoint`: parameters,
+  /// optimizers, generator and loop state, so that `learn` continues exactly.
+  ///
+  /// - Throws: ``ExperimentError/incompatibleCheckpoint(_:)`` for another algorithm or architecture, missing or
+  ///   misshapen tensors, optimizers of other roles or a state that does not fit; ``CheckpointError`` for tensors
+  ///   of the wrong type; an ``EnvironmentStateError`` for an environment state of another kind.
+  public static func restore(_ agent: any Agent, from checkpoint: Checkpoint) throws {
+    let algorithm = type(of: agent).algorithmName
+    guard let saved = checkpoint.metadata["algorithm"]?.stringValue else {
+      throw ExperimentError.incompatibleCheckpoint("it does not name its algorithm")
+    }
+    guard saved == algorithm else {
+      throw ExperimentError.incompatibleCheckpoint("it was written by \(saved), this run trains \(algorithm)")
+    }
+    try checkArchitecture(of: agent.policy, in: checkpoint)
+    let state = try trainingState(of: checkpoint)
+
+    // Read and check everything before changing the agent.
+    var parameterValues: [String: Tensor] = [:]
+    var shapes: [String: [Int]] = [:]
+    for (name, parameter) in agent.policy.namedParameters() {
+      let shape = parameter.value.shape.array
+      shapes[name] = shape
+      parameterValues[name] = Tensor(
+        try required { try checkpoint.floats("policy/\(name)", shape: shape) }, shape: shape)
+    }
+    guard case .object(let optimizerScalars)? = checkpoint.metadata["optimizers"] else {
+      throw ExperimentError.incompatibleCheckpoint("it holds no optimizer state")
+    }
+    var optimizerStates: [(Optimizer, [String: Double], [String: Tensor])] = []
+    for (role, optimizer) in agent.optimizers {
+      guard case .object(let scalarValues)? = optimizerScalars[role] else {
+        throw ExperimentError.incompatibleCheckpoint("it holds no state for the \(role) optimizer")
+      }
+      let scalars = scalarValues.compactMapValues(\.doubleValue)
+      var tensors: [String: Tensor] = [:]
+      let prefix = "optimizer/\(role)/"
+      for (name, stored) in checkpoint.tensors where name.hasPrefix(prefix) {
+        let key = String(name.dropFirst(prefix.count))
+        guard let slash = key.firstIndex(of: "/"), let shape = shapes[String(key[key.index(after: slash)...])] else {
+          throw ExperimentError.incompatibleCheckpoint("its optimizer tensor \(name) belongs to no parameter")
+        }
+        tensors[key] = Tensor(try required { try checkpoint.floats(name, shape: shape) }, shape: shape)
+        _ = stored
+      }
+      optimizerStates.append((optimizer, scalars, tensors))
+    }
+    let generator: RandomGenerator
+    do {
+      generator = try RandomGenerator(snapshot: try required { try checkpoint.uint64s("generator") })
+    } catch let error as ExperimentError {
+      throw error
+    } catch {
+      throw ExperimentError.incompatibleCheckpoint("its generator state is invalid (\(error))")
+    }
+
+    try agent.policy.load(parameterValues)
+    for (optimizer, scalars, tensors) in optimizerStates {
+      do {
+        try optimizer.restoreState(scalars: scalars, tensors: tensors)
+      } catch {
+        throw ExperimentError.incompatibleCheckpoint("\(error)")
+      }
+    }
+    agent.generator = generator
+    try agent.restoreTrainingState(state)
+  }
+
+  /// Throws unless the checkpoint's policy description equals `policy`'s.
+  static func checkArchitecture(of policy: ActorCriticPolicy, in checkpoint: Checkpoint) throws {
+    guard let policyJSON = checkpoint.metadata["policy"] else {
+      throw ExperimentError.incompatibleCheckpoint("it holds no policy description")
+    }
+    let saved: PolicyConfiguration
+    do {
+      saved = try JSONDecoder().decode(PolicyConfiguration.self, from: Data(policyJSON.serialized().utf8))
+    } catch {
+      throw ExperimentError.incompatibleCheckpoint("its policy description cannot be read (\(error))")
+    }
+    guard saved == policy.configuration else {
+      throw ExperimentError.incompatibleCheckpoint(
+        "its policy architecture differs from this run's (saved \(policyJSON.serialized()), this run "
+          + "\(String(decoding: (try? JSONEncoder().encode(policy.configuration)) ?? Data(), as: UTF8.self)))")
+    }
+    guard checkpoint.metadata["observation_count"]?.intValue == policy.observationCount else {
+      throw ExperimentError.incompatibleCheckpoint(
+        "it was trained on \(checkpoint.metadata["observation_count"]?.intValue ?? 0) observation values, this "
+          + "environment gives \(policy.observationCount)")
+    }
+  }
+
+  /// Turns a missing or misshapen tensor into an incompatible-checkpoint error that names it.
+  private static func required<T>(_ read: () throws -> T) throws -> T {
+    do {
+      return try read()
+    } catch let error as CheckpointError {
+      switch error {
+      case .missingTensor, .shapeMismatch, .typeMismatch:
+        throw ExperimentError.incompatibleCheckpoint("\(error)")
+      default: throw error
+      }
+    }
+  }
+}
