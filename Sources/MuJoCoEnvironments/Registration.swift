@@ -23,6 +23,9 @@ import Gym
 ///   `healthy_z_range`, `reset_noise_scale`, `exclude_current_positions_from_observation`.
 /// - `HumanoidStandup-v4`: `reset_noise_scale` (a v5 argument Rein also takes for v4).
 /// Ranges are given as two numbers, `[low, high]`.
+///
+/// - Throws: ``EnvironmentError/duplicateRegistration(id:)`` for the first id taken already; every other id is
+///   registered all the same, and the id taken keeps its registration.
 public func registerMuJoCoEnvironments(in registry: EnvironmentRegistry) throws {
   // Every id is attempted even when one is taken already (say, by a user's own environment); the first failure is
   // thrown at the end.
