@@ -44,17 +44,18 @@ let package = Package(
       name: "Tensors", dependencies: ["CKernels", .target(name: "CBLAS", condition: .when(platforms: [.linux]))]),
     .target(name: "NeuralNetworks", dependencies: ["Tensors", "CKernels"]),
     .target(name: "Gym"),
-    .target(name: "ClassicControl", dependencies: ["Gym"]),
+    .target(name: "ClassicControl", dependencies: ["Gym", "Graphics"]),
     .target(name: "MuJoCoEnvironments", dependencies: ["Gym", "CMuJoCo"]),
-    .target(name: "Box2DEnvironments", dependencies: ["Gym", "CBox2D"]),
+    .target(name: "Box2DEnvironments", dependencies: ["Gym", "CBox2D", "Graphics"]),
     .target(name: "PolicyGradient", dependencies: ["NeuralNetworks", "Gym"]),
     .target(name: "Graphics", dependencies: ["CZlib"]),
-    .target(name: "Experiments", dependencies: ["PolicyGradient", "Graphics", "Yams"]),
+    .target(name: "Recording", dependencies: ["Gym", "Graphics"]),
+    .target(name: "Experiments", dependencies: ["PolicyGradient", "Graphics", "Recording", "Yams"]),
     .target(
       name: "Rein",
       dependencies: [
         "Tensors", "NeuralNetworks", "Gym", "ClassicControl", "MuJoCoEnvironments", "Box2DEnvironments",
-        "PolicyGradient", "Experiments", "Graphics",
+        "PolicyGradient", "Experiments", "Graphics", "Recording",
       ]
     ),
     .executableTarget(
@@ -80,6 +81,7 @@ let package = Package(
       name: "Box2DEnvironmentsTests", dependencies: ["Box2DEnvironments", "TestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "ClassicControl", "TestSupport"]),
     .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "CZlib"]),
+    .testTarget(name: "RecordingTests", dependencies: ["Recording", "ClassicControl", "Box2DEnvironments", "Gym"]),
     .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Graphics", "Rein", "TestSupport"]),
   ]
 )

@@ -94,8 +94,16 @@ public final class BipedalWalker: Environment {
   public var random = NumpyGenerator.fromEntropy()
 
   private var world: OpaquePointer?
-  private var hull: OpaquePointer?
+  private(set) var hull: OpaquePointer?
   private var joints: [OpaquePointer] = []
+  /// What `render()` draws besides the terrain line (never read by the simulation): the limbs in Gymnasium's
+  /// drawing order, the obstacle blocks, the clouds, and the lidar's hit fractions of the last step.
+  private(set) var limbs: [OpaquePointer] = []
+  private(set) var obstacles: [[(Double, Double)]] = []
+  private(set) var clouds: [[(Double, Double)]] = []
+  private(set) var lidarFractions = [Double](repeating: 1, count: 10)
+  /// Which lidar ray the next rendered picture shows (Gymnasium's `lidar_render`, advanced by each render).
+  var lidarRenderIndex = 0
   private var lowerLegContact = [false, false]
   private var gameOver = false
   /// Set when an episode terminates; stepping again before `reset` throws.
@@ -165,6 +173,9 @@ public final class BipedalWalker: Environment {
     previousShaping = nil
     lowerLegContact = [false, false]
 
+    obstacles = []
+    limbs = []
+    lidarRenderIndex = 0
     generateTerrain(in: world)
     drawClouds()
 
@@ -185,6 +196,7 @@ public final class BipedalWalker: Environment {
         world, CB2DynamicBody, Float(initialX), Float(initialY - Self.legHeight / 2 - Self.legDown),
         Float(side * 0.05), Tag.upperLeg.rawValue)!
       cb2_body_add_box(leg, Float(Self.legWidth / 2), Float(Self.legHeight / 2), limbOptions)
+      limbs.append(leg)
       joints.append(
         cb2_revolute_joint_create(
           world, hull, leg,
@@ -196,6 +208,7 @@ public final class BipedalWalker: Environment {
         world, CB2DynamicBody, Float(initialX), Float(initialY - Self.legHeight * 3 / 2 - Self.legDown),
         Float(side * 0.05), lowerTag.rawValue)!
       cb2_body_add_box(lower, Float(0.8 * Self.legWidth / 2), Float(Self.legHeight / 2), limbOptions)
+      limbs.append(lower)
       joints.append(
         cb2_revolute_joint_create(
           world, leg, lower,
@@ -230,7 +243,10 @@ public final class BipedalWalker: Environment {
     let step = Self.terrainStep
     let ground = cb2_body_create(world, CB2StaticBody, 0, 0, 0, Tag.terrain.rawValue)!
     let groundOptions = CB2FixtureOptions(friction: Self.friction)
-    func addBlock(_ vertices: [(Double, Double)]) { addPolygon(ground, vertices, groundOptions) }
+    func addBlock(_ vertices: [(Double, Double)]) {
+      addPolygon(ground, vertices, groundOptions)
+      obstacles.append(vertices)
+    }
 
     var state = TerrainState.grass
     var velocity = 0.0
@@ -308,14 +324,22 @@ public final class BipedalWalker: Environment {
     terrain = (xs, ys)
   }
 
-  /// Makes the draws of Gymnasium's decorative clouds (10 clouds of 5 points), which Rein does not render.
+  /// Draws Gymnasium's decorative clouds (10 clouds of 5 points) from the generator, in its order; only the
+  /// rendered picture shows them, but the draws keep the generator's stream as in Gymnasium.
   private func drawClouds() {
+    clouds = []
+    let step = Self.terrainStep
     for _ in 0..<(Self.terrainLength / 20) {
-      _ = random.uniform(low: 0, high: Double(Self.terrainLength))
-      for _ in 0..<5 {
-        _ = random.uniform(low: 0, high: 5 * Self.terrainStep)
-        _ = random.uniform(low: 0, high: 5 * Self.terrainStep)
+      let x = random.uniform(low: 0, high: Double(Self.terrainLength)) * step
+      let y = Self.viewportHeight / Self.scale * 3 / 4
+      var cloud: [(Double, Double)] = []
+      for a in 0..<5 {
+        let angle = 3.14 * 2 * Double(a) / 5
+        let px = x + 15 * step * sin(angle) + random.uniform(low: 0, high: 5 * step)
+        let py = y + 5 * step * cos(angle) + random.uniform(low: 0, high: 5 * step)
+        cloud.append((px, py))
       }
+      clouds.append(cloud)
     }
   }
 
@@ -372,6 +396,7 @@ public final class BipedalWalker: Environment {
       let endX = x + sin(angle) * Self.lidarRange
       let endY = y - cos(angle) * Self.lidarRange
       state[14 + i] = Double(cb2_world_ray_cast_closest(world, body.x, body.y, Float(endX), Float(endY), 0x0001))
+      lidarFractions[i] = state[14 + i]
     }
     for i in 0..<24 { observation[i] = Double(Float(state[i])) }
 

@@ -123,8 +123,13 @@ public final class LunarLander: Environment {
   // MARK: - Simulation state
 
   private var world: OpaquePointer?
-  private var lander: OpaquePointer?
-  private var legs: [OpaquePointer] = []
+  private(set) var lander: OpaquePointer?
+  private(set) var legs: [OpaquePointer] = []
+  /// The engine bursts of the last step, kept for the flame particles of the rendered picture (never read by the
+  /// simulation).
+  var lastBursts = EngineBursts()
+  /// The flame particles drawn by `render()` (a decoration outside the physics world).
+  var flames = FlameParticles()
   private var legContact = [false, false]
   private var gameOver = false
   /// Set when an episode terminates; stepping again before `reset` throws.
@@ -137,7 +142,7 @@ public final class LunarLander: Environment {
   /// The wind and turbulence offsets `C` drawn at the last reset (with wind enabled).
   private(set) var windOffsets = (wind: 0, torque: 0)
   /// The pad's height, in metres.
-  private let helipadY = viewportHeight / scale / 4
+  let helipadY = viewportHeight / scale / 4
 
   /// The terrain of the current episode: the x of each chunk edge and the smoothed heights, in metres.
   public private(set) var terrain: (x: [Double], y: [Double]) = ([], [])
@@ -205,6 +210,8 @@ public final class LunarLander: Environment {
     episodeEnded = false
     previousShaping = nil
     legContact = [false, false]
+    lastBursts = EngineBursts()
+    flames = FlameParticles()
 
     // Terrain: 12 random heights, flattened around the pad, smoothed over neighbours (the first chunk's left
     // neighbour is the last height, as Python's index -1).
@@ -328,6 +335,7 @@ public final class LunarLander: Environment {
     let position = (Double(body.x), Double(body.y))
 
     var mainPower = 0.0
+    lastBursts = EngineBursts()
     if continuous ? main > 0 : discrete == 2 {
       mainPower = continuous ? (min(max(main, 0), 1) + 1) * 0.5 : 1
       let offset = Self.mainEngineYLocation / scale + 2 * dispersion0
@@ -336,6 +344,9 @@ public final class LunarLander: Environment {
       cb2_body_apply_linear_impulse(
         lander, Float(-ox * Self.mainEnginePower * mainPower), Float(-oy * Self.mainEnginePower * mainPower),
         Float(position.0 + ox), Float(position.1 + oy), 1)
+      lastBursts.main = EngineBurst(
+        x: position.0 + ox, y: position.1 + oy, impulseX: ox * Self.mainEnginePower * mainPower,
+        impulseY: oy * Self.mainEnginePower * mainPower, power: mainPower)
     }
 
     var sidePower = 0.0
@@ -355,6 +366,10 @@ public final class LunarLander: Environment {
       cb2_body_apply_linear_impulse(
         lander, Float(-ox * Self.sideEnginePower * sidePower), Float(-oy * Self.sideEnginePower * sidePower),
         Float(position.0 + ox - tip.0 * 17 / scale), Float(position.1 + oy + tip.1 * Self.sideEngineHeight / scale), 1)
+      let nozzleX: Double = position.0 + ox - tip.0 * 17 / scale
+      let nozzleY: Double = position.1 + oy + tip.1 * Self.sideEngineHeight / scale
+      let impulse: Double = Self.sideEnginePower * sidePower
+      lastBursts.side = EngineBurst(x: nozzleX, y: nozzleY, impulseX: ox * impulse, impulseY: oy * impulse, power: sidePower)
     }
 
     cb2_world_step(world, Float(1.0 / Self.framesPerSecond), Self.velocityIterations, Self.positionIterations)

@@ -74,6 +74,8 @@ public final class Acrobot: Environment {
   // Private storage lets whole-module optimisation drop the run-time exclusivity checks in `step`.
   private var currentState: (Double, Double, Double, Double) = (0, 0, 0, 0)
   private var phase = EpisodePhase.needsReset
+  /// True before the first reset (nothing to draw yet).
+  var needsReset: Bool { phase == .needsReset }
 
   public init() {
     let high = [1, 1, 1, 1, Self.maxVelocity1, Self.maxVelocity2]

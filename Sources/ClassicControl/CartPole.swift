@@ -75,6 +75,8 @@ public final class CartPole: Environment {
   // Private storage lets whole-module optimisation drop the run-time exclusivity checks in `step`.
   private var currentState: (x: Double, xDot: Double, theta: Double, thetaDot: Double) = (0, 0, 0, 0)
   private var phase = EpisodePhase.needsReset
+  /// True before the first reset (nothing to draw yet).
+  var needsReset: Bool { phase == .needsReset }
 
   public init(suttonBartoReward: Bool = false) {
     self.suttonBartoReward = suttonBartoReward

@@ -58,6 +58,8 @@ public final class MountainCar: Environment {
   // Private storage lets whole-module optimisation drop the run-time exclusivity checks in `step`.
   private var currentState: (position: Double, velocity: Double) = (0, 0)
   private var phase = EpisodePhase.needsReset
+  /// True before the first reset (nothing to draw yet).
+  var needsReset: Bool { phase == .needsReset }
 
   public init(goalVelocity: Double = 0) {
     self.goalVelocity = goalVelocity

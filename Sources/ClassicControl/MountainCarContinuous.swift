@@ -57,6 +57,8 @@ public final class MountainCarContinuous: Environment {
   private var currentState: (position: Double, velocity: Double) = (0, 0)
   private var stateIsFloat32 = false
   private var phase = EpisodePhase.needsReset
+  /// True before the first reset (nothing to draw yet).
+  var needsReset: Bool { phase == .needsReset }
 
   public init(goalVelocity: Double = 0) {
     self.goalVelocity = goalVelocity

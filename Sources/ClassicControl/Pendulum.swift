@@ -70,7 +70,12 @@ public final class Pendulum: Environment {
   private var currentState: (theta: Double, thetaDot: Double) = (0, 0)
   /// sin(theta), computed once for the observation and reused by the next step's dynamics.
   private var sinTheta = 0.0
+  /// The torque of the last step after clipping (N m), nil before the first step of an episode; drawn as the
+  /// arrow of the rendered picture (Gymnasium's `last_u`).
+  public private(set) var lastTorque: Float?
   private var phase = EpisodePhase.needsReset
+  /// True before the first reset (nothing to draw yet).
+  var needsReset: Bool { phase == .needsReset }
 
   // Constant factors of the dynamics, evaluated as Gymnasium evaluates them.
   private let gravityFactor: Double
@@ -100,6 +105,7 @@ public final class Pendulum: Environment {
     let theta = random.uniform(low: -x, high: x)
     let thetaDot = random.uniform(low: -y, high: y)
     currentState = (theta, thetaDot)
+    lastTorque = nil
     phase = .running
     writeObservation(observation)
     return [:]
@@ -121,6 +127,7 @@ public final class Pendulum: Environment {
     newThetaDot = min(max(newThetaDot, -Self.maxSpeed), Self.maxSpeed)
     let newTheta = theta + newThetaDot * Self.timeStep
     currentState = (newTheta, newThetaDot)
+    lastTorque = u
     writeObservation(observation)
     return StepOutcome(reward: -costs, terminated: false)
   }

@@ -81,9 +81,13 @@ extension Canvas {
     let subRows = 16  // vertical samples per pixel; horizontal coverage is computed exactly
     let weight = Float(1) / Float(subRows)
     var rowCoverage = [Float](repeating: 0, count: mask.width + 2)
+    var interior = [Float](repeating: 0, count: mask.width + 2)
     var crossings: [(x: Double, winding: Int)] = []
     for row in 0..<mask.height {
-      for index in rowCoverage.indices { rowCoverage[index] = 0 }
+      for index in rowCoverage.indices {
+        rowCoverage[index] = 0
+        interior[index] = 0
+      }
       let pixelY = Double(mask.originY + row)
       for sample in 0..<subRows {
         let y = pixelY + (Double(sample) + 0.5) / Double(subRows)
@@ -105,9 +109,14 @@ extension Canvas {
           if winding != 0 {
             addSpan(
               from: crossings[index].x - Double(mask.originX), to: crossings[index + 1].x - Double(mask.originX),
-              weight: weight, into: &rowCoverage, count: mask.width)
+              weight: weight, into: &rowCoverage, interior: &interior, count: mask.width)
           }
         }
+      }
+      var running: Float = 0
+      for column in 0..<mask.width {
+        running += interior[column]
+        rowCoverage[column] += running
       }
       for column in 0..<mask.width where rowCoverage[column] > 0 {
         mask.values[row * mask.width + column] = min(rowCoverage[column], 1)
@@ -243,7 +252,9 @@ extension Canvas {
   }
 
   /// Adds `weight` times the horizontal coverage of `[start, end)` (mask-relative x) to a row accumulator.
-  private func addSpan(from start: Double, to end: Double, weight: Float, into row: inout [Float], count: Int) {
+  private func addSpan(
+    from start: Double, to end: Double, weight: Float, into row: inout [Float], interior: inout [Float], count: Int
+  ) {
     let a = min(max(start, 0), Double(count))
     let b = min(max(end, 0), Double(count))
     guard b > a else { return }
@@ -255,7 +266,10 @@ extension Canvas {
     }
     row[first] += Float(Double(first + 1) - a) * weight
     if last > first + 1 {
-      for index in (first + 1)..<last { row[index] += weight }
+      // Whole pixels go to a difference row, summed once per pixel row (see `fillPolygon`), so that a wide span
+      // costs two additions instead of one per pixel and sample.
+      interior[first + 1] += weight
+      interior[last] -= weight
     }
     if last < count { row[last] += Float(b - Double(last)) * weight }
   }

@@ -77,12 +77,24 @@ public struct Canvas: Sendable {
 
   /// Composites `color` through a coverage mask.
   mutating func composite(_ mask: CoverageMask, color: Color) {
+    let opaque = color.alpha == 255
     for row in 0..<mask.height {
       let y = mask.originY + row
       guard y >= 0 && y < height else { continue }
       for column in 0..<mask.width {
         let coverage = mask.values[row * mask.width + column]
-        if coverage > 0 { blend(x: mask.originX + column, y: y, color: color, coverage: Double(coverage)) }
+        if opaque && coverage >= 0.999_9 {
+          // Fully covered by an opaque colour: the result is the colour itself, so skip the blending arithmetic.
+          let x = mask.originX + column
+          guard x >= 0 && x < width else { continue }
+          let index = (y * width + x) * 4
+          pixels[index] = color.red
+          pixels[index + 1] = color.green
+          pixels[index + 2] = color.blue
+          pixels[index + 3] = 255
+        } else if coverage > 0 {
+          blend(x: mask.originX + column, y: y, color: color, coverage: Double(coverage))
+        }
       }
     }
   }

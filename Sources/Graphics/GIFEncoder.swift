@@ -40,6 +40,55 @@ public struct GIFEncoder: Sendable {
       throw ImageEncodingError.frameSizeMismatch(
         expectedWidth: width, expectedHeight: height, width: canvas.width, height: canvas.height)
     }
+    appendImage(canvas, left: 0, top: 0, delay: delay)
+  }
+
+  /// Appends one frame storing only the rectangle where it differs from `previous` (the frame added before it),
+  /// which viewers draw over the previous picture; an unchanged frame stores a single pixel. Recordings of
+  /// environments, where most of the picture stays put, shrink several-fold.
+  public mutating func addFrame(_ canvas: Canvas, changedFrom previous: Canvas, delay: Double? = nil) throws {
+    guard canvas.width == width, canvas.height == height, previous.width == width, previous.height == height else {
+      throw ImageEncodingError.frameSizeMismatch(
+        expectedWidth: width, expectedHeight: height, width: canvas.width, height: canvas.height)
+    }
+    var (minX, minY, maxX, maxY) = (width, height, -1, -1)
+    canvas.pixels.withUnsafeBufferPointer { current in
+      previous.pixels.withUnsafeBufferPointer { before in
+        for y in 0..<height {
+          let row = y * width * 4
+          for x in 0..<width {
+            let index = row + x * 4
+            if current[index] != before[index] || current[index + 1] != before[index + 1]
+              || current[index + 2] != before[index + 2]
+            {
+              minX = min(minX, x)
+              maxX = max(maxX, x)
+              minY = min(minY, y)
+              maxY = max(maxY, y)
+            }
+          }
+        }
+      }
+    }
+    if maxX < 0 { (minX, minY, maxX, maxY) = (0, 0, 0, 0) }
+    let regionWidth = maxX - minX + 1
+    let regionHeight = maxY - minY + 1
+    if regionWidth == width && regionHeight == height {
+      appendImage(canvas, left: 0, top: 0, delay: delay)
+      return
+    }
+    var region = Canvas(width: regionWidth, height: regionHeight, background: .black)
+    for row in 0..<regionHeight {
+      let source = ((minY + row) * width + minX) * 4
+      let destination = row * regionWidth * 4
+      region.pixels.replaceSubrange(
+        destination..<(destination + regionWidth * 4), with: canvas.pixels[source..<(source + regionWidth * 4)])
+    }
+    appendImage(region, left: minX, top: minY, delay: delay)
+  }
+
+  /// Writes one image (a whole frame, or the part of one at `left`, `top`) with its control extension.
+  private mutating func appendImage(_ canvas: Canvas, left: Int, top: Int, delay: Double?) {
     let image = ColorQuantizer.quantize(canvas)
     var tableBits = 1
     while (1 << tableBits) < image.palette.count { tableBits += 1 }
@@ -50,10 +99,10 @@ public struct GIFEncoder: Sendable {
     body += [0x00, 0x00]
     // Image descriptor with a local colour table.
     body.append(0x2C)
-    appendLittleEndian(0, to: &body)
-    appendLittleEndian(0, to: &body)
-    appendLittleEndian(UInt16(width), to: &body)
-    appendLittleEndian(UInt16(height), to: &body)
+    appendLittleEndian(UInt16(left), to: &body)
+    appendLittleEndian(UInt16(top), to: &body)
+    appendLittleEndian(UInt16(canvas.width), to: &body)
+    appendLittleEndian(UInt16(canvas.height), to: &body)
     body.append(0x80 | UInt8(tableBits - 1))
     for index in 0..<(1 << tableBits) {
       let color = index < image.palette.count ? image.palette[index] : .black

@@ -39,6 +39,14 @@ public protocol Environment: AnyObject {
   /// Restores a state from ``saveState()`` of an identically made environment; throws an
   /// ``EnvironmentStateError`` for a state of another kind or shape (leaving the environment needing a reset).
   func restoreState(_ state: EnvironmentState) throws
+
+  /// Draws the current state as an RGB ``Frame`` (Gymnasium's `render()` in `rgb_array` mode). The default
+  /// forwards through wrappers and otherwise throws ``RenderError/notSupported(environment:)``.
+  func render() throws -> Frame
+
+  /// Frames per second at which recordings play in real time (Gymnasium's `metadata["render_fps"]`); nil for an
+  /// environment that does not render. The default forwards through wrappers.
+  var renderFramesPerSecond: Double? { get }
 }
 
 extension Environment {

@@ -71,7 +71,9 @@ public final class EnvironmentRegistry: @unchecked Sendable {
       }
       return entry
     }
-    let merged = entry.spec.arguments.merging(arguments) { _, new in new }
+    var merged = entry.spec.arguments.merging(arguments) { _, new in new }
+    // `render_mode` is taken by every environment, as in Gymnasium: it is checked here, not by each factory.
+    if let mode = merged.removeValue(forKey: RenderMode.argumentName) { _ = try RenderMode(argument: mode) }
     return try entry.factory(merged)
   }
 }

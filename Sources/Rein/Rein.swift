@@ -7,4 +7,5 @@
 @_exported import MuJoCoEnvironments
 @_exported import NeuralNetworks
 @_exported import PolicyGradient
+@_exported import Recording
 @_exported import Tensors

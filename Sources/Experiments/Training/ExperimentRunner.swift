@@ -1,5 +1,6 @@
 import Foundation
 import PolicyGradient
+import Recording
 
 // MARK: - Running an experiment
 //
@@ -222,8 +223,9 @@ public final class ExperimentRunner: @unchecked Sendable {
 
     var evaluation: EvaluationResult?
     if plan.evaluationEpisodes > 0 {
-      let environment = try registry.make(plan.environmentID, arguments: plan.environmentArguments)
+      var environment = try registry.make(plan.environmentID, arguments: plan.environmentArguments)
       defer { environment.close() }
+      if plan.recordFinal { environment = try finalEpisodeRecorder(environment, folder: seedFolder.path, seed: seed) }
       var generator = RandomGenerator(seed: seed &+ 1_000_003)
       evaluation = try evaluate(
         agent.policy, on: environment, episodes: plan.evaluationEpisodes, deterministic: plan.evaluationDeterministic,
@@ -334,6 +336,21 @@ public final class ExperimentRunner: @unchecked Sendable {
   }
 
   /// Prints a line (serialised across seeds).
+  /// The file in each seed's folder that `record_final: true` writes.
+  static let finalEpisodeFileName = "final-episode.gif"
+
+  /// Wraps the evaluation environment so that its last episode is recorded to `final-episode.gif` in `folder`; an
+  /// environment that cannot render is left unrecorded, with a note.
+  func finalEpisodeRecorder(_ environment: any Environment, folder: String, seed: UInt64) throws -> any Environment {
+    guard environment.canRender else {
+      say("seed \(seed): record_final: \(RenderError.notSupported(environment: environment.unwrapped.name))")
+      return environment
+    }
+    let last = plan.evaluationEpisodes - 1
+    return try RecordVideo(
+      environment, folder: folder, episodeTrigger: { $0 == last }, fileName: { _ in Self.finalEpisodeFileName })
+  }
+
   func say(_ line: String) {
     printLock.withLock { write(line) }
   }

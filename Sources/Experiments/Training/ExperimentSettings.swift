@@ -64,6 +64,8 @@ public struct ExperimentPlan: Sendable, Equatable {
   /// Deterministic evaluation episodes after training (0: none).
   public var evaluationEpisodes: Int
   public var evaluationDeterministic: Bool
+  /// Record the last evaluation episode of each seed as `final-episode.gif` in the seed's folder.
+  public var recordFinal: Bool
   public var printing: PrintSettings
   public var plotTitle: String
   /// The plot's x axis: `episode` (per-episode returns, for the episodic algorithms) or `step`.
@@ -101,6 +103,7 @@ extension ExperimentPlan {
     ("parallel_seeds", "seeds trained at once (default: the number of cores)"),
     ("eval_episodes", "evaluation episodes after training (default 10)"),
     ("eval_deterministic", "evaluate with the distribution's mode (default true)"),
+    ("record_final", "record each seed's last evaluation episode as final-episode.gif in its folder (default false)"),
     ("print_every_episodes", "print the running mean return every this many episodes"),
     ("print_window", "episodes in the printed mean (default 100)"),
     ("print_every_updates", "print a table of training metrics every this many updates"),
@@ -195,6 +198,7 @@ extension ExperimentPlan {
     parallelSeeds = try c.int("parallel_seeds", default: 0)
     evaluationEpisodes = try c.int("eval_episodes", default: 10)
     evaluationDeterministic = try c.bool("eval_deterministic", default: true)
+    recordFinal = try c.bool("record_final", default: false)
     printing = PrintSettings(
       everyEpisodes: try c.int("print_every_episodes", default: 0), window: try c.int("print_window", default: 100),
       everyUpdates: try c.int("print_every_updates", default: 0), progress: try c.string("progress", default: "auto"))
