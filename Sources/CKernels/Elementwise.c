@@ -80,7 +80,33 @@ REIN_MULTIVERSION void rein_tanh_backward(const float *dy, const float *y, float
   for (ptrdiff_t i = 0; i < n; i++) dx[i] = dy[i] * (1.0f - y[i] * y[i]);
 }
 
+REIN_MULTIVERSION void rein_add(const float *a, const float *b, float *y, ptrdiff_t n) {
+  SAME_OR_DISJOINT
+  for (ptrdiff_t i = 0; i < n; i++) y[i] = a[i] + b[i];
+}
+
 // MARK: - Reductions and optimizer steps
+
+REIN_MULTIVERSION void rein_sum_along_axis(const float *x, float *y, ptrdiff_t outer, ptrdiff_t length,
+                                           ptrdiff_t inner) {
+  if (inner == 1) {
+    // Along the last axis: one running sum per row, in a register.
+    for (ptrdiff_t o = 0; o < outer; o++) {
+      float total = 0.0f;
+      for (ptrdiff_t k = 0; k < length; k++) total += x[o * length + k];
+      y[o] = total;
+    }
+    return;
+  }
+  for (ptrdiff_t o = 0; o < outer; o++) {
+    float *restrict out = y + o * inner;
+    for (ptrdiff_t j = 0; j < inner; j++) out[j] = 0.0f;
+    for (ptrdiff_t k = 0; k < length; k++) {
+      const float *restrict row = x + (o * length + k) * inner;
+      for (ptrdiff_t j = 0; j < inner; j++) out[j] += row[j];
+    }
+  }
+}
 
 REIN_MULTIVERSION double rein_sum_of_squares(const float *x, ptrdiff_t n) {
   // Eight partial sums so the loop vectorises (strict IEEE order would forbid reassociating one accumulator).

@@ -1,3 +1,5 @@
+import CKernels
+
 // MARK: - The gradient tape
 //
 // A tracked tensor carries the node that made it. A node records its operation (with whatever the backward rule
@@ -9,6 +11,11 @@
   @usableFromInline let operation: Operation
   @usableFromInline let inputs: [Node?]
   var gradient: Tensor?
+  /// Traversal state of the backward pass in progress: set when the node is first reached, cleared when its
+  /// gradient has been passed on (so it is false again between passes).
+  var isVisited = false
+  /// The next input the depth-first traversal will look at.
+  var nextInput = 0
 
   @usableFromInline init(_ operation: Operation, _ inputs: [Node?]) {
     self.operation = operation
@@ -85,36 +92,58 @@ func backpropagate(from output: Tensor, leafCount: Int) -> [Tensor?] {
   var leafGradients = [Tensor?](repeating: nil, count: leafCount)
   guard let root = output.node else { return leafGradients }
 
-  // Reverse topological order by iterative depth-first search (post-order, then reversed).
+  // Reverse topological order by iterative depth-first search (post-order, then reversed). Visits are marked in
+  // the nodes themselves rather than in a set, and unmarked again below.
   var order: [Node] = []
-  var visited = Set<ObjectIdentifier>()
-  var stack: [(Node, Int)] = [(root, 0)]
-  visited.insert(ObjectIdentifier(root))
-  while let (node, next) = stack.popLast() {
-    if next < node.inputs.count {
-      stack.append((node, next + 1))
-      if let child = node.inputs[next], visited.insert(ObjectIdentifier(child)).inserted {
-        stack.append((child, 0))
+  order.reserveCapacity(64)
+  var stack: [Node] = [root]
+  root.isVisited = true
+  root.nextInput = 0
+  while let node = stack.last {
+    if node.nextInput < node.inputs.count {
+      let child = node.inputs[node.nextInput]
+      node.nextInput += 1
+      if let child, !child.isVisited {
+        child.isVisited = true
+        child.nextInput = 0
+        stack.append(child)
       }
     } else {
+      stack.removeLast()
       order.append(node)
     }
   }
 
   root.gradient = Tensor(repeating: 1, shape: output.shape.array)
   for node in order.reversed() {
+    node.isVisited = false
     guard let upstream = node.gradient else { continue }
     node.gradient = nil
     if case .leaf(let index) = node.operation {
-      leafGradients[index] = leafGradients[index].map { $0 + upstream } ?? upstream
+      accumulate(upstream, into: &leafGradients[index])
       continue
     }
     let inputs = node.inputs
     let inputGradients = node.operation.backward(upstream) { inputs[$0] != nil }
-    for (input, gradient) in zip(node.inputs, inputGradients) {
+    for (input, gradient) in zip(inputs, inputGradients) {
       guard let input, let gradient else { continue }
-      input.gradient = input.gradient.map { $0 + gradient } ?? gradient
+      accumulate(gradient, into: &input.gradient)
     }
   }
   return leafGradients
+}
+
+/// Adds `gradient` to an accumulated gradient (or starts it), in place when the accumulated buffer is not shared.
+@inline(__always)
+func accumulate(_ gradient: Tensor, into total: inout Tensor?) {
+  guard var sum = total.take() else {
+    total = gradient
+    return
+  }
+  if sum.shape == gradient.shape, isKnownUniquelyReferenced(&sum.storage), sum.node == nil, gradient.node == nil {
+    rein_add(sum.storage.pointer, gradient.storage.pointer, sum.storage.pointer, sum.count)
+    total = sum
+  } else {
+    total = sum + gradient
+  }
 }

@@ -172,7 +172,7 @@ func tanhBackward(_ dy: consuming Tensor, _ y: Tensor) -> Tensor {
   if isKnownUniquelyReferenced(&dy.storage) {
     storage = dy.storage
   } else {
-    storage = TensorStorage(uninitializedCount: dy.count)
+    storage = TensorStorage.make(uninitializedCount: dy.count)
   }
   rein_tanh_backward(dy.storage.pointer, y.storage.pointer, storage.pointer, storage.count)
   return Tensor(shape: shape, storage: storage)

@@ -12,7 +12,7 @@ func mapStorage(_ x: consuming Tensor, _ f: (Float) -> Float) -> TensorStorage {
     for i in 0..<n { p[i] = f(p[i]) }
     return x.storage
   }
-  let out = TensorStorage(uninitializedCount: n)
+  let out = TensorStorage.make(uninitializedCount: n)
   let src = x.storage.pointer
   let dst = out.pointer
   for i in 0..<n { dst[i] = f(src[i]) }
@@ -23,7 +23,7 @@ func mapStorage(_ x: consuming Tensor, _ f: (Float) -> Float) -> TensorStorage {
 func zipStorage(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> TensorStorage {
   precondition(a.count == b.count)
   let n = a.count
-  let out = TensorStorage(uninitializedCount: n)
+  let out = TensorStorage.make(uninitializedCount: n)
   let pa = a.storage.pointer
   let pb = b.storage.pointer
   let po = out.pointer
@@ -39,7 +39,7 @@ func broadcastStorage(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) ->
     preconditionFailure("shapes \(a.shape) and \(b.shape) do not broadcast together")
   }
   let n = shape.elementCount
-  let out = TensorStorage(uninitializedCount: n)
+  let out = TensorStorage.make(uninitializedCount: n)
   let pa = a.storage.pointer
   let pb = b.storage.pointer
   let po = out.pointer

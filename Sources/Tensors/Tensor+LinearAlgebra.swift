@@ -69,7 +69,7 @@ extension Tensor {
       k == kb,
       "matmul: inner dimensions differ for shapes \(a.shape)\(transposeA ? "ᵀ" : "") and \(b.shape)\(transposeB ? "ᵀ" : "")"
     )
-    let out = TensorStorage(uninitializedCount: m * n)
+    let out = TensorStorage.make(uninitializedCount: m * n)
     gemm(
       a.storage.pointer, transposeA: transposeA, b.storage.pointer, transposeB: transposeB, out.pointer, m: m, n: n,
       k: k)
@@ -97,7 +97,7 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     if let bias {
       precondition(bias.shape == [outputs], "linear: bias \(bias.shape) does not match weight \(weight.shape)")
     }
-    let out = TensorStorage(uninitializedCount: outputs)
+    let out = TensorStorage.make(uninitializedCount: outputs)
     gemm(
       x.storage.pointer, transposeA: false, weight.storage.pointer, transposeB: true, out.pointer, m: 1, n: outputs,
       k: x.count, bias: bias.map { UnsafePointer($0.storage.pointer) })
@@ -109,7 +109,7 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     "linear: input \(x.shape) does not match weight \(weight.shape) (expected [batch, \(weight.shape[1])])")
   let batch = x.shape[0]
   let outputs = weight.shape[0]
-  let out = TensorStorage(uninitializedCount: batch * outputs)
+  let out = TensorStorage.make(uninitializedCount: batch * outputs)
   if let bias {
     precondition(bias.shape == [outputs], "linear: bias \(bias.shape) does not match weight \(weight.shape)")
   }

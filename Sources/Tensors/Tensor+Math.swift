@@ -33,7 +33,7 @@ func unaryKernel(
     storage = x.storage
     kernel(storage.pointer, storage.pointer, storage.count)
   } else {
-    storage = TensorStorage(uninitializedCount: x.count)
+    storage = TensorStorage.make(uninitializedCount: x.count)
     kernel(x.storage.pointer, storage.pointer, storage.count)
   }
   guard let node else { return Tensor(shape: shape, storage: storage) }
@@ -134,7 +134,7 @@ public func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
   let c = condition.broadcast(to: shape).detached()
   let x = a.broadcast(to: shape).detached()
   let y = b.broadcast(to: shape).detached()
-  let storage = TensorStorage(uninitializedCount: shape.elementCount)
+  let storage = TensorStorage.make(uninitializedCount: shape.elementCount)
   for i in 0..<shape.elementCount {
     storage.pointer[i] = c.storage.pointer[i] != 0 ? x.storage.pointer[i] : y.storage.pointer[i]
   }

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 // MARK: - Reductions
@@ -40,15 +41,8 @@ extension Tensor {
     let axis = shape.axis(axis)
     let layout = AxisLayout(shape, axis: axis)
     let outShape = AxisLayout.reducedShape(shape, axis: axis, keepingDimension: keepingDimension)
-    let out = TensorStorage(repeating: 0, count: layout.outer * layout.inner)
-    let src = storage.pointer
-    for o in 0..<layout.outer {
-      let dst = out.pointer + o * layout.inner
-      for k in 0..<layout.length {
-        let row = src + (o * layout.length + k) * layout.inner
-        for j in 0..<layout.inner { dst[j] += row[j] }
-      }
-    }
+    let out = TensorStorage.make(uninitializedCount: layout.outer * layout.inner)
+    rein_sum_along_axis(storage.pointer, out.pointer, layout.outer, layout.length, layout.inner)
     return Tensor(shape: outShape, storage: out).recording(.sumAxis(shape, axis), self)
   }
 
@@ -84,7 +78,7 @@ extension Tensor {
     precondition(shape[axis] > 0, "max along an empty axis of shape \(shape)")
     let layout = AxisLayout(shape, axis: axis)
     let outShape = AxisLayout.reducedShape(shape, axis: axis, keepingDimension: keepingDimension)
-    let out = TensorStorage(uninitializedCount: layout.outer * layout.inner)
+    let out = TensorStorage.make(uninitializedCount: layout.outer * layout.inner)
     var argmax = [Int](repeating: 0, count: layout.outer * layout.inner)
     let src = storage.pointer
     for o in 0..<layout.outer {

@@ -57,7 +57,7 @@ extension Tensor {
     precondition(axes.sorted() == Array(0..<rank), "permutation \(axes) does not fit shape \(shape)")
     let newShape = Shape(axes.map { shape[$0] })
     let inStrides = shape.strides
-    let out = TensorStorage(uninitializedCount: count)
+    let out = TensorStorage.make(uninitializedCount: count)
     let src = storage.pointer
     if rank == 2 && axes == [1, 0] {
       let rows = shape[0]
@@ -95,7 +95,7 @@ extension Tensor {
     let layout = AxisLayout(shape, axis: axis)
     var dims = shape.array
     dims[axis] = range.count
-    let out = TensorStorage(uninitializedCount: layout.outer * range.count * layout.inner)
+    let out = TensorStorage.make(uninitializedCount: layout.outer * range.count * layout.inner)
     let block = range.count * layout.inner
     for o in 0..<layout.outer {
       (out.pointer + o * block).update(
@@ -115,7 +115,7 @@ extension Tensor {
     let rowSize = rank == 0 ? 1 : count / Swift.max(shape[0], 1)
     var dims = shape.array
     dims[0] = indices.count
-    let out = TensorStorage(uninitializedCount: indices.count * rowSize)
+    let out = TensorStorage.make(uninitializedCount: indices.count * rowSize)
     for (i, r) in indices.enumerated() {
       precondition(r >= 0 && r < shape[0], "row \(r) is out of range for shape \(shape)")
       (out.pointer + i * rowSize).update(from: storage.pointer + r * rowSize, count: rowSize)
@@ -131,7 +131,7 @@ extension Tensor {
     precondition(
       indices.count == layout.outer * layout.inner,
       "gather along axis \(axis) of shape \(shape) needs \(layout.outer * layout.inner) indices, got \(indices.count)")
-    let out = TensorStorage(uninitializedCount: indices.count)
+    let out = TensorStorage.make(uninitializedCount: indices.count)
     for o in 0..<layout.outer {
       for j in 0..<layout.inner {
         let k = indices[o * layout.inner + j]
@@ -159,7 +159,7 @@ extension Tensor {
     dims[axis] = sizes.reduce(0, +)
     let outShape = Shape(dims)
     let layout = AxisLayout(outShape, axis: axis)
-    let out = TensorStorage(uninitializedCount: outShape.elementCount)
+    let out = TensorStorage.make(uninitializedCount: outShape.elementCount)
     var offset = 0
     for (t, size) in zip(tensors, sizes) {
       let block = size * layout.inner

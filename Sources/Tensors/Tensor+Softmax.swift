@@ -19,7 +19,7 @@ extension Tensor {
 
   private func softmaxValues(axis: Int, logarithm: Bool) -> Tensor {
     let layout = AxisLayout(shape, axis: axis)
-    let out = TensorStorage(uninitializedCount: count)
+    let out = TensorStorage.make(uninitializedCount: count)
     let src = storage.pointer
     let dst = out.pointer
     let n = layout.length

@@ -29,7 +29,7 @@ public struct Tensor: @unchecked Sendable {
     precondition(
       values.count == shape.elementCount,
       "a tensor of shape \(shape) needs \(shape.elementCount) values, got \(values.count)")
-    let storage = TensorStorage(uninitializedCount: values.count)
+    let storage = TensorStorage.make(uninitializedCount: values.count)
     values.withUnsafeBufferPointer { storage.pointer.initialize(from: $0.baseAddress!, count: values.count) }
     self.init(shape: shape, storage: storage)
   }
@@ -49,13 +49,13 @@ public struct Tensor: @unchecked Sendable {
 
   /// A scalar (rank-0) tensor.
   public init(_ value: Float) {
-    self.init(shape: .scalar, storage: TensorStorage(repeating: value, count: 1))
+    self.init(shape: .scalar, storage: TensorStorage.make(repeating: value, count: 1))
   }
 
   /// A tensor of the given shape filled with `value`.
   public init(repeating value: Float, shape: [Int]) {
     let shape = Shape(shape)
-    self.init(shape: shape, storage: TensorStorage(repeating: value, count: shape.elementCount))
+    self.init(shape: shape, storage: TensorStorage.make(repeating: value, count: shape.elementCount))
   }
 
   /// A tensor of zeros.
@@ -70,7 +70,7 @@ public struct Tensor: @unchecked Sendable {
   /// A tensor whose element at flat index `i` is `value(i)`.
   public init(shape: [Int], _ value: (Int) throws -> Float) rethrows {
     let shape = Shape(shape)
-    let storage = TensorStorage(uninitializedCount: shape.elementCount)
+    let storage = TensorStorage.make(uninitializedCount: shape.elementCount)
     for i in 0..<shape.elementCount { (storage.pointer + i).initialize(to: try value(i)) }
     self.init(shape: shape, storage: storage)
   }

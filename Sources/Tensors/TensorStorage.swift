@@ -2,34 +2,59 @@ import CKernels
 
 // MARK: - Storage
 
-/// The heap buffer behind a ``Tensor``. Tensors share it until one of them is mutated (copy on write).
-///
-/// Buffers come from CKernels' pool, which recycles large ones instead of returning their pages to the system
-/// after every layer.
-@usableFromInline final class TensorStorage: @unchecked Sendable {
+/// Where a storage's values live, and how many there are.
+@usableFromInline struct StorageHeader {
+  /// The first value: the storage's own tail for small tensors, a pooled buffer for large ones.
   @usableFromInline let pointer: UnsafeMutablePointer<Float>
   @usableFromInline let count: Int
-  /// The buffer's size in bytes, as the pool handed it out.
-  let capacity: Int
+  /// The pooled buffer's size in bytes, or 0 when the values are stored in the object itself.
+  let pooledCapacity: Int
+}
 
-  @usableFromInline init(uninitializedCount count: Int) {
-    self.count = count
+/// The heap buffer behind a ``Tensor``. Tensors share it until one of them is mutated (copy on write). It is not
+/// Sendable itself (ManagedBuffer is not); ``Tensor`` is, because shared storage is never mutated.
+///
+/// Small tensors keep their values in the same allocation as the object (one malloc per tensor instead of two);
+/// large ones take a buffer from CKernels' pool, which recycles them instead of returning their pages to the
+/// system after every layer.
+@usableFromInline final class TensorStorage: ManagedBuffer<StorageHeader, Float> {
+  /// Tensors up to this many values (64 KiB, the pool's threshold) are stored inline.
+  @usableFromInline static let inlineLimit = 16_384
+
+  @inlinable var pointer: UnsafeMutablePointer<Float> { header.pointer }
+  @inlinable var count: Int { header.count }
+
+  /// Storage for `count` values, uninitialised.
+  @usableFromInline static func make(uninitializedCount count: Int) -> TensorStorage {
+    if count <= inlineLimit {
+      let object = create(minimumCapacity: Swift.max(count, 1)) { buffer in
+        StorageHeader(pointer: buffer.withUnsafeMutablePointerToElements { $0 }, count: count, pooledCapacity: 0)
+      }
+      return unsafeDowncast(object, to: TensorStorage.self)
+    }
     var capacity = 0
-    let raw = rein_buffer_allocate(Swift.max(count, 1) * MemoryLayout<Float>.stride, &capacity)!
-    self.pointer = raw.bindMemory(to: Float.self, capacity: Swift.max(count, 1))
-    self.capacity = capacity
+    let raw = rein_buffer_allocate(count * MemoryLayout<Float>.stride, &capacity)!
+    let pointer = raw.bindMemory(to: Float.self, capacity: count)
+    let object = create(minimumCapacity: 0) { _ in
+      StorageHeader(pointer: pointer, count: count, pooledCapacity: capacity)
+    }
+    return unsafeDowncast(object, to: TensorStorage.self)
   }
 
-  @inlinable convenience init(repeating value: Float, count: Int) {
-    self.init(uninitializedCount: count)
-    pointer.initialize(repeating: value, count: count)
+  /// Storage for `count` copies of `value`.
+  @inlinable static func make(repeating value: Float, count: Int) -> TensorStorage {
+    let storage = make(uninitializedCount: count)
+    storage.pointer.initialize(repeating: value, count: count)
+    return storage
   }
 
   @inlinable func copy() -> TensorStorage {
-    let result = TensorStorage(uninitializedCount: count)
+    let result = TensorStorage.make(uninitializedCount: count)
     result.pointer.update(from: pointer, count: count)
     return result
   }
 
-  deinit { rein_buffer_release(pointer, capacity) }
+  deinit {
+    if header.pooledCapacity > 0 { rein_buffer_release(header.pointer, header.pooledCapacity) }
+  }
 }

@@ -43,7 +43,13 @@ void rein_sigmoid(const float *x, float *y, ptrdiff_t n);
 /// dx = dy * (1 - y * y): the gradient of tanh from its output.
 void rein_tanh_backward(const float *dy, const float *y, float *dx, ptrdiff_t n);
 
+/// y = a + b (y may be a or b).
+void rein_add(const float *a, const float *b, float *y, ptrdiff_t n);
+
 // MARK: - Reductions and optimizer steps
+
+/// y[o, j] = Σ_k x[o, k, j] for x viewed as outer x length x inner (sums in order of k, as the Swift loop did).
+void rein_sum_along_axis(const float *x, float *y, ptrdiff_t outer, ptrdiff_t length, ptrdiff_t inner);
 
 /// Σ x² accumulated in double precision.
 double rein_sum_of_squares(const float *x, ptrdiff_t n);
