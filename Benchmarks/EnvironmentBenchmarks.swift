@@ -12,7 +12,8 @@ import Rein
 // - env.compare.ID: the env.step loop alternating with Gymnasium's env_steps.py in one run (three rounds each,
 //   medians), printing one line with both rates and their ratio, by wall-clock time and by CPU time (which a busy
 //   machine disturbs less). The peer is REIN_PEER_PYTHON (default ~/.cache/rein-peers/bin/python) running
-//   REIN_PEER_SCRIPT (default ../shared/peers/env_steps.py); without it the line says "skipped".
+//   REIN_PEER_SCRIPT (default ../shared/peers/env_steps.py); without it the line says "skipped". The timing line
+//   that follows each comparison only re-times a short run of the same loop; the comparison line is the result.
 
 let classicEnvironmentIDs = [
   "CartPole-v1", "Pendulum-v1", "Acrobot-v1", "MountainCar-v0", "MountainCarContinuous-v0",

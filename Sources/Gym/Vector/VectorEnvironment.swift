@@ -53,7 +53,8 @@ public struct FinishedEpisode: Sendable, Equatable {
 /// ``ParallelVectorEnvironment`` give identical results for the same seeds and actions.
 ///
 /// When a sub-environment throws (an invalid action, a failed simulation), `step` throws its error after the other
-/// sub-environments have stepped; reset the batch before using it again.
+/// sub-environments have stepped; reset the batch before using it again. A vector environment is driven from one
+/// thread at a time (the parallel one uses its own threads inside `step`).
 public class VectorEnvironment {
   let core: VectorCore
 
