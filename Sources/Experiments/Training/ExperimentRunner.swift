@@ -197,7 +197,7 @@ public final class ExperimentRunner: @unchecked Sendable {
     }
     let monitor = TrainingMonitor(
       logger: try seedFolder.makeLoggers(resumeAfterStep: resumed.map { _ in agent.steps }),
-      callbacks: [reporter], logsEpisodes: !plan.algorithm.isVectorized)
+      callbacks: [reporter], logsEpisodes: !plan.algorithm.isVectorized || plan.plotX == "episode")
     if let resumed {
       monitor.resume(episodes: resumed.episodes, updates: resumed.updates, environmentSteps: agent.steps)
     }
