@@ -96,3 +96,25 @@ final class SpaceTests: XCTestCase {
       "Box([-1.0, -inf], [1.0, inf], (2,), float32)")
   }
 }
+
+final class MaskedSampleTests: XCTestCase {
+  func testMaskedDiscreteSamplesMatchGymnasium() {
+    // Gymnasium 1.4.0: Discrete(6, start=2); seed(s); three samples per mask, masks in this order.
+    let expected: [[Int]] = [
+      [7, 6, 6, 5, 5, 5, 2, 2, 2, 3, 3, 2], [4, 6, 7, 5, 5, 5, 2, 2, 2, 7, 2, 2], [2, 7, 6, 5, 5, 5, 2, 2, 2, 4, 4, 7],
+    ]
+    let masks: [[Bool]] = [
+      [true, false, true, false, true, true], [false, false, false, true, false, false],
+      [false, false, false, false, false, false], [true, true, true, true, true, true],
+    ]
+    let space = DiscreteSpace(6, start: 2)
+    for (seedIndex, seed) in [UInt64(0), 1, 42].enumerated() {
+      var random = NumpyGenerator(seed: seed)
+      var samples: [Int] = []
+      for mask in masks {
+        for _ in 0..<3 { samples.append(space.sample(using: &random, mask: mask)) }
+      }
+      XCTAssertEqual(samples, expected[seedIndex], "seed \(seed)")
+    }
+  }
+}

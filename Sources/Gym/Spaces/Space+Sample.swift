@@ -77,3 +77,18 @@ extension BoxSpace {
     }
   }
 }
+
+// MARK: - Masked sampling
+
+extension DiscreteSpace {
+  /// A random value among those `mask` allows (`mask[i]` for the value `start + i`), as Gymnasium's
+  /// `Discrete.sample(mask=...)`: uniform over the allowed values, `start` when none is allowed (drawing nothing).
+  public func sample(using random: inout NumpyGenerator, mask: [Bool]) -> Int {
+    precondition(mask.count == n, "the mask has \(mask.count) entries; the Discrete space has \(n) values")
+    var allowed: [Int] = []
+    for (index, isAllowed) in mask.enumerated() where isAllowed { allowed.append(index) }
+    guard !allowed.isEmpty else { return start }
+    // numpy's `choice` over the allowed indices: one `integers(0, count)` draw.
+    return start + allowed[random.integers(low: 0, high: allowed.count)]
+  }
+}

@@ -17,3 +17,14 @@ for name, sp in cases:
         rows.append([np.asarray(sp.sample(), dtype=np.float64).reshape(-1).tolist() for _ in range(4)])
     out[name] = rows
 print(json.dumps(out))
+
+# Masked Discrete samples (MaskedSampleTests):
+# import numpy as np, json
+# from gymnasium import spaces
+# sp = spaces.Discrete(6, start=2)
+# out = []
+# for seed in (0, 1, 42):
+#     sp.seed(seed)
+#     masks = [np.array([1,0,1,0,1,1], np.int8), np.array([0,0,0,1,0,0], np.int8), np.array([0,0,0,0,0,0], np.int8), np.array([1,1,1,1,1,1], np.int8)]
+#     out.append([int(sp.sample(mask=m)) for m in masks for _ in range(3)])
+# print(json.dumps(out))
