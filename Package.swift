@@ -81,7 +81,9 @@ let package = Package(
       name: "Box2DEnvironmentsTests", dependencies: ["Box2DEnvironments", "TestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "ClassicControl", "TestSupport"]),
     .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "CZlib"]),
-    .testTarget(name: "RecordingTests", dependencies: ["Recording", "ClassicControl", "Box2DEnvironments", "Gym"]),
+    .testTarget(
+      name: "RecordingTests",
+      dependencies: ["Recording", "ClassicControl", "Box2DEnvironments", "MuJoCoEnvironments", "Gym"]),
     .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Graphics", "Rein", "TestSupport"]),
   ]
 )

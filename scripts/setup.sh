@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what Rein needs on a fresh machine. Idempotent: a second run finds everything in place and exits quickly.
-#   - Debian packages: OpenBLAS (matmul), Box2D 2.4.1 (LunarLander, BipedalWalker), zlib (PNG plots).
+#   - Debian packages: OpenBLAS (matmul), Box2D 2.4.1 (LunarLander, BipedalWalker), zlib (PNG plots), EGL with
+#     Mesa's software OpenGL (headless rendering of the MuJoCo environments; loaded at run time, optional).
 #   - MuJoCo 4.0.0, the official build, unpacked from the `mujoco` wheel on PyPI into .mujoco/ (ignored by git).
 # Without root it prints the exact command to run instead of installing system packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libopenblas-dev libbox2d-dev zlib1g-dev pkg-config)
+APT_PACKAGES=(libopenblas-dev libbox2d-dev zlib1g-dev pkg-config libegl1 libegl-mesa0 libgl1-mesa-dri libopengl0)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

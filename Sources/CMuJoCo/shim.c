@@ -242,6 +242,9 @@ static void *rein_find_library(void) {
 static void rein_error_handler(const char *message);
 static void rein_warning_handler(const char *message);
 
+/// The loaded library, for the renderer (render.c), which resolves its own functions.
+static void *rein_library_handle;
+
 static void rein_load_library(void) {
   void *handle = rein_find_library();
   if (!handle) {
@@ -256,6 +259,7 @@ static void rein_load_library(void) {
   }
   char path[sizeof rein_load_text];
   snprintf(path, sizeof path, "%s", rein_load_text);
+  rein_library_handle = handle;
 
 #define REIN_RESOLVE(name)                                                                                  \
   mj.name = (__typeof__(mj.name))dlsym(handle, #name);                                                   \
@@ -515,6 +519,18 @@ int64_t rein_mj_warning_take(rein_mj_data *data, int32_t *counts) {
     d->warning[i].number = 0;
   }
   return total;
+}
+
+// MARK: Helpers for render.c
+
+void *rein_mj_symbol(const char *name) {
+  if (rein_mj_load() != 0 || !rein_library_handle) return NULL;
+  return dlsym(rein_library_handle, name);
+}
+
+int rein_mj_protected(void (*body)(void *), void *context) {
+  REIN_PROTECTED(body(context));
+  return 0;
 }
 
 #endif

@@ -164,6 +164,39 @@ int64_t rein_mj_warning_total(const rein_mj_data *data);
 /// Returns the sum of the counts taken.
 int64_t rein_mj_warning_take(rein_mj_data *data, int32_t *counts);
 
+// MARK: - Rendering (render.c)
+
+/// An offscreen renderer: a headless OpenGL context (EGL, loaded at run time) with MuJoCo's scene and render
+/// context, drawing one model's data at a fixed size.
+typedef struct rein_mj_renderer rein_mj_renderer;
+
+/// The camera of a renderer, as MuJoCo's mjvCamera: `type` 0 free, 1 tracking (`track_body`), 2 fixed
+/// (`fixed_camera`). For a free camera, `lookat` is used when `set_lookat` is 1 and otherwise placed at the median
+/// of the geoms' positions; `distance` <= 0 means the model's extent.
+typedef struct rein_mj_camera {
+  int type;
+  int track_body;
+  int fixed_camera;
+  int set_lookat;
+  double lookat[3];
+  double distance;
+  double azimuth;
+  double elevation;
+} rein_mj_camera;
+
+/// Makes a renderer of `width` x `height` pixels for `model`, placing the camera with `data`'s current state.
+/// Returns NULL with the reason in `error` (of `error_size` bytes) when no headless OpenGL context can be made.
+rein_mj_renderer *rein_mj_renderer_make(
+  const rein_mj_model *model, rein_mj_data *data, int width, int height, rein_mj_camera camera, char *error,
+  int error_size);
+
+/// Draws `data` and writes width x height x 3 RGB bytes into `rgb`, rows from the top. Returns 0, or -1 with
+/// rein_mj_last_error() telling why.
+int rein_mj_renderer_draw(rein_mj_renderer *renderer, rein_mj_data *data, uint8_t *rgb);
+
+/// Frees a renderer (NULL is allowed).
+void rein_mj_renderer_free(rein_mj_renderer *renderer);
+
 #ifdef __cplusplus
 }
 #endif

@@ -29,6 +29,12 @@ public final class MuJoCoSimulation {
   /// True once the environment has been reset (stepping before is an error).
   public internal(set) var isReset = false
 
+  /// The size of rendered pictures (pixels), Gymnasium's `width` and `height` (480 x 480); set it before the first
+  /// `render()`.
+  public var renderSize = (width: 480, height: 480)
+  /// The offscreen renderer, made by the first `render()` (see MuJoCoRendering.swift).
+  var renderer: MuJoCoRenderer?
+
   /// Compiles (or takes from the cache) the model in `xml` and makes fresh data for it.
   public init(environment: String, xml: String, frameSkip: Int, computesContactForces: Bool = false) throws {
     guard frameSkip >= 1 else {

@@ -1,0 +1,200 @@
+import CMuJoCo
+import Foundation
+import Gym
+
+// MARK: - Cameras
+
+/// Where the camera of a rendered MuJoCo picture looks from, as MuJoCo's `mjvCamera`.
+///
+/// Gymnasium's v4 environments render with a free camera placed by their `DEFAULT_CAMERA_CONFIG`: it looks at the
+/// median of the geoms' positions when the renderer is made (unless the config sets `lookat`), from the model's
+/// extent (unless it sets `distance`), at MuJoCo's default azimuth of 90 degrees and elevation of -45 degrees
+/// (unless it sets them). The config's `trackbodyid` has no effect on a free camera, in Gymnasium as here.
+public struct MuJoCoCamera: Sendable, Equatable {
+  public enum Kind: Int32, Sendable {
+    /// A camera that stays where it was put.
+    case free = 0
+    /// A camera that follows `trackBody`.
+    case tracking = 1
+    /// One of the model's own cameras, `fixedCamera`.
+    case fixed = 2
+  }
+
+  public var kind: Kind = .free
+  public var trackBody = 0
+  public var fixedCamera = -1
+  /// The point looked at (m); nil: the median of the geoms' positions.
+  public var lookAt: (x: Double, y: Double, z: Double)?
+  /// Distance from the point looked at (m); nil: the model's extent.
+  public var distance: Double?
+  /// Degrees; nil keeps MuJoCo's default (90).
+  public var azimuth: Double?
+  /// Degrees; nil keeps MuJoCo's default (-45).
+  public var elevation: Double?
+
+  public init(
+    kind: Kind = .free, trackBody: Int = 0, fixedCamera: Int = -1, lookAt: (x: Double, y: Double, z: Double)? = nil,
+    distance: Double? = nil, azimuth: Double? = nil, elevation: Double? = nil
+  ) {
+    self.kind = kind
+    self.trackBody = trackBody
+    self.fixedCamera = fixedCamera
+    self.lookAt = lookAt
+    self.distance = distance
+    self.azimuth = azimuth
+    self.elevation = elevation
+  }
+
+  public static func == (a: MuJoCoCamera, b: MuJoCoCamera) -> Bool {
+    a.kind == b.kind && a.trackBody == b.trackBody && a.fixedCamera == b.fixedCamera && a.distance == b.distance
+      && a.azimuth == b.azimuth && a.elevation == b.elevation && a.lookAt.map { [$0.x, $0.y, $0.z] }
+      == b.lookAt.map { [$0.x, $0.y, $0.z] }
+  }
+
+  var cValue: rein_mj_camera {
+    var camera = rein_mj_camera()
+    camera.type = kind.rawValue
+    camera.track_body = Int32(trackBody)
+    camera.fixed_camera = Int32(fixedCamera)
+    if let lookAt {
+      camera.set_lookat = 1
+      camera.lookat = (lookAt.x, lookAt.y, lookAt.z)
+    }
+    camera.distance = distance ?? 0
+    camera.azimuth = azimuth ?? .nan
+    camera.elevation = elevation ?? .nan
+    return camera
+  }
+}
+
+// MARK: - The renderer
+
+/// MuJoCo's own offscreen renderer in a headless OpenGL context (EGL, loaded at run time); freed with the object.
+final class MuJoCoRenderer {
+  let handle: OpaquePointer
+  let width: Int
+  let height: Int
+
+  init(simulation: MuJoCoSimulation, camera: MuJoCoCamera) throws {
+    let (width, height) = simulation.renderSize
+    var error = [CChar](repeating: 0, count: 2048)
+    let made = rein_mj_renderer_make(
+      simulation.model.handle, simulation.data.handle, Int32(width), Int32(height), camera.cValue, &error,
+      Int32(error.count))
+    guard let made else {
+      let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+      throw RenderError.unavailable(
+        environment: simulation.environmentName, reason: "no headless OpenGL context could be made",
+        help: reason)
+    }
+    handle = made
+    self.width = width
+    self.height = height
+  }
+
+  deinit { rein_mj_renderer_free(handle) }
+
+  func draw(_ data: MuJoCoData, environment: String) throws -> Frame {
+    var pixels = [UInt8](repeating: 0, count: width * height * 3)
+    guard rein_mj_renderer_draw(handle, data.handle, &pixels) == 0 else {
+      throw RenderError.unavailable(
+        environment: environment, reason: "MuJoCo's renderer failed: \(String(cString: rein_mj_last_error()))",
+        help: "Check that the OpenGL context still works (see `rein record` on a MuJoCo environment).")
+    }
+    return try Frame(width: width, height: height, pixels: pixels)
+  }
+}
+
+extension MuJoCoSimulation {
+  /// Draws the current state with MuJoCo's renderer; the first call makes the renderer with `camera`.
+  func renderFrame(camera: MuJoCoCamera) throws -> Frame {
+    guard isReset else { throw RenderError.renderBeforeReset(environment: environmentName) }
+    if renderer == nil { renderer = try MuJoCoRenderer(simulation: self, camera: camera) }
+    return try renderer!.draw(data, environment: environmentName)
+  }
+}
+
+// MARK: - The environments' pictures
+
+// Each environment renders 480 x 480 pictures from Gymnasium's DEFAULT_CAMERA_CONFIG of its v4 version, at
+// 1 / dt frames per second (Gymnasium's `render_fps`).
+
+extension InvertedPendulum {
+  /// Gymnasium's camera: distance 2.04 m.
+  public static let camera = MuJoCoCamera(distance: 2.04)
+  public var renderFramesPerSecond: Double? { 1 / simulation.dt }
+  /// Draws the current state (480x480) with MuJoCo's renderer.
+  public func render() throws -> Frame { try simulation.renderFrame(camera: Self.camera) }
+}
+
+extension InvertedDoublePendulum {
+  /// Gymnasium's camera: distance 4.1225 m, looking at (0, 0, 0.1225).
+  public static let camera = MuJoCoCamera(lookAt: (0, 0, 0.122_5), distance: 4.122_5)
+  public var renderFramesPerSecond: Double? { 1 / simulation.dt }
+  /// Draws the current state (480x480) with MuJoCo's renderer.
+  public func render() throws -> Frame { try simulation.renderFrame(camera: Self.camera) }
+}
+
+extension Reacher {
+  /// Gymnasium's camera: MuJoCo's free camera over the arena.
+  public static let camera = MuJoCoCamera()
+  public var renderFramesPerSecond: Double? { 1 / simulation.dt }
+  /// Draws the current state (480x480) with MuJoCo's renderer.
+  public func render() throws -> Frame { try simulation.renderFrame(camera: Self.camera) }
+}
+
+extension Swimmer {
+  /// Gymnasium's camera: MuJoCo's free camera (Swimmer has no camera config).
+  public static let camera = MuJoCoCamera()
+  public var renderFramesPerSecond: Double? { 1 / simulation.dt }
+  /// Draws the current state (480x480) with MuJoCo's renderer.
+  public func render() throws -> Frame { try simulation.renderFrame(camera: Self.camera) }
+}
+
+extension HalfCheetah {
+  /// Gymnasium's camera: distance 4 m.
+  public static let camera = MuJoCoCamera(distance: 4)
+  public var renderFramesPerSecond: Double? { 1 / simulation.dt }
+  /// Draws the current state (480x480) with MuJoCo's renderer.
+  public func render() throws -> Frame { try simulation.renderFrame(camera: Self.camera) }
+}
+
+extension Hopper {
+  /// Gymnasium's camera: distance 3 m, looking at (0, 0, 1.15) from 20 degrees above.
+  public static let camera = MuJoCoCamera(lookAt: (0, 0, 1.15), distance: 3, elevation: -20)
+  public var renderFramesPerSecond: Double? { 1 / simulation.dt }
+  /// Draws the current state (480x480) with MuJoCo's renderer.
+  public func render() throws -> Frame { try simulation.renderFrame(camera: Self.camera) }
+}
+
+extension Walker2d {
+  /// Gymnasium's camera: distance 4 m, looking at (0, 0, 1.15) from 20 degrees above.
+  public static let camera = MuJoCoCamera(lookAt: (0, 0, 1.15), distance: 4, elevation: -20)
+  public var renderFramesPerSecond: Double? { 1 / simulation.dt }
+  /// Draws the current state (480x480) with MuJoCo's renderer.
+  public func render() throws -> Frame { try simulation.renderFrame(camera: Self.camera) }
+}
+
+extension Ant {
+  /// Gymnasium's camera: distance 4 m.
+  public static let camera = MuJoCoCamera(distance: 4)
+  public var renderFramesPerSecond: Double? { 1 / simulation.dt }
+  /// Draws the current state (480x480) with MuJoCo's renderer.
+  public func render() throws -> Frame { try simulation.renderFrame(camera: Self.camera) }
+}
+
+extension Humanoid {
+  /// Gymnasium's camera: distance 4 m, looking at (0, 0, 2) from 20 degrees above.
+  public static let camera = MuJoCoCamera(lookAt: (0, 0, 2), distance: 4, elevation: -20)
+  public var renderFramesPerSecond: Double? { 1 / simulation.dt }
+  /// Draws the current state (480x480) with MuJoCo's renderer.
+  public func render() throws -> Frame { try simulation.renderFrame(camera: Self.camera) }
+}
+
+extension HumanoidStandup {
+  /// Gymnasium's camera: distance 4 m, looking at (0, 0, 0.8925) from 20 degrees above.
+  public static let camera = MuJoCoCamera(lookAt: (0, 0, 0.892_5), distance: 4, elevation: -20)
+  public var renderFramesPerSecond: Double? { 1 / simulation.dt }
+  /// Draws the current state (480x480) with MuJoCo's renderer.
+  public func render() throws -> Frame { try simulation.renderFrame(camera: Self.camera) }
+}
