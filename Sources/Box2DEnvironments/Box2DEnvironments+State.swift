@@ -11,8 +11,8 @@ import Gym
 /// The reason every Box2D environment gives.
 let box2DStateReason =
   "Box2D's contact solver keeps warm-start impulses and contact order that cannot be read back or set, so a "
-  + "restored world would not continue bit for bit; runs on Box2D environments cannot be resumed exactly (rerun "
-  + "them, or train without checkpoint_every)"
+  + "restored world would not continue bit for bit; runs on Box2D environments take no periodic checkpoints "
+  + "(checkpoint_every), and `--resume` keeps their finished seeds and restarts the others from the beginning"
 
 extension LunarLander {
   public func saveState() throws -> EnvironmentState {

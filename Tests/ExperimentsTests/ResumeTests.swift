@@ -247,11 +247,21 @@ final class ResumeTests: XCTestCase {
 
   // MARK: - What cannot resume, and checkpoints that do not fit
 
-  func testBox2DRunsRefuseCheckpointEveryWithTheReason() throws {
-    let yaml = "algorithm: ppo\nenv: LunarLander-v3\nsteps: 64\nn_steps: 32\ncheckpoint_every: 32\nprogress: none"
-    XCTAssertThrowsError(try run(yaml, in: "box2d")) { error in
+  func testBox2DRunsRefuseCheckpointEveryAndResumeByRestartingUnfinishedSeeds() throws {
+    let yaml =
+      "algorithm: ppo\nenv: LunarLander-v3\nsteps: 128\nn_steps: 32\nbatch_size: 32\nn_epochs: 1\n"
+      + "seeds: [1, 2]\nparallel_seeds: 1\neval_episodes: 1\npolicy.hidden: [8]\nprogress: none"
+    XCTAssertThrowsError(try run(yaml + "\ncheckpoint_every: 32", in: "box2d")) { error in
       XCTAssertTrue("\(error)".contains("checkpoint_every") && "\(error)".contains("Box2D"), "\(error)")
     }
+    let whole = try run(yaml, in: "whole")
+    XCTAssertFalse(
+      AgentCheckpoint.isResumable(try Checkpoint(contentsOf: root + "/whole/seed-1/checkpoint.safetensors")),
+      "a Box2D checkpoint holds the model but no training state")
+    XCTAssertThrowsError(try run(yaml, in: "killed", killSeed: 2, killAfter: 64))
+    let resumed = try run(yaml, in: "killed", resuming: true)
+    XCTAssertEqual(results(resumed), results(whole))
+    XCTAssertEqual(try curve("killed", seed: 2), try curve("whole", seed: 2))
   }
 
   func testLoadingACheckpointIntoAnotherAgentFailsWithTypedErrors() throws {

@@ -89,7 +89,7 @@ public final class ExperimentRunner: @unchecked Sendable {
       let probe = try registry.make(setting.plan.environmentID, arguments: setting.plan.environmentArguments)
       defer { probe.close() }
       _ = try ActionKind(probe.actionSpace)
-      if setting.plan.checkpointEvery > 0 || resumes { try requireSavableState(probe, plan: setting.plan) }
+      if setting.plan.checkpointEvery > 0 { try requireSavableState(probe, plan: setting.plan) }
     }
     let jobs = settings.indices.flatMap { s in settings[s].plan.seeds.indices.map { (setting: s, seed: $0) } }
     progressCounts = Array(repeating: 0, count: jobs.count)
@@ -165,6 +165,7 @@ public final class ExperimentRunner: @unchecked Sendable {
       resumed = try SeedCheckpoints.restore(agent, from: latest)
       say("\(prefix)seed \(seed): resuming at \(agent.steps) steps from \(seedFolder.latestCheckpointPath)")
     } else {
+      if resumes { say("\(prefix)seed \(seed): no checkpoint to resume from, starting over") }
       SeedCheckpoints.removeStale(in: seedFolder)
     }
     if job == 0 { say(parameterCounts(agent.policy)) }
@@ -246,8 +247,7 @@ public final class ExperimentRunner: @unchecked Sendable {
       _ = try environment.saveState()
     } catch let error as EnvironmentStateError {
       throw ExperimentError.invalidSetting(
-        key: resumes ? "--resume" : "checkpoint_every", value: resumes ? plan.name : "\(plan.checkpointEvery)",
-        expected: "unused for \(plan.environmentID): \(error)")
+        key: "checkpoint_every", value: "\(plan.checkpointEvery)", expected: "0 for \(plan.environmentID): \(error)")
     }
   }
 
