@@ -141,6 +141,7 @@ public final class A2C {
         recent["time/fps"] = Double(steps) / Swift.max(monotonicSeconds() - start, 1e-9)
         tracker.update(step: steps, metrics: recent)
       }
+      tracker.boundary(step: steps)
     }
     return TrainingSummary(
       steps: steps, episodes: tracker.episodes, wallSeconds: monotonicSeconds() - start,

@@ -112,6 +112,7 @@ public final class OneStepActorCritic {
           updatesSinceLog = 0
           tracker.update(step: steps, metrics: ["train/td_error_rms": rms])
         }
+        tracker.boundary(step: steps)
         if !inEpisode { break }
         if let limit = tracker.budget.steps, steps >= limit { break }
         if tracker.stopReason != nil { break }

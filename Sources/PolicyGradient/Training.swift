@@ -60,6 +60,10 @@ public enum TrainingEvent: Sendable {
   /// An update was made (per iteration for A2C/PPO, per episode for REINFORCE, every `logInterval` steps for
   /// one-step actor-critic): the step count and SB3-style metrics such as `train/value_loss`.
   case update(step: Int, metrics: [String: Double])
+  /// The loop is between updates at `step`, with every piece of its state complete (a checkpoint taken now
+  /// resumes exactly): A2C sends it after every update, one-step actor-critic after every step. REINFORCE and PPO
+  /// are at such a point at each ``update(step:metrics:)`` event and do not send it.
+  case boundary(step: Int)
 }
 
 /// What an observer wants after an event.
@@ -170,6 +174,11 @@ struct EpisodeTracker {
     if case .stop(let reason) = observer?(.update(step: step, metrics: metrics)) ?? .proceed {
       stopReason = stopReason ?? reason
     }
+  }
+
+  /// Tells the observer that the loop is at a boundary between updates.
+  mutating func boundary(step: Int) {
+    if case .stop(let reason) = observer?(.boundary(step: step)) ?? .proceed { stopReason = stopReason ?? reason }
   }
 
   /// The mean return of the last `meanWindow` episodes.

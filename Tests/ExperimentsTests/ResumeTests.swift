@@ -22,8 +22,8 @@ final class ResumeTests: XCTestCase {
 
   // MARK: - Helpers
 
-  /// Runs `yaml` in `name`; with `killSeed`, that seed is stopped as if killed at its first update event at or
-  /// after `killAfter` steps (right after the checkpoint written there).
+  /// Runs `yaml` in `name`; with `killSeed`, that seed is stopped as if killed at its first update or loop
+  /// boundary at or after `killAfter` steps (right after the checkpoint written there when one is due).
   @discardableResult
   private func run(
     _ yaml: String, in name: String, resuming: Bool = false, killSeed: UInt64? = nil, killAfter: Int = 0
@@ -40,9 +40,13 @@ final class ResumeTests: XCTestCase {
       runner.additionalCallbacks = { seed in
         guard seed == killSeed else { return [] }
         return [
-          ClosureCallback(onRolloutEnd: { info in
-            info.environmentSteps >= killAfter ? .stop(reason: ExperimentRunner.interruptionReason) : .proceed
-          })
+          ClosureCallback(
+            onStep: { info in
+              info.environmentSteps >= killAfter ? .stop(reason: ExperimentRunner.interruptionReason) : .proceed
+            },
+            onRolloutEnd: { info in
+              info.environmentSteps >= killAfter ? .stop(reason: ExperimentRunner.interruptionReason) : .proceed
+            })
         ]
       }
     }
@@ -158,7 +162,7 @@ final class ResumeTests: XCTestCase {
       policy.hidden: [16]
       progress: none
       """
-    try assertResumedEqualsUninterrupted(yaml, seeds: [4], killSeed: 4, killAfter: 250)
+    try assertResumedEqualsUninterrupted(yaml, seeds: [4], killSeed: 4, killAfter: 333)
   }
 
   func testA2CResumesBitIdentically() throws {
@@ -174,7 +178,7 @@ final class ResumeTests: XCTestCase {
       policy.hidden: [16]
       progress: none
       """
-    try assertResumedEqualsUninterrupted(yaml, seeds: [5], killSeed: 5, killAfter: 1000)
+    try assertResumedEqualsUninterrupted(yaml, seeds: [5], killSeed: 5, killAfter: 1500)
   }
 
   func testREINFORCEOnMuJoCoResumesBitIdentically() throws {

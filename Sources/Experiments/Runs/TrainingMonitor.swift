@@ -93,6 +93,12 @@ public final class TrainingMonitor {
         EpisodeInfo(
           environmentSteps: record.step, episodes: episodes, episodeReturn: record.episodeReturn,
           length: record.length, recentReturnMean: recentReturns.mean))
+    case .boundary(let step):
+      // Between updates (A2C, actor-critic): callbacks see it as a step; nothing is logged or displayed.
+      environmentSteps = max(environmentSteps, step)
+      decision = callbacks.onStep(StepInfo(environmentSteps: step, episodes: episodes))
+      if case .stop(let reason) = decision, stopReason == nil { stopReason = reason }
+      return stopReason.map { .stop(reason: $0) } ?? .proceed
     case .update(let step, let metrics):
       iterations += 1
       environmentSteps = max(environmentSteps, step)

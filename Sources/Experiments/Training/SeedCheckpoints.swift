@@ -5,11 +5,11 @@ import PolicyGradient
 //
 // Semantics (all counted in environment steps of the seed, summed over its vectorised environments):
 // - `checkpoint_every: N` writes the seed's full state (AgentCheckpoint plus the agent's loop state plus the
-//   runner's own counters) to `seed-S/latest_checkpoint.safetensors` at the first update event at or after every
-//   multiple of N; the file is replaced atomically, so it always holds the latest complete checkpoint. Update
-//   events are per episode (REINFORCE), per iteration (PPO), per logged update (A2C: about every 100 updates;
-//   actor-critic: every `log_interval` steps).
-// - `eval_every: N` runs `eval_episodes` evaluation episodes at the first update event at or after every
+//   runner's own counters) to `seed-S/latest_checkpoint.safetensors` at the first update boundary at or after
+//   every multiple of N; the file is replaced atomically, so it always holds the latest complete checkpoint.
+//   Update boundaries: after each episode's update (REINFORCE), each iteration (PPO), each update (A2C), each
+//   step (one-step actor-critic).
+// - `eval_every: N` runs `eval_episodes` evaluation episodes at the first update boundary at or after every
 //   multiple of N, on an environment of its own (reset with seed + 1000 each time, so every evaluation sees the
 //   same start states; actions are the distribution's mode unless `eval_deterministic: false`, sampled with a
 //   generator seeded seed + 1_000_003 each time), logs `eval/mean_reward` and `eval/std_reward` at that step, and
@@ -86,22 +86,25 @@ final class SeedCheckpoints {
         evaluations: resumed.evaluations)
     }
     guard evaluationSchedule != nil || checkpointSchedule != nil else { return }
-    callbacks.insert(
-      ClosureCallback(onRolloutEnd: { [unowned self] info in
-        var decision = CallbackDecision.proceed
-        do {
-          if evaluationSchedule?.isDue(at: info.environmentSteps) == true {
-            decision = try evaluate(at: info.environmentSteps)
-          }
-          if checkpointSchedule?.isDue(at: info.environmentSteps) == true {
-            try checkpoint(final: false, wallSeconds: wallSeconds).write(to: folder.latestCheckpointPath)
-          }
-        } catch {
-          failure = failure ?? error
-          return .stop(reason: "\(error)")
+    // Due at the first update event or loop boundary (TrainingEvent.boundary, seen as a step) at or after each
+    // multiple; the evaluation first, so that a checkpoint at the same point holds its outcome.
+    let atBoundary: (Int) -> CallbackDecision = { [unowned self] steps in
+      var decision = CallbackDecision.proceed
+      do {
+        if evaluationSchedule?.isDue(at: steps) == true { decision = try evaluate(at: steps) }
+        if checkpointSchedule?.isDue(at: steps) == true {
+          try checkpoint(final: false, wallSeconds: wallSeconds).write(to: folder.latestCheckpointPath)
         }
-        return decision
-      }), at: 0)
+      } catch {
+        failure = failure ?? error
+        return .stop(reason: "\(error)")
+      }
+      return decision
+    }
+    callbacks.insert(
+      ClosureCallback(
+        onStep: { info in atBoundary(info.environmentSteps) },
+        onRolloutEnd: { info in atBoundary(info.environmentSteps) }), at: 0)
   }
 
   deinit { evaluationEnvironment?.close() }
