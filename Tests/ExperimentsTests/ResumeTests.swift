@@ -268,6 +268,81 @@ final class ResumeTests: XCTestCase {
     XCTAssertEqual(try curve("killed", seed: 2), try curve("whole", seed: 2))
   }
 
+  func testRestoringMutatedTrainingStatesThrowsOrSucceedsButNeverCrashes() throws {
+    let yaml = """
+      algorithm: ppo
+      env: CartPole-v1
+      seeds: [1]
+      n_envs: 2
+      n_steps: 32
+      batch_size: 32
+      n_epochs: 1
+      steps: 128
+      checkpoint_every: 64
+      eval_episodes: 1
+      policy.hidden: [8]
+      progress: none
+      """
+    try run(yaml, in: "source")
+    let checkpoint = try Checkpoint(contentsOf: root + "/source/seed-1/latest_checkpoint.safetensors")
+    let runner = try ExperimentRunner(
+      configuration: RunConfiguration(yaml: yaml), registry: registry, folder: RunFolder(creatingAt: root + "/probe"),
+      write: { _ in })
+    let plan = try ExperimentPlan(RunConfiguration(yaml: yaml))
+    var variants: [Checkpoint] = []
+    for (name, tensor) in checkpoint.tensors
+    where name.hasPrefix("environment/") || name.hasPrefix("training/") || name.hasPrefix("runner/") {
+      let count = tensor.data.count
+      var replacements: [TensorData]
+      switch tensor.data {
+      case .uint64:
+        replacements = [.uint64(Array(repeating: .max, count: count)), .uint64(Array(repeating: 2, count: count))]
+      case .int64:
+        replacements = [.int64(Array(repeating: -1, count: count)), .int64(Array(repeating: .max, count: count))]
+      case .float64:
+        replacements = [
+          .float64(Array(repeating: .nan, count: count)), .float64(Array(repeating: -1e308, count: count)),
+        ]
+      case .float32: replacements = [.float32(Array(repeating: .nan, count: count))]
+      }
+      for data in replacements {
+        var mutated = checkpoint
+        mutated.tensors[name] = StoredTensor(shape: tensor.shape, data: data)
+        variants.append(mutated)
+      }
+      var shorter = checkpoint
+      if count > 0, case .float64(let values) = tensor.data {
+        shorter.tensors[name] = StoredTensor(shape: [count - 1], doubles: Array(values.dropLast()))
+        variants.append(shorter)
+      }
+      var dropped = checkpoint
+      dropped.tensors[name] = nil
+      variants.append(dropped)
+    }
+    for counter in ["steps", "updates", "iterations", "started"] {
+      var metadata = checkpoint.metadata.objectValue ?? [:]
+      var training = metadata["training"]?.objectValue ?? [:]
+      var counters = training["counters"]?.objectValue ?? [:]
+      counters[counter] = .int(-5)
+      training["counters"] = .object(counters)
+      metadata["training"] = .object(training)
+      var mutated = checkpoint
+      mutated.metadata = .object(metadata)
+      variants.append(mutated)
+    }
+    XCTAssertGreaterThan(variants.count, 50)
+    var refused = 0
+    for variant in variants {
+      do {
+        try AgentCheckpoint.restore(try runner.makeAgent(plan, seed: 1), from: variant)
+      } catch {
+        refused += 1
+        XCTAssertFalse("\(error)".isEmpty)
+      }
+    }
+    XCTAssertGreaterThan(refused, variants.count / 2, "most damage is caught on load")
+  }
+
   func testLoadingACheckpointIntoAnotherAgentFailsWithTypedErrors() throws {
     let yaml = """
       algorithm: reinforce

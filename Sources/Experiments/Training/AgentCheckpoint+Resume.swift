@@ -130,6 +130,8 @@ extension AgentCheckpoint {
   /// - Throws: ``ExperimentError/incompatibleCheckpoint(_:)`` for another algorithm or architecture, missing or
   ///   misshapen tensors, optimizers of other roles or a state that does not fit; ``CheckpointError`` for tensors
   ///   of the wrong type; an ``EnvironmentStateError`` for an environment state of another kind.
+  ///   Everything in the checkpoint is read and checked before the agent changes, except the environment state,
+  ///   which is checked as it is restored: after an error, discard the agent.
   public static func restore(_ agent: any Agent, from checkpoint: Checkpoint) throws {
     let algorithm = type(of: agent).algorithmName
     guard let saved = checkpoint.metadata["algorithm"]?.stringValue else {
@@ -161,13 +163,12 @@ extension AgentCheckpoint {
       let scalars = scalarValues.compactMapValues(\.doubleValue)
       var tensors: [String: Tensor] = [:]
       let prefix = "optimizer/\(role)/"
-      for (name, stored) in checkpoint.tensors where name.hasPrefix(prefix) {
+      for name in checkpoint.tensors.keys where name.hasPrefix(prefix) {
         let key = String(name.dropFirst(prefix.count))
         guard let slash = key.firstIndex(of: "/"), let shape = shapes[String(key[key.index(after: slash)...])] else {
           throw ExperimentError.incompatibleCheckpoint("its optimizer tensor \(name) belongs to no parameter")
         }
         tensors[key] = Tensor(try required { try checkpoint.floats(name, shape: shape) }, shape: shape)
-        _ = stored
       }
       optimizerStates.append((optimizer, scalars, tensors))
     }

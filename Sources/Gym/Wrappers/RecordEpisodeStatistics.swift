@@ -90,6 +90,10 @@ public final class RecordEpisodeStatistics: EnvironmentWrapper {
     let returns = try state.doubles("return_queue")
     let lengths = try state.integers("length_queue", count: returns.count)
     let times = try state.doubles("time_queue", count: returns.count)
+    guard lengths.allSatisfy({ $0 <= UInt64(Int.max) }) else {
+      throw EnvironmentStateError.invalidValue(
+        kind: "RecordEpisodeStatistics", field: "length_queue", reason: "holds a length out of range")
+    }
     guard returns.count <= bufferLength else {
       throw EnvironmentStateError.invalidValue(
         kind: "RecordEpisodeStatistics", field: "return_queue",
