@@ -112,6 +112,10 @@ final class WorkerPool: @unchecked Sendable {
   /// How often (in runs) the owner wakes sleeping workers; in between it works alone, which costs less than a
   /// wake-up per run when runs are short.
   static let runsBetweenWakes = 16
+  /// Runs longer than this (seconds) wake sleeping workers every time: a wake-up costs a few microseconds.
+  static let longRunSeconds = 20e-6
+  /// How long the last run with the workers took, in seconds.
+  private var lastRunSeconds = 0.0
 
   /// `threads` participants including the caller; the sub-environments are split into chunks (about two per
   /// participant, for balance).
@@ -200,18 +204,23 @@ final class WorkerPool: @unchecked Sendable {
     nextChunk.store(0, ordering: .sequentiallyConsistent)
     generation.add(1, ordering: .sequentiallyConsistent)
     runsSinceWake += 1
-    if runsSinceWake >= Self.runsBetweenWakes, sleepers.load(ordering: .sequentiallyConsistent) > 0 {
+    // Short runs wake sleeping workers only now and then (a wake-up would cost more than the run); runs long
+    // enough that workers fall asleep between them (MuJoCo's bigger models) wake them every time.
+    let longRuns = lastRunSeconds > Self.longRunSeconds
+    if runsSinceWake >= Self.runsBetweenWakes || longRuns, sleepers.load(ordering: .sequentiallyConsistent) > 0 {
       runsSinceWake = 0
       condition.lock()
       condition.broadcast()
       condition.unlock()
     }
+    let start = Self.now()
     claimChunks()
     var spins = 0
     while completedChunks.load(ordering: .acquiring) < chunks.count {
       spins += 1
       if spins > Self.spinsBeforeYielding { sched_yield() }
     }
+    lastRunSeconds = Self.now() - start
   }
 
   /// Processes chunks until none is left to claim.
