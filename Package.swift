@@ -83,7 +83,7 @@ let package = Package(
     .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "CZlib"]),
     .testTarget(
       name: "RecordingTests",
-      dependencies: ["Recording", "ClassicControl", "Box2DEnvironments", "MuJoCoEnvironments", "Gym"]),
+      dependencies: ["Recording", "ClassicControl", "Box2DEnvironments", "MuJoCoEnvironments", "Gym", "Experiments"]),
     .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Graphics", "Rein", "TestSupport"]),
   ]
 )
