@@ -173,24 +173,69 @@ INLINE void tile(const int R, const int NV, const Operands *o, ptrdiff_t r0, ptr
     }                                                                                                      \
   }
 
+/// One butterfly stage of a 16 x 16 transpose: rows i and i + D (for i with bit D clear) exchange blocks of D lanes.
+#define TRANSPOSE_STAGE(rows, D, ...)                                                                     \
+  for (int i = 0; i < 16; i++) {                                                                         \
+    if (i & D) continue;                                                                                  \
+    v16 a_ = rows[i], b_ = rows[i + D];                                                                   \
+    rows[i] = __builtin_shufflevector(a_, b_, __VA_ARGS__);                                               \
+    rows[i + D] = __builtin_shufflevector(a_, b_, TRANSPOSE_HIGH_##D);                                    \
+  }
+#define TRANSPOSE_LOW_8 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23
+#define TRANSPOSE_HIGH_8 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31
+#define TRANSPOSE_LOW_4 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27
+#define TRANSPOSE_HIGH_4 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31
+#define TRANSPOSE_LOW_2 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29
+#define TRANSPOSE_HIGH_2 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31
+#define TRANSPOSE_LOW_1 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30
+#define TRANSPOSE_HIGH_1 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31
+
+/// Packs a B stored transposed (B(p, j) = b[j * b_column + p], a weight matrix in x Wᵀ) into k rows of ldp floats:
+/// whole 16 x 16 blocks by vector shuffles (four butterfly stages), the edges element by element.
+#define DEFINE_TRANSPOSE(NAME, ATTRIBUTES)                                                                \
+  ATTRIBUTES static void NAME(const float *b, ptrdiff_t b_column, ptrdiff_t k, ptrdiff_t n, float *packed, \
+                              ptrdiff_t ldp) {                                                             \
+    ptrdiff_t k16 = k / LANES * LANES, n16 = n / LANES * LANES;                                           \
+    for (ptrdiff_t j0 = 0; j0 < n16; j0 += LANES) {                                                       \
+      for (ptrdiff_t p0 = 0; p0 < k16; p0 += LANES) {                                                     \
+        v16 rows[16];                                                                                     \
+        for (int i = 0; i < 16; i++) rows[i] = LOAD16(b + (j0 + i) * b_column + p0);                      \
+        TRANSPOSE_STAGE(rows, 8, TRANSPOSE_LOW_8)                                                         \
+        TRANSPOSE_STAGE(rows, 4, TRANSPOSE_LOW_4)                                                         \
+        TRANSPOSE_STAGE(rows, 2, TRANSPOSE_LOW_2)                                                         \
+        TRANSPOSE_STAGE(rows, 1, TRANSPOSE_LOW_1)                                                         \
+        for (int i = 0; i < 16; i++) STORE16(packed + (p0 + i) * ldp + j0, rows[i]);                      \
+      }                                                                                                   \
+      for (ptrdiff_t j = j0; j < j0 + LANES; j++)                                                         \
+        for (ptrdiff_t p = k16; p < k; p++) packed[p * ldp + j] = b[j * b_column + p];                    \
+    }                                                                                                     \
+    for (ptrdiff_t j = n16; j < n; j++)                                                                   \
+      for (ptrdiff_t p = 0; p < k; p++) packed[p * ldp + j] = b[j * b_column + p];                        \
+  }
+
 #if REIN_X86_DISPATCH
 // AVX-512: 32 vector registers of 16 floats: 6 x 4 accumulators, 4 of B, 1 broadcast.
 #define AVX512_ATTRIBUTES __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,fma,avx2")))
 DEFINE_PRODUCT(product_avx512, AVX512_ATTRIBUTES, 6, 4)
 DEFINE_DOTS(dots_avx512, AVX512_ATTRIBUTES)
+DEFINE_TRANSPOSE(transpose_avx512, AVX512_ATTRIBUTES)
 // AVX2: 16 registers of 8 floats (a 16-float vector takes two): 6 x 1 accumulators, 1 of B, 1 broadcast.
 DEFINE_PRODUCT(product_avx2, __attribute__((target("avx2,fma"))), 6, 1)
 DEFINE_DOTS(dots_avx2, __attribute__((target("avx2,fma"))))
+DEFINE_TRANSPOSE(transpose_avx2, __attribute__((target("avx2,fma"))))
 // SSE2: 16 registers of 4 floats: 2 x 1 accumulators (8 registers), 1 of B (4), 1 broadcast.
 DEFINE_PRODUCT(product_baseline, , 2, 1)
 DEFINE_DOTS(dots_baseline, )
+DEFINE_TRANSPOSE(transpose_baseline, )
 #elif defined(__aarch64__)
 // NEON: 32 registers of 4 floats: 6 x 1 accumulators (24), 1 of B (4), 1 broadcast.
 DEFINE_PRODUCT(product_baseline, , 6, 1)
 DEFINE_DOTS(dots_baseline, )
+DEFINE_TRANSPOSE(transpose_baseline, )
 #else
 DEFINE_PRODUCT(product_baseline, , 2, 1)
 DEFINE_DOTS(dots_baseline, )
+DEFINE_TRANSPOSE(transpose_baseline, )
 #endif
 
 // MARK: - Dispatch
@@ -255,6 +300,18 @@ static void run_product(const Operands *o, ptrdiff_t m, ptrdiff_t n) {
   product_baseline(o, m, n);
 }
 
+static void run_transpose(const float *b, ptrdiff_t b_column, ptrdiff_t k, ptrdiff_t n, float *packed,
+                          ptrdiff_t ldp) {
+#if REIN_X86_DISPATCH
+  switch (current_isa()) {
+  case ISA_AVX512: transpose_avx512(b, b_column, k, n, packed, ldp); return;
+  case ISA_AVX2: transpose_avx2(b, b_column, k, n, packed, ldp); return;
+  default: break;
+  }
+#endif
+  transpose_baseline(b, b_column, k, n, packed, ldp);
+}
+
 static void run_dots(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t a_row, const float *b,
                      ptrdiff_t b_column, float *c, ptrdiff_t c_row, ptrdiff_t c_column, const float *bias,
                      bool accumulate) {
@@ -283,7 +340,9 @@ void rein_gemm(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t 
   // that vectors run along the longer side (the bias then runs down the columns, so it is added to C first).
   // The same dot products serve x Wᵀ for a few rows (one observation, a handful of environments), where packing
   // Wᵀ would cost more than the product.
-  if (k >= LANES && a_column == 1 && b_row == 1 && ((n < LANES && m > n) || m <= 8)) {
+  // Tiny products (one observation through a narrow first layer) are done the same way, lane by lane.
+  if (a_column == 1 && b_row == 1
+      && ((k >= LANES && ((n < LANES && m > n) || m <= 8)) || m * n * k <= 1024)) {
     run_dots(m, n, k, a, a_row, b, b_column, c, c_row, c_column, bias, accumulate);
     return;
   }
@@ -328,8 +387,12 @@ void rein_gemm(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t 
       }
     } else {
       for (ptrdiff_t p = 0; p < k; p++) memset(packed + p * ldp + n, 0, (size_t)(ldp - n) * sizeof(float));
-      for (ptrdiff_t j = 0; j < n; j++)
-        for (ptrdiff_t p = 0; p < k; p++) packed[p * ldp + j] = b[p * b_row + j * b_column];
+      if (b_row == 1) {
+        run_transpose(b, b_column, k, n, packed, ldp);
+      } else {
+        for (ptrdiff_t j = 0; j < n; j++)
+          for (ptrdiff_t p = 0; p < k; p++) packed[p * ldp + j] = b[p * b_row + j * b_column];
+      }
     }
     o.bp = packed;
     o.ldp = ldp;

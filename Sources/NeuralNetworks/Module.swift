@@ -6,13 +6,28 @@
 /// place and differentiation can swap in tracked values.
 public final class Parameter: @unchecked Sendable {
   /// The current value.
-  public var value: Tensor
+  ///
+  /// Kept in a buffer the parameter owns rather than in a stored property: a class's stored `var` is read with a
+  /// run-time exclusivity check, which cost as much as a small layer's arithmetic when every forward pass reads
+  /// every parameter. As before, a parameter must not be mutated while another thread uses it.
+  public var value: Tensor {
+    get { box.pointee }
+    set { box.pointee = newValue }
+    _modify { yield &box.pointee }
+  }
   /// False to freeze the parameter (it is then left out of gradients and optimizer updates).
   public var isTrainable: Bool
+  private let box: UnsafeMutablePointer<Tensor>
 
   public init(_ value: Tensor, trainable: Bool = true) {
-    self.value = value
+    box = UnsafeMutablePointer<Tensor>.allocate(capacity: 1)
+    box.initialize(to: value)
     self.isTrainable = trainable
+  }
+
+  deinit {
+    box.deinitialize(count: 1)
+    box.deallocate()
   }
 }
 
