@@ -30,6 +30,35 @@ final class LeakyBufferEnv: Environment {
   }
 }
 
+/// A well-behaved environment whose simulator reports instability on its fifth step, as MuJoCo's do.
+final class WarningEnv: Environment {
+  var t = 0
+  var running = false
+  let observationSpace = Space.box(BoxSpace(low: 0, high: 100, shape: [1]))
+  let actionSpace = Space.discrete(DiscreteSpace(2))
+
+  func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>) throws
+    -> Info
+  {
+    t = 0
+    running = true
+    observation[0] = 0
+    return [:]
+  }
+
+  func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>) throws
+    -> StepOutcome
+  {
+    guard running else { throw EnvironmentError.stepAfterEpisodeEnd("WarningEnv") }
+    guard action[0] == 0 || action[0] == 1 else { throw EnvironmentError.invalidAction("0 or 1") }
+    t += 1
+    observation[0] = Double(t)
+    running = t < 20
+    let info: Info = t == 5 ? ["mujoco_warnings": .info(["bad_qacc": .int(1)])] : [:]
+    return StepOutcome(reward: 1, terminated: t >= 20, info: info)
+  }
+}
+
 /// Ignores seeds, leaves its space and returns NaN rewards.
 final class SloppyEnv: Environment {
   var generator = SystemRandomNumberGenerator()
@@ -76,6 +105,16 @@ final class EnvironmentCheckerTests: XCTestCase {
     XCTAssertEqual(report.findings.filter { $0.severity == .error }.map(\.check), ["observation.not-changed-later"])
     // It also accepts steps before reset and after the end: warnings.
     XCTAssertTrue(report.findings.contains { $0.check == "step.before-reset" && $0.severity == .warning })
+  }
+
+  /// Instability a simulator reports in info is flagged (a warning: the API contract itself holds).
+  func testSimulatorWarningsAreFlagged() {
+    let report = EnvironmentChecker().check { WarningEnv() }
+    XCTAssertTrue(report.passed, "\(report.findings)")
+    XCTAssertTrue(
+      report.findings.contains { $0.check == "step.simulator-warnings" && $0.message.contains("mujoco_warnings") },
+      "\(report.findings)")
+    XCTAssertFalse(EnvironmentChecker().check { LeakyBufferEnv() }.findings.contains { $0.check == "step.simulator-warnings" })
   }
 
   func testSloppyEnvironmentsAreCaught() {

@@ -44,7 +44,8 @@ public struct EnvironmentCheckReport: Sendable {
 /// same observation, also in a fresh instance, and unseeded resets afterwards continue identically; different
 /// seeds give different starts; steps return observations in the space and finite rewards; the same seed and
 /// actions give the same trajectory; the bare environment never truncates (truncation belongs to ``TimeLimit``);
-/// an invalid discrete action is rejected; stepping after the end of an episode is an error; and a buffer
+/// an invalid discrete action is rejected; stepping after the end of an episode is an error; warnings a simulator
+/// reports in info (a key ending in `_warnings`, such as MuJoCo's `mujoco_warnings`) are flagged; and a buffer
 /// returned by `reset` or `step` is not written again by the following call.
 public struct EnvironmentChecker: Sendable {
   /// Steps taken in the stepping checks.
@@ -230,8 +231,17 @@ private struct Run {
     var random = NumpyGenerator(seed: checker.seed)
     _ = try env.reset(seed: checker.seed)
     var reported = false
+    var warned = false
     for step in 0..<checker.steps {
       let result = try env.step(env.actionSpace.sample(using: &random))
+      // Simulators report instability (MuJoCo's bad qacc, unstable simulation) in info under `<name>_warnings`.
+      if !warned, let (key, value) = result.info.first(where: { $0.key.hasSuffix("_warnings") }) {
+        warned = true
+        finding(
+          .warning, "step.simulator-warnings",
+          "step \(step) reported \(key): \(value); the simulation is unstable under random actions (check the model, "
+            + "its timestep and the action bounds)")
+      }
       if !reported {
         let before = report.findings.count
         requireInSpace(result.observation, env.observationSpace, "step.observations-rewards", "step \(step)")
