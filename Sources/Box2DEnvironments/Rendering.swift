@@ -135,8 +135,11 @@ extension LunarLander {
     let (xs, ys) = terrain
     let top = Double(height) / scale
     // One polygon (Gymnasium draws one per chunk; adjacent anti-aliased polygons would leave faint seams).
-    if let firstX = xs.first, let lastX = xs.last {
-      let sky = zip(xs, ys).map { Point($0, $1) } + [Point(lastX, top), Point(firstX, top)]
+    // It reaches 1 m past the picture's sides, so that its side edges leave no anti-aliased seam there.
+    if let firstX = xs.first, let lastX = xs.last, let firstY = ys.first, let lastY = ys.last {
+      let sky =
+        [Point(firstX - 1, firstY)] + zip(xs, ys).map { Point($0, $1) }
+        + [Point(lastX + 1, lastY), Point(lastX + 1, top + 1), Point(firstX - 1, top + 1)]
       canvas.fillPolygon(sky.map { view.pixel(Point($0.x * scale, $0.y * scale)) }, color: .black)
     }
 

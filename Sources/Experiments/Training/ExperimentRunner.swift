@@ -143,6 +143,10 @@ public final class ExperimentRunner: @unchecked Sendable {
     if settings.count > 1 { say("results: \(folder.path)/results.md") }
     say("summary: \(folder.path)/\(RunFolder.summaryFileName)")
     say("plot: \(png)")
+    let clips = folder.seedFolders().map { $0.path + "/" + Self.finalEpisodeFileName }.filter {
+      FileManager.default.fileExists(atPath: $0)
+    }
+    if !clips.isEmpty { say("final episode\(clips.count == 1 ? "" : "s"): \(clips.joined(separator: ", "))") }
     return summary
   }
 
