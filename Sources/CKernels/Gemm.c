@@ -163,7 +163,7 @@ INLINE void tile(const int R, const int NV, const Operands *o, ptrdiff_t r0, ptr
         }                                                                                                  \
         for (int i = 0; i < rows; i++) {                                                                   \
           const float *ai = a + (r0 + i) * a_row;                                                          \
-          float value = REDUCE16(acc[i]);                                                      \
+          float value = whole > 0 ? REDUCE16(acc[i]) : 0.0f;                                                  \
           for (ptrdiff_t p = whole; p < k; p++) value += ai[p] * bj[p];                                    \
           if (bias) value += bias[j];                                                                      \
           float *target = c + (r0 + i) * c_row + j * c_column;                                             \

@@ -21,8 +21,10 @@ import CKernels
   /// Tensors up to this many values (64 KiB, the pool's threshold) are stored inline.
   @usableFromInline static let inlineLimit = 16_384
 
-  @inlinable var pointer: UnsafeMutablePointer<Float> { header.pointer }
-  @inlinable var count: Int { header.count }
+  // The header is read through its pointer: ManagedBuffer's `header` property is a class's stored `var`, whose every
+  // access pays for a run-time exclusivity check. The header never changes after creation.
+  @inlinable var pointer: UnsafeMutablePointer<Float> { withUnsafeMutablePointerToHeader { $0.pointee.pointer } }
+  @inlinable var count: Int { withUnsafeMutablePointerToHeader { $0.pointee.count } }
 
   /// Storage for `count` values, uninitialised.
   @usableFromInline static func make(uninitializedCount count: Int) -> TensorStorage {
@@ -55,6 +57,7 @@ import CKernels
   }
 
   deinit {
-    if header.pooledCapacity > 0 { rein_buffer_release(header.pointer, header.pooledCapacity) }
+    let (pointer, pooledCapacity) = withUnsafeMutablePointerToHeader { ($0.pointee.pointer, $0.pointee.pooledCapacity) }
+    if pooledCapacity > 0 { rein_buffer_release(pointer, pooledCapacity) }
   }
 }
