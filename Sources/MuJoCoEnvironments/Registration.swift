@@ -22,7 +22,8 @@ import Gym
 /// - `Humanoid-v4`: `forward_reward_weight`, `ctrl_cost_weight`, `healthy_reward`, `terminate_when_unhealthy`,
 ///   `healthy_z_range`, `reset_noise_scale`, `exclude_current_positions_from_observation`.
 /// - `HumanoidStandup-v4`: `reset_noise_scale` (a v5 argument Rein also takes for v4).
-/// Ranges are given as two numbers, `[low, high]`.
+/// Ranges are given as two numbers, `[low, high]`. Every one also takes Gymnasium's `width` and `height` of rendered
+/// pictures (480 each).
 ///
 /// - Throws: ``EnvironmentError/duplicateRegistration(id:)`` for the first id taken already; every other id is
 ///   registered all the same, and the id taken keeps its registration.
@@ -32,7 +33,7 @@ public func registerMuJoCoEnvironments(in registry: EnvironmentRegistry) throws 
   var firstError: (any Error)?
   for (spec, factory) in mujocoEnvironments {
     do {
-      try registry.register(spec, factory: factory)
+      try registry.register(spec, factory: takingRenderArguments(factory, environment: spec.id))
     } catch {
       firstError = firstError ?? error
     }

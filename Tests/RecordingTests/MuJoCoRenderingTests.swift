@@ -43,6 +43,22 @@ final class MuJoCoRenderingTests: XCTestCase {
     XCTAssertTrue(frame[10, 10] == (0, 0, 0) && frame[470, 470] == (0, 0, 0))
   }
 
+  func testWidthAndHeightArguments() throws {
+    let registry = EnvironmentRegistry()
+    try registerMuJoCoEnvironments(in: registry)
+    let environment: any Environment
+    do {
+      environment = try registry.make(
+        "Reacher-v4", arguments: ["width": .int(320), "height": .int(200), "render_mode": .string("rgb_array")])
+    } catch let error as EnvironmentError {
+      guard case .libraryUnavailable = error else { throw error }
+      throw XCTSkip("MuJoCo is not installed (run ./scripts/setup.sh): \(error)")
+    }
+    XCTAssertEqual(try makeRendered(environment, seed: 1).shape, [200, 320, 3])
+    XCTAssertThrowsError(try registry.make("Reacher-v4", arguments: ["width": .int(0)]))
+    XCTAssertThrowsError(try registry.make("Reacher-v4", arguments: ["depth": .int(3)]))
+  }
+
   func testRecordingAMuJoCoEpisodeKeepsItsTrajectory() throws {
     let make = { () throws -> any Environment in try TimeLimit(HalfCheetah(), maxEpisodeSteps: 12) }
     do { _ = try make() } catch { throw XCTSkip("MuJoCo is not installed (run ./scripts/setup.sh): \(error)") }

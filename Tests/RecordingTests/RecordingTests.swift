@@ -127,11 +127,28 @@ final class RecordingTests: XCTestCase {
       }
       return
     }
-    let environment = try TimeLimit(CartPole(), maxEpisodeSteps: 10)
-    let summary = try recordEpisodes(of: environment, episodes: 1, seed: 0, to: path) { _ in [1] }
+    let environment = try TimeLimit(Pendulum(), maxEpisodeSteps: 10)
+    let summary = try recordEpisodes(of: environment, episodes: 1, seed: 0, to: path) { _ in [0.5] }
     XCTAssertEqual(summary.framesWritten, 11)
-    let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
-    XCTAssertGreaterThan(size, 1000)
+    let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+    XCTAssertGreaterThan(bytes.count, 1000)
+    XCTAssertEqual(String(decoding: bytes[4..<8], as: UTF8.self), "ftyp")  // an MP4 (ISO media) file
+  }
+
+  func testMissingFFmpegIsATypedErrorBeforeAnythingIsPlayed() throws {
+    let savedPath = ProcessInfo.processInfo.environment["PATH"]
+    let savedCustom = ProcessInfo.processInfo.environment["REIN_FFMPEG"]
+    setenv("PATH", folder, 1)  // a folder without ffmpeg
+    unsetenv("REIN_FFMPEG")
+    defer {
+      if let savedPath { setenv("PATH", savedPath, 1) }
+      if let savedCustom { setenv("REIN_FFMPEG", savedCustom, 1) }
+    }
+    XCTAssertNil(VideoWriter.ffmpegPath())
+    XCTAssertThrowsError(try VideoWriter(path: folder + "/clip.mp4", framesPerSecond: 30)) { error in
+      XCTAssertEqual(error as? RecordingError, .ffmpegNotFound)
+      XCTAssertTrue("\(error)".contains("apt-get install ffmpeg"), "\(error)")
+    }
   }
 
   func testUnsupportedExtension() {

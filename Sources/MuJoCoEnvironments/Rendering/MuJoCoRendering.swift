@@ -114,6 +114,45 @@ extension MuJoCoSimulation {
   }
 }
 
+// MARK: - Keyword arguments
+
+/// The environments that draw through a ``MuJoCoSimulation``.
+protocol MuJoCoRenderable: AnyObject {
+  var simulation: MuJoCoSimulation { get }
+}
+
+extension InvertedPendulum: MuJoCoRenderable {}
+extension InvertedDoublePendulum: MuJoCoRenderable {}
+extension Reacher: MuJoCoRenderable {}
+extension Swimmer: MuJoCoRenderable {}
+extension HalfCheetah: MuJoCoRenderable {}
+extension Hopper: MuJoCoRenderable {}
+extension Walker2d: MuJoCoRenderable {}
+extension Ant: MuJoCoRenderable {}
+extension Humanoid: MuJoCoRenderable {}
+extension HumanoidStandup: MuJoCoRenderable {}
+
+/// Wraps a factory so that it takes Gymnasium's `width` and `height` (pixels of rendered pictures, 480 each) besides
+/// the environment's own keyword arguments.
+func takingRenderArguments(_ factory: @escaping EnvironmentRegistry.Factory, environment: String)
+  -> EnvironmentRegistry.Factory
+{
+  return { arguments in
+    var own = arguments
+    let width = try own.int("width", default: 480)
+    let height = try own.int("height", default: 480)
+    own["width"] = nil
+    own["height"] = nil
+    guard (1...8192).contains(width), (1...8192).contains(height) else {
+      throw EnvironmentError.invalidArgument(
+        "\(environment): width and height of rendered pictures must be 1 to 8192 pixels, got \(width)x\(height)")
+    }
+    let made = try factory(own)
+    (made as? any MuJoCoRenderable)?.simulation.renderSize = (width, height)
+    return made
+  }
+}
+
 // MARK: - The environments' pictures
 
 // Each environment renders 480 x 480 pictures from Gymnasium's DEFAULT_CAMERA_CONFIG of its v4 version, at
