@@ -7,4 +7,5 @@ func registerAll() {
   registerEnvironmentBenchmarks()
   registerBox2DBenchmarks()
   registerExperimentBenchmarks()
+  registerRenderingBenchmarks()
 }

@@ -123,7 +123,7 @@ extension LunarLander {
     guard let lander else { throw RenderError.renderBeforeReset(environment: name) }
     let scale = Self.scale
     let (width, height) = Self.pictureSize
-    var canvas = Canvas(width: width, height: height, background: .white)
+    var canvas = Canvas(width: width, height: height, background: .black)
     let view = Viewport.bottomUp(canvasHeight: height)
 
     flames.advance(bursts: lastBursts, gravity: configuration.gravity, timeStep: 1 / Self.framesPerSecond) {
@@ -131,16 +131,15 @@ extension LunarLander {
     }
     lastBursts = EngineBursts()
 
-    // The sky: everything above the terrain is black.
+    // Black sky over the white moon: Gymnasium fills the sky above each terrain chunk; filling the smaller moon
+    // below the terrain (reaching 1 m past the sides, so that no anti-aliased seam shows there) on a black
+    // background gives the same picture in half the time.
     let (xs, ys) = terrain
-    let top = Double(height) / scale
-    // One polygon (Gymnasium draws one per chunk; adjacent anti-aliased polygons would leave faint seams).
-    // It reaches 1 m past the picture's sides, so that its side edges leave no anti-aliased seam there.
     if let firstX = xs.first, let lastX = xs.last, let firstY = ys.first, let lastY = ys.last {
-      let sky =
+      let moon =
         [Point(firstX - 1, firstY)] + zip(xs, ys).map { Point($0, $1) }
-        + [Point(lastX + 1, lastY), Point(lastX + 1, top + 1), Point(firstX - 1, top + 1)]
-      canvas.fillPolygon(sky.map { view.pixel(Point($0.x * scale, $0.y * scale)) }, color: .black)
+        + [Point(lastX + 1, lastY), Point(lastX + 1, -1), Point(firstX - 1, -1)]
+      canvas.fillPolygon(moon.map { view.pixel(Point($0.x * scale, $0.y * scale)) }, color: .white)
     }
 
     for particle in flames.particles {
