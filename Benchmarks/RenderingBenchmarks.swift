@@ -18,7 +18,9 @@ func registerRenderingBenchmarks() {
       }
     return (environment, action)
   }
-  for (id, pictures) in [("CartPole-v1", 2_000), ("LunarLander-v3", 1_000), ("BipedalWalker-v3", 500), ("HalfCheetah-v4", 200)] {
+  for (id, pictures) in [
+    ("CartPole-v1", 2_000), ("LunarLander-v3", 1_000), ("BipedalWalker-v3", 500), ("HalfCheetah-v4", 200),
+  ] {
     benchmarks.append(
       Benchmark(name: "render.\(id)", unit: "picture", iterations: pictures, repetitions: 3) {
         let (environment, action) = try stepper(id)

@@ -154,11 +154,13 @@ extension LunarLander {
     let fill = Color(128, 102, 230)
     let outline = Color(77, 77, 128)
     let hull = Self.landerPolygon.map { ($0.0 / scale, $0.1 / scale) }
-    drawBody(&canvas, transformed(hull, by: cb2_body_state(lander), scale: scale).map(view.pixel), fill: fill,
+    drawBody(
+      &canvas, transformed(hull, by: cb2_body_state(lander), scale: scale).map(view.pixel), fill: fill,
       outline: outline)
     let legBox = boxCorners(halfWidth: Self.legHalfWidth / scale, halfHeight: Self.legHalfHeight / scale)
     for leg in legs {
-      drawBody(&canvas, transformed(legBox, by: cb2_body_state(leg), scale: scale).map(view.pixel), fill: fill,
+      drawBody(
+        &canvas, transformed(legBox, by: cb2_body_state(leg), scale: scale).map(view.pixel), fill: fill,
         outline: outline)
     }
 

@@ -31,7 +31,8 @@ private func box(left: Double, right: Double, top: Double, bottom: Double, angle
 /// A pygame `filled_circle` of integer radius `radius` around a pixel centre: it covers the pixels whose centres
 /// lie within the radius, which an anti-aliased disc half a pixel wider reproduces.
 private func disc(_ canvas: inout Canvas, _ view: Viewport, x: Double, y: Double, radius: Double, _ color: Color) {
-  canvas.fillCircle(center: view.pixel(Point(x.rounded(.towardZero), y.rounded(.towardZero))), radius: radius + 0.5,
+  canvas.fillCircle(
+    center: view.pixel(Point(x.rounded(.towardZero), y.rounded(.towardZero))), radius: radius + 0.5,
     color: color)
 }
 

@@ -79,7 +79,9 @@ public final class RecordVideo: EnvironmentWrapper {
     folder + "/" + (fileName?(episode) ?? "\(namePrefix)-episode-\(episode).\(format.rawValue)")
   }
 
-  public func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>)
+  public func reset(
+    seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> Info
   {
     try finishRecording()
@@ -94,7 +96,9 @@ public final class RecordVideo: EnvironmentWrapper {
     return info
   }
 
-  public func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>)
+  public func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> StepOutcome
   {
     let outcome = try inner.step(action, into: observation)

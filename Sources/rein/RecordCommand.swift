@@ -73,7 +73,9 @@ struct RecordCommand: ParsableCommand {
           if step.done { break }
         }
         let picture = try environment.render()
-        guard let canvas = Canvas(width: picture.width, height: picture.height, rgbBytes: picture.pixels) else { return }
+        guard let canvas = Canvas(width: picture.width, height: picture.height, rgbBytes: picture.pixels) else {
+          return
+        }
         try PNGEncoder.write(canvas, to: out)
         print("wrote \(out) (\(picture.width)x\(picture.height))")
         return

@@ -40,8 +40,10 @@ final class RecordingTests: XCTestCase {
       // when drawn: neither may leak into the simulation.
       cases.append(("LunarLander", { try LunarLander() }, (0..<40).map { [Double($0 % 4)] }))
       cases.append(
-        ("BipedalWalker", { try TimeLimit(BipedalWalker(), maxEpisodeSteps: 20) },
-          (0..<30).map { i in (0..<4).map { sin(Double(i + $0)) } }))
+        (
+          "BipedalWalker", { try TimeLimit(BipedalWalker(), maxEpisodeSteps: 20) },
+          (0..<30).map { i in (0..<4).map { sin(Double(i + $0)) } }
+        ))
     }
     for (name, make, actions) in cases {
       let plain = try trajectory(make(), seed: 11, actions: actions)
@@ -104,7 +106,8 @@ final class RecordingTests: XCTestCase {
 
   func testRecordVideoTriggersAndFileNames() throws {
     let recorder = try RecordVideo(
-      TimeLimit(CartPole(), maxEpisodeSteps: 5), folder: folder, namePrefix: "cart", episodeTrigger: RecordVideo.every(2))
+      TimeLimit(CartPole(), maxEpisodeSteps: 5), folder: folder, namePrefix: "cart",
+      episodeTrigger: RecordVideo.every(2))
     _ = try recorder.reset(seed: 0)
     for _ in 0..<3 {
       while try !recorder.step(0).done {}

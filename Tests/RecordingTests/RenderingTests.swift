@@ -105,7 +105,9 @@ final class RenderingTests: XCTestCase {
       func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>) -> Info {
         [:]
       }
-      func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>)
+      func step(
+        _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+      )
         -> StepOutcome
       { StepOutcome(reward: 0, terminated: true) }
     }

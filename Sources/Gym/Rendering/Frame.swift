@@ -45,7 +45,8 @@ public struct Frame: Sendable, Equatable {
 
   /// The colour at column `x`, row `y` (from the top).
   public subscript(x: Int, y: Int) -> (red: UInt8, green: UInt8, blue: UInt8) {
-    precondition(x >= 0 && x < width && y >= 0 && y < height, "Pixel (\(x), \(y)) is outside the \(width)x\(height) frame")
+    precondition(
+      x >= 0 && x < width && y >= 0 && y < height, "Pixel (\(x), \(y)) is outside the \(width)x\(height) frame")
     let index = (y * width + x) * 3
     return (pixels[index], pixels[index + 1], pixels[index + 2])
   }

@@ -47,8 +47,9 @@ public struct MuJoCoCamera: Sendable, Equatable {
 
   public static func == (a: MuJoCoCamera, b: MuJoCoCamera) -> Bool {
     a.kind == b.kind && a.trackBody == b.trackBody && a.fixedCamera == b.fixedCamera && a.distance == b.distance
-      && a.azimuth == b.azimuth && a.elevation == b.elevation && a.lookAt.map { [$0.x, $0.y, $0.z] }
-      == b.lookAt.map { [$0.x, $0.y, $0.z] }
+      && a.azimuth == b.azimuth && a.elevation == b.elevation
+      && a.lookAt.map { [$0.x, $0.y, $0.z] }
+        == b.lookAt.map { [$0.x, $0.y, $0.z] }
   }
 
   var cValue: rein_mj_camera {
@@ -134,7 +135,9 @@ extension HumanoidStandup: MuJoCoRenderable {}
 
 /// Wraps a factory so that it takes Gymnasium's `width` and `height` (pixels of rendered pictures, 480 each) besides
 /// the environment's own keyword arguments.
-func takingRenderArguments(_ factory: @escaping EnvironmentRegistry.Factory, environment: String)
+func takingRenderArguments(
+  _ factory: @escaping EnvironmentRegistry.Factory, environment: String
+)
   -> EnvironmentRegistry.Factory
 {
   return { arguments in
