@@ -11,7 +11,8 @@ public final class Parameter: @unchecked Sendable {
   /// run-time exclusivity check, which cost as much as a small layer's arithmetic when every forward pass reads
   /// every parameter. As before, a parameter must not be mutated while another thread uses it.
   public var value: Tensor {
-    get { box.pointee }
+    // A borrow, not a copy: a layer passing its weight to `linear` then costs no reference counting.
+    _read { yield box.pointee }
     set { box.pointee = newValue }
     _modify { yield &box.pointee }
   }
