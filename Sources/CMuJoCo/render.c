@@ -94,10 +94,18 @@ static const char *const rein_egl_help =
 
 /// Opens libEGL and a display, and chooses an RGBA8 + depth config for desktop OpenGL; sets rein_egl_error on failure.
 static void rein_egl_setup(void) {
-  void *library = dlopen("libEGL.so.1", RTLD_NOW | RTLD_LOCAL);
-  if (!library) library = dlopen("libEGL.so", RTLD_NOW | RTLD_LOCAL);
+  // REIN_EGL_LIBRARY names another libEGL (tests point it at nothing to see the error a machine without EGL gives).
+  const char *custom = getenv("REIN_EGL_LIBRARY");
+  void *library = NULL;
+  if (custom && *custom) {
+    library = dlopen(custom, RTLD_NOW | RTLD_LOCAL);
+  } else {
+    library = dlopen("libEGL.so.1", RTLD_NOW | RTLD_LOCAL);
+    if (!library) library = dlopen("libEGL.so", RTLD_NOW | RTLD_LOCAL);
+  }
   if (!library) {
-    snprintf(rein_egl_error, sizeof rein_egl_error, "libEGL.so.1 was not found (%s). %s", dlerror(), rein_egl_help);
+    snprintf(rein_egl_error, sizeof rein_egl_error, "%s was not found (%s). %s", custom && *custom ? custom : "libEGL.so.1",
+             dlerror(), rein_egl_help);
     return;
   }
 #define REIN_EGL(name)                                                                                  \
