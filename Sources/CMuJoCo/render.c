@@ -104,8 +104,8 @@ static void rein_egl_setup(void) {
     if (!library) library = dlopen("libEGL.so", RTLD_NOW | RTLD_LOCAL);
   }
   if (!library) {
-    snprintf(rein_egl_error, sizeof rein_egl_error, "%s was not found (%s). %s", custom && *custom ? custom : "libEGL.so.1",
-             dlerror(), rein_egl_help);
+    const char *name = custom && *custom ? custom : "libEGL.so.1";
+    snprintf(rein_egl_error, sizeof rein_egl_error, "%s was not found (%s). %s", name, dlerror(), rein_egl_help);
     return;
   }
 #define REIN_EGL(name)                                                                                  \
