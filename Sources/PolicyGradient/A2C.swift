@@ -119,10 +119,11 @@ public final class A2C {
         entropyLoss = el.item
         return pl + entropyCoefficient * el + Float(c.valueCoefficient) * vl
       }
-      if let bad = gradients.firstNonFinite() {
+      // A NaN or infinity anywhere makes the norm non-finite; only then look for where it is.
+      let norm = gradients.clipNorm(Float(c.maxGradientNorm))
+      if !norm.isFinite, let bad = gradients.firstNonFinite() {
         throw TrainingError.nonFinite("the gradient of \(bad.name) holds \(bad.value) at update \(updates)")
       }
-      gradients.clipNorm(Float(c.maxGradientNorm))
       optimizer.update(policy, along: gradients)
       updates += 1
 
