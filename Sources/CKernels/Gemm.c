@@ -153,7 +153,37 @@ INLINE void tile(const int R, const int NV, const Operands *o, ptrdiff_t r0, ptr
     ptrdiff_t whole = k / LANES * LANES;                                                                   \
     for (ptrdiff_t r0 = 0; r0 < m; r0 += 4) {                                                              \
       int rows = m - r0 < 4 ? (int)(m - r0) : 4;                                                           \
-      for (ptrdiff_t j = 0; j < n; j++) {                                                                  \
+      ptrdiff_t first = 0;                                                                                 \
+      if (rows == 1 && whole > 0) {                                                                        \
+        /* One row (one observation): 16 dot products at a time, reduced together by transposing their */ \
+        /* 16 partial-sum vectors and adding the rows, instead of reducing each vector on its own. */      \
+        const float *ai = a + r0 * a_row;                                                                  \
+        for (; first + LANES <= n; first += LANES) {                                                       \
+          v16 sums[16];                                                                                    \
+          for (int t = 0; t < 16; t++) sums[t] = (v16)0.0f;                                                \
+          for (ptrdiff_t p = 0; p < whole; p += LANES) {                                                   \
+            v16 xv = LOAD16(ai + p);                                                                       \
+            for (int t = 0; t < 16; t++) sums[t] += xv * LOAD16(b + (first + t) * b_column + p);           \
+          }                                                                                                \
+          TRANSPOSE_STAGE(sums, 8, TRANSPOSE_LOW_8)                                                        \
+          TRANSPOSE_STAGE(sums, 4, TRANSPOSE_LOW_4)                                                        \
+          TRANSPOSE_STAGE(sums, 2, TRANSPOSE_LOW_2)                                                        \
+          TRANSPOSE_STAGE(sums, 1, TRANSPOSE_LOW_1)                                                        \
+          v16 total = sums[0];                                                                             \
+          for (int t = 1; t < 16; t++) total += sums[t];                                                   \
+          float lanes[LANES];                                                                              \
+          STORE16(lanes, total);                                                                           \
+          for (int l = 0; l < LANES; l++) {                                                                \
+            const float *bj = b + (first + l) * b_column;                                                  \
+            float value = lanes[l];                                                                        \
+            for (ptrdiff_t p = whole; p < k; p++) value += ai[p] * bj[p];                                  \
+            if (bias) value += bias[first + l];                                                            \
+            float *target = c + r0 * c_row + (first + l) * c_column;                                       \
+            *target = accumulate ? *target + value : value;                                                \
+          }                                                                                                \
+        }                                                                                                  \
+      }                                                                                                    \
+      for (ptrdiff_t j = first; j < n; j++) {                                                              \
         const float *bj = b + j * b_column;                                                                \
         v16 acc[4] = {(v16)0.0f, (v16)0.0f, (v16)0.0f, (v16)0.0f};                                         \
         for (ptrdiff_t p = 0; p < whole; p += LANES) {                                                     \

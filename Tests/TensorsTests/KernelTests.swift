@@ -134,7 +134,7 @@ final class KernelTests: XCTestCase {
     var g = RandomGenerator(seed: 11)
     let sizes = [(1, 1, 1), (1, 16, 4), (1, 1, 32), (3, 5, 7), (7, 17, 3), (13, 64, 64), (64, 64, 64), (65, 130, 9),
       (100, 2, 64), (100, 1, 20), (2048, 2, 64), (64, 4, 64), (5, 3, 0), (6, 48, 1), (37, 33, 70), (8, 15, 16),
-      (40, 48, 48), (12, 16, 3)]
+      (40, 48, 48), (12, 16, 3), (1, 32, 16), (5, 40, 37), (1, 16, 64)]
     for (m, n, k) in sizes {
       for transposeA in [false, true] {
         for transposeB in [false, true] {
