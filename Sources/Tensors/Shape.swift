@@ -20,6 +20,25 @@ public struct Shape: Sendable, Hashable, RandomAccessCollection, ExpressibleByAr
 
   @inlinable public init(arrayLiteral elements: Int...) { self.init(elements) }
 
+  /// A vector's shape, built without an intermediate array (hot paths make one per operation).
+  @inlinable init(vector length: Int) {
+    precondition(length >= 0, "tensor dimensions must be non-negative, got [\(length)]")
+    var dims = SIMD8<Int>(repeating: 1)
+    dims[0] = length
+    self.dims = dims
+    self.count = 1
+  }
+
+  /// A matrix's shape, built without an intermediate array.
+  @inlinable init(rows: Int, columns: Int) {
+    precondition(rows >= 0 && columns >= 0, "tensor dimensions must be non-negative, got [\(rows), \(columns)]")
+    var dims = SIMD8<Int>(repeating: 1)
+    dims[0] = rows
+    dims[1] = columns
+    self.dims = dims
+    self.count = 2
+  }
+
   /// The shape of a scalar.
   public static let scalar = Shape([])
 
@@ -80,19 +99,27 @@ public struct Shape: Sendable, Hashable, RandomAccessCollection, ExpressibleByAr
 
   /// The shape two shapes broadcast to under numpy's rules, or nil when they do not broadcast.
   public static func broadcast(_ a: Shape, _ b: Shape) -> Shape? {
+    if a == b { return a }
     let rank = Swift.max(a.count, b.count)
-    var result = [Int](repeating: 1, count: rank)
+    var result = Shape.scalar
+    result.dims = SIMD8<Int>(repeating: 1)
     for i in 0..<rank {
-      let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
-      let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
+      let da = i < rank - a.count ? 1 : a.dims[i - (rank - a.count)]
+      let db = i < rank - b.count ? 1 : b.dims[i - (rank - b.count)]
       if da == db || db == 1 {
-        result[i] = da
+        result.dims[i] = da
       } else if da == 1 {
-        result[i] = db
+        result.dims[i] = db
       } else {
         return nil
       }
     }
-    return Shape(result)
+    return Shape(dims: result.dims, count: rank)
+  }
+
+  /// A shape from its dimension vector (unused lanes 1) and rank, without an intermediate array.
+  @inlinable init(dims: SIMD8<Int>, count: Int) {
+    self.dims = dims
+    self.count = count
   }
 }

@@ -73,7 +73,7 @@ extension Tensor {
     gemm(
       a.storage.pointer, transposeA: transposeA, b.storage.pointer, transposeB: transposeB, out.pointer, m: m, n: n,
       k: k)
-    return Tensor(shape: [m, n], storage: out)
+    return Tensor(shape: Shape(rows: m, columns: n), storage: out)
   }
 }
 
@@ -95,13 +95,13 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     // One untracked vector (acting in an environment): the product without the reshapes around it.
     let outputs = weight.shape[0]
     if let bias {
-      precondition(bias.shape == [outputs], "linear: bias \(bias.shape) does not match weight \(weight.shape)")
+      precondition(bias.shape == Shape(vector: outputs), "linear: bias \(bias.shape) does not match weight \(weight.shape)")
     }
     let out = TensorStorage.make(uninitializedCount: outputs)
     gemm(
       x.storage.pointer, transposeA: false, weight.storage.pointer, transposeB: true, out.pointer, m: 1, n: outputs,
       k: x.count, bias: bias.map { UnsafePointer($0.storage.pointer) })
-    return Tensor(shape: Shape([outputs]), storage: out)
+    return Tensor(shape: Shape(vector: outputs), storage: out)
   }
   precondition(weight.rank == 2, "linear: weight must be [outputs, inputs], got \(weight.shape)")
   precondition(
@@ -111,12 +111,12 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
   let outputs = weight.shape[0]
   let out = TensorStorage.make(uninitializedCount: batch * outputs)
   if let bias {
-    precondition(bias.shape == [outputs], "linear: bias \(bias.shape) does not match weight \(weight.shape)")
+    precondition(bias.shape == Shape(vector: outputs), "linear: bias \(bias.shape) does not match weight \(weight.shape)")
   }
   gemm(
     x.storage.pointer, transposeA: false, weight.storage.pointer, transposeB: true, out.pointer, m: batch, n: outputs,
     k: weight.shape[1], bias: bias.map { UnsafePointer($0.storage.pointer) })
-  let result = Tensor(shape: [batch, outputs], storage: out)
+  let result = Tensor(shape: Shape(rows: batch, columns: outputs), storage: out)
   if let bias {
     return result.recording(.linear(x.detached(), weight.detached(), hasBias: true), x, weight, bias)
   }

@@ -21,9 +21,14 @@ import Foundation
 
   /// The shape after reducing `axis`, keeping it as a dimension of 1 or dropping it.
   @usableFromInline static func reducedShape(_ shape: Shape, axis: Int, keepingDimension: Bool) -> Shape {
-    var dims = shape.array
-    if keepingDimension { dims[axis] = 1 } else { dims.remove(at: axis) }
-    return Shape(dims)
+    var dims = shape.dims
+    if keepingDimension {
+      dims[axis] = 1
+      return Shape(dims: dims, count: shape.count)
+    }
+    for i in axis..<(Shape.maxRank - 1) { dims[i] = dims[i + 1] }
+    dims[Shape.maxRank - 1] = 1
+    return Shape(dims: dims, count: shape.count - 1)
   }
 }
 
