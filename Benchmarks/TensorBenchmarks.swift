@@ -115,10 +115,17 @@ func registerKernelBenchmarks() {
   let x4 = Tensor.uniform([1, 4], using: &g)
   let w16 = Tensor.uniform([16, 4], using: &g)
   let b16 = Tensor.uniform([16], using: &g)
-  kernel("linear-2048x64x64", iterations: 2000) { { n in for _ in 0..<n { _ = linear(big, weight: weight, bias: bias) } } }
-  kernel("linear-64x64x64", iterations: 50_000) { { n in for _ in 0..<n { _ = linear(small, weight: weight, bias: bias) } } }
+  kernel("linear-2048x64x64", iterations: 2000) {
+    { n in for _ in 0..<n { _ = linear(big, weight: weight, bias: bias) } }
+  }
+  kernel("linear-64x64x64", iterations: 50_000) {
+    { n in for _ in 0..<n { _ = linear(small, weight: weight, bias: bias) } }
+  }
   kernel("matmul-64x64x64", iterations: 50_000) { { n in for _ in 0..<n { _ = matmul(small, weight) } } }
-  kernel("linear-1x64x64", iterations: 500_000) { { n in for _ in 0..<n { _ = linear(small[0..<1], weight: weight, bias: bias) } } }
+  let row = small[0..<1]
+  kernel("linear-1x64x64", iterations: 500_000) {
+    { n in for _ in 0..<n { _ = linear(row, weight: weight, bias: bias) } }
+  }
   kernel("linear-1x4x16", iterations: 500_000) { { n in for _ in 0..<n { _ = linear(x4, weight: w16, bias: b16) } } }
   kernel("tanh-2048x64", iterations: 2000) { { n in for _ in 0..<n { _ = tanh(big) } } }
   kernel("add-2048x64", iterations: 2000) { { n in for _ in 0..<n { _ = big + big } } }

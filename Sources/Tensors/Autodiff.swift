@@ -9,7 +9,13 @@ import CKernels
 /// One recorded operation on the gradient tape.
 @usableFromInline final class Node: @unchecked Sendable {
   @usableFromInline let operation: Operation
-  @usableFromInline let inputs: [Node?]
+  /// The inputs' nodes (nil for untracked inputs): the first three inline, so recording an operation allocates
+  /// only the node; any further ones (concatenation) in `moreInputs`.
+  @usableFromInline let input0: Node?
+  @usableFromInline let input1: Node?
+  @usableFromInline let input2: Node?
+  @usableFromInline let moreInputs: [Node?]
+  @usableFromInline let inputCount: Int
   var gradient: Tensor?
   /// Traversal state of the backward pass in progress: set when the node is first reached, cleared when its
   /// gradient has been passed on (so it is false again between passes).
@@ -19,7 +25,30 @@ import CKernels
 
   @usableFromInline init(_ operation: Operation, _ inputs: [Node?]) {
     self.operation = operation
-    self.inputs = inputs
+    inputCount = inputs.count
+    input0 = inputs.count > 0 ? inputs[0] : nil
+    input1 = inputs.count > 1 ? inputs[1] : nil
+    input2 = inputs.count > 2 ? inputs[2] : nil
+    moreInputs = inputs.count > 3 ? Array(inputs[3...]) : []
+  }
+
+  @usableFromInline init(_ operation: Operation, input a: Node?, _ b: Node? = nil, _ c: Node? = nil, count: Int) {
+    self.operation = operation
+    inputCount = count
+    input0 = a
+    input1 = b
+    input2 = c
+    moreInputs = []
+  }
+
+  /// The node of input `i` (0 ..< inputCount).
+  @inline(__always) func input(_ i: Int) -> Node? {
+    switch i {
+    case 0: return input0
+    case 1: return input1
+    case 2: return input2
+    default: return moreInputs[i - 3]
+    }
   }
 }
 
@@ -29,7 +58,7 @@ extension Tensor {
   func recording(_ operation: @autoclosure () -> Operation, _ a: Tensor) -> Tensor {
     guard a.node != nil else { return self }
     var result = self
-    result.node = Node(operation(), [a.node])
+    result.node = Node(operation(), input: a.node, count: 1)
     return result
   }
 
@@ -38,7 +67,7 @@ extension Tensor {
   func recording(_ operation: @autoclosure () -> Operation, _ a: Tensor, _ b: Tensor) -> Tensor {
     guard a.node != nil || b.node != nil else { return self }
     var result = self
-    result.node = Node(operation(), [a.node, b.node])
+    result.node = Node(operation(), input: a.node, b.node, count: 2)
     return result
   }
 
@@ -47,7 +76,7 @@ extension Tensor {
   func recording(_ operation: @autoclosure () -> Operation, _ a: Tensor, _ b: Tensor, _ c: Tensor) -> Tensor {
     guard a.node != nil || b.node != nil || c.node != nil else { return self }
     var result = self
-    result.node = Node(operation(), [a.node, b.node, c.node])
+    result.node = Node(operation(), input: a.node, b.node, c.node, count: 3)
     return result
   }
 
@@ -100,8 +129,8 @@ func backpropagate(from output: Tensor, leafCount: Int) -> [Tensor?] {
   root.isVisited = true
   root.nextInput = 0
   while let node = stack.last {
-    if node.nextInput < node.inputs.count {
-      let child = node.inputs[node.nextInput]
+    if node.nextInput < node.inputCount {
+      let child = node.input(node.nextInput)
       node.nextInput += 1
       if let child, !child.isVisited {
         child.isVisited = true
@@ -123,10 +152,9 @@ func backpropagate(from output: Tensor, leafCount: Int) -> [Tensor?] {
       accumulate(upstream, into: &leafGradients[index])
       continue
     }
-    let inputs = node.inputs
-    let inputGradients = node.operation.backward(upstream) { inputs[$0] != nil }
-    for (input, gradient) in zip(inputs, inputGradients) {
-      guard let input, let gradient else { continue }
+    let inputGradients = node.operation.backward(upstream) { node.input($0) != nil }
+    for (i, gradient) in inputGradients.enumerated() where i < node.inputCount {
+      guard let input = node.input(i), let gradient else { continue }
       accumulate(gradient, into: &input.gradient)
     }
   }

@@ -95,7 +95,8 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     // One untracked vector (acting in an environment): the product without the reshapes around it.
     let outputs = weight.shape[0]
     if let bias {
-      precondition(bias.shape == Shape(vector: outputs), "linear: bias \(bias.shape) does not match weight \(weight.shape)")
+      precondition(
+        bias.shape == Shape(vector: outputs), "linear: bias \(bias.shape) does not match weight \(weight.shape)")
     }
     let out = TensorStorage.make(uninitializedCount: outputs)
     gemm(
@@ -111,7 +112,8 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
   let outputs = weight.shape[0]
   let out = TensorStorage.make(uninitializedCount: batch * outputs)
   if let bias {
-    precondition(bias.shape == Shape(vector: outputs), "linear: bias \(bias.shape) does not match weight \(weight.shape)")
+    precondition(
+      bias.shape == Shape(vector: outputs), "linear: bias \(bias.shape) does not match weight \(weight.shape)")
   }
   gemm(
     x.storage.pointer, transposeA: false, weight.storage.pointer, transposeB: true, out.pointer, m: batch, n: outputs,

@@ -14,7 +14,8 @@ func unary(
   }
   let input = x.detached()
   let output = Tensor(shape: input.shape, storage: mapStorage(input.detached(), f))
-  return Tensor(shape: output.shape, storage: output.storage, node: Node(operation(input, output), [node]))
+  return Tensor(
+    shape: output.shape, storage: output.storage, node: Node(operation(input, output), input: node, count: 1))
 }
 
 /// Applies a CKernels loop `kernel(input, output, count)` elementwise (the output may overwrite the input).
@@ -38,7 +39,7 @@ func unaryKernel(
   }
   guard let node else { return Tensor(shape: shape, storage: storage) }
   let output = Tensor(shape: shape, storage: storage)
-  return Tensor(shape: shape, storage: storage, node: Node(operation(output), [node]))
+  return Tensor(shape: shape, storage: storage, node: Node(operation(output), input: node, count: 1))
 }
 
 /// e^x.

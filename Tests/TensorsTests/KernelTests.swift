@@ -161,7 +161,8 @@ final class KernelTests: XCTestCase {
               initial: accumulate ? initial : nil)
             for r in 0..<m {
               for j in 0..<n {
-                var magnitude = Swift.abs(Double(bias?[j] ?? 0)) + (accumulate ? Swift.abs(Double(initial[r * n + j])) : 0)
+                var magnitude = Swift.abs(Double(bias?[j] ?? 0))
+                if accumulate { magnitude += Swift.abs(Double(initial[r * n + j])) }
                 for p in 0..<k {
                   let av = transposeA ? a[p * m + r] : a[r * k + p]
                   let bv = transposeB ? b[j * k + p] : b[p * n + j]
@@ -198,7 +199,8 @@ final class KernelTests: XCTestCase {
         }
       }
     }
-    let expected = referenceProduct(a, transposeA: true, b, transposeB: false, m: m, n: n, k: k, bias: nil, initial: nil)
+    let expected = referenceProduct(
+      a, transposeA: true, b, transposeB: false, m: m, n: n, k: k, bias: nil, initial: nil)
     for r in 0..<m {
       for j in 0..<ldc {
         if j < n {
