@@ -148,7 +148,7 @@ final class WorkerPool: @unchecked Sendable {
   /// Runs per measurement window.
   static let windowRuns = 128
   /// Windows that use the faster way between two measurements of both ways.
-  static let windowsBetweenProbes = 16
+  static let windowsBetweenProbes = 64
   private var windowIndex = 0
   private var runsInWindow = 0
   private var windowStart = 0.0
@@ -174,7 +174,9 @@ final class WorkerPool: @unchecked Sendable {
       switch windowIndex {
       case 0: useWorkers = true
       case 1: useWorkers = false
-      default: useWorkers = workersSecondsPerRun <= soloSecondsPerRun
+      // The calling thread alone must be clearly faster: one noisy measurement window should not switch off the
+      // workers until the next probe.
+      default: useWorkers = workersSecondsPerRun <= soloSecondsPerRun * 1.1
       }
     }
     lastRunUsedWorkers = useWorkers
