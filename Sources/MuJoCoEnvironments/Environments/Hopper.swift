@@ -52,6 +52,8 @@ public final class Hopper: Environment {
   /// The reset-noise generator (Gymnasium's `np_random`).
   public var random = NumpyGenerator.fromEntropy()
   private let skippedPositions: Int
+  /// The reset and step shared with the other planar walker.
+  private let walker: PlanarWalker
 
   /// Makes the environment.
   ///
@@ -62,6 +64,11 @@ public final class Hopper: Environment {
     skippedPositions = configuration.excludeCurrentPositionsFromObservation ? 1 : 0
     let count = simulation.model.nq - skippedPositions + simulation.model.nv
     observationSpace = .box(BoxSpace(low: -.infinity, high: .infinity, shape: [count], dtype: .float64))
+    walker = PlanarWalker(
+      simulation: simulation, forwardRewardWeight: configuration.forwardRewardWeight,
+      controlCostWeight: configuration.controlCostWeight, healthyReward: configuration.healthyReward,
+      terminateWhenUnhealthy: configuration.terminateWhenUnhealthy, resetNoiseScale: configuration.resetNoiseScale,
+      skippedPositions: skippedPositions, velocityLimit: Self.velocityLimit, observationCount: count)
   }
 
   /// Seconds of simulated time per step.
@@ -88,37 +95,12 @@ public final class Hopper: Environment {
   public func reset(
     seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>
   ) throws -> Info {
-    try simulation.checkObservationBuffer(observation, count: observationSpace.flatCount)
-    if let seed { random = NumpyGenerator(seed: seed) }
-    try simulation.resetData()
-    try simulation.setUniformlyPerturbedState(scale: configuration.resetNoiseScale, random: &random)
-    simulation.writePositionsAndVelocities(
-      skippingPositions: skippedPositions, velocityLimit: Self.velocityLimit, into: observation)
-    var info: Info = [:]
-    simulation.reportWarnings(into: &info)
-    return info
+    try walker.reset(seed: seed, random: &random, into: observation)
   }
 
   public func step(
     _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
   ) throws -> StepOutcome {
-    try simulation.checkObservationBuffer(observation, count: observationSpace.flatCount)
-    let data = simulation.data
-    let xBefore = data.qpos[0]
-    try simulation.simulate(action)
-    let xAfter = data.qpos[0]
-    let xVelocity = (xAfter - xBefore) / simulation.dt
-    let controlCost = Double(
-      NumpyArithmetic.float32ControlCost(weight: configuration.controlCostWeight, action: action))
-    let forwardReward = configuration.forwardRewardWeight * xVelocity
-    let healthy = isHealthy
-    let healthyReward = (healthy || configuration.terminateWhenUnhealthy ? 1.0 : 0.0) * configuration.healthyReward
-    simulation.writePositionsAndVelocities(
-      skippingPositions: skippedPositions, velocityLimit: Self.velocityLimit, into: observation)
-    var info: Info = ["x_position": .double(xAfter), "x_velocity": .double(xVelocity)]
-    simulation.reportWarnings(into: &info)
-    return StepOutcome(
-      reward: (forwardReward + healthyReward) - controlCost,
-      terminated: configuration.terminateWhenUnhealthy && !healthy, info: info)
+    try walker.step(action, into: observation) { isHealthy }
   }
 }
