@@ -80,6 +80,21 @@ REIN_MULTIVERSION void rein_tanh_backward(const float *dy, const float *y, float
   for (ptrdiff_t i = 0; i < n; i++) dx[i] = dy[i] * (1.0f - y[i] * y[i]);
 }
 
+REIN_MULTIVERSION void rein_relu(const float *x, float *y, ptrdiff_t n) {
+  SAME_OR_DISJOINT
+  for (ptrdiff_t i = 0; i < n; i++) y[i] = swift_max(x[i], 0.0f);
+}
+
+REIN_MULTIVERSION void rein_relu_backward(const float *dy, const float *y, float *dx, ptrdiff_t n) {
+  SAME_OR_DISJOINT
+  for (ptrdiff_t i = 0; i < n; i++) dx[i] = dy[i] * (y[i] > 0.0f ? 1.0f : 0.0f);
+}
+
+REIN_MULTIVERSION void rein_sigmoid_backward(const float *dy, const float *y, float *dx, ptrdiff_t n) {
+  SAME_OR_DISJOINT
+  for (ptrdiff_t i = 0; i < n; i++) dx[i] = dy[i] * y[i] * (1.0f - y[i]);
+}
+
 REIN_MULTIVERSION void rein_add(const float *a, const float *b, float *y, ptrdiff_t n) {
   SAME_OR_DISJOINT
   for (ptrdiff_t i = 0; i < n; i++) y[i] = a[i] + b[i];

@@ -48,9 +48,7 @@ public struct Categorical {
   }
 
   /// The entropy -Σ p log p per row, [batch].
-  public func entropy() -> Tensor {
-    -(probabilities * logProbabilities).sum(alongAxis: 1)
-  }
+  public func entropy() -> Tensor { logProbabilities.categoricalEntropy() }
 
   /// The most probable category per row (the first on ties).
   public func mode() -> [Int] { logProbabilities.argmax(alongAxis: 1) }

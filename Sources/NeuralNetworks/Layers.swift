@@ -37,8 +37,8 @@ public final class Linear: Module, UnaryLayer {
 /// Layers applied one after another; children are named by position (`0`, `1`, ...), as in PyTorch.
 public final class Sequential: Module, UnaryLayer {
   public let layers: [any UnaryLayer]
-  /// The layers as they are run: a Linear layer and the activation after it form one step, so the activation
-  /// receives the layer's output as its only owner and overwrites it in place (same values as running them apart).
+  /// The layers as they are run: a Linear layer and the activation after it form one step, recorded as one
+  /// operation with the activation computed in place (same values as running them apart).
   private let steps: [Step]
 
   private enum Step {
@@ -69,7 +69,8 @@ public final class Sequential: Module, UnaryLayer {
     var h = x
     for step in steps {
       switch step {
-      case .linear(let layer, let activation?): h = activation(layer(h))
+      case .linear(let layer, let activation?):
+        h = linear(h, weight: layer.weight.value, bias: layer.bias?.value, activation: activation)
       case .linear(let layer, nil): h = layer(h)
       case .other(let layer): h = layer(h)
       }
@@ -79,22 +80,6 @@ public final class Sequential: Module, UnaryLayer {
 }
 
 // MARK: - Activations
-
-/// A nonlinearity, by name (as presets spell it).
-public enum Activation: String, Sendable, Codable, CaseIterable {
-  case tanh, relu, sigmoid, softplus, identity
-
-  /// Applies the function.
-  public func callAsFunction(_ x: consuming Tensor) -> Tensor {
-    switch self {
-    case .tanh: return Tensors.tanh(consume x)
-    case .relu: return Tensors.relu(consume x)
-    case .sigmoid: return Tensors.sigmoid(consume x)
-    case .softplus: return Tensors.softplus(consume x)
-    case .identity: return x
-    }
-  }
-}
 
 /// An activation as a layer without parameters.
 public final class ActivationLayer: Module, UnaryLayer {

@@ -12,8 +12,12 @@ open class Optimizer {
   public var learningRate: Float
   /// How many updates have been applied.
   public internal(set) var stepCount: Int = 0
-  /// Per-parameter state tensors by parameter name, one per slot (in the order of ``slotNames``).
-  var slots: [String: [Tensor]] = [:]
+  /// Per-parameter state tensors, one per slot (in the order of ``slotNames``), for the parameters named in
+  /// `slotOwners` at the same positions. Kept in arrays in the order updates visit the parameters, so the usual
+  /// update finds each parameter's state at its own position without hashing its name.
+  private var slotStates: [[Tensor]] = []
+  private var slotOwners: [String] = []
+  private var slotPositions: [String: Int] = [:]
 
   init(learningRate: Float) {
     precondition(learningRate >= 0 && learningRate.isFinite, "the learning rate must be finite and >= 0")
@@ -40,12 +44,32 @@ open class Optimizer {
       precondition(
         gradient.shape == parameter.value.shape,
         "optimizer: gradient of \(name) has shape \(gradient.shape), the parameter \(parameter.value.shape)")
-      // Taken out of the dictionary so the state tensors stay uniquely referenced and update in place.
-      var state =
-        slots.removeValue(forKey: name) ?? slotNames.map { _ in Tensor.zeros(parameter.value.shape.array) }
+      let position = slotPosition(of: name, expectedAt: i, shape: parameter.value.shape)
+      // Moved out of the array so the state tensors stay uniquely referenced and update in place.
+      var state = slotStates[position]
+      slotStates[position] = []
       apply(to: &parameter.value, gradient: gradient, state: &state)
-      slots[name] = state
+      slotStates[position] = state
     }
+  }
+
+  /// Where the state of parameter `name` is kept (usually at `expected`, its position in the update), made with
+  /// zeros on first use.
+  private func slotPosition(of name: String, expectedAt expected: Int, shape: Shape) -> Int {
+    if expected < slotOwners.count && slotOwners[expected] == name { return expected }
+    if let position = slotPositions[name] {
+      guard expected < slotOwners.count else { return position }
+      // Moved to where the next update will look for it first (after a restore the order is by name).
+      slotOwners.swapAt(expected, position)
+      slotStates.swapAt(expected, position)
+      slotPositions[slotOwners[position]] = position
+      slotPositions[name] = expected
+      return expected
+    }
+    slotOwners.append(name)
+    slotStates.append(slotNames.map { _ in Tensor.zeros(shape.array) })
+    slotPositions[name] = slotOwners.count - 1
+    return slotOwners.count - 1
   }
 
   /// Updates one parameter in place. `state` holds one tensor per slot, zeros at first.
@@ -56,7 +80,9 @@ open class Optimizer {
   /// The full state: step count, learning rate and every slot tensor, named `slot/parameter`.
   public func exportState() -> (scalars: [String: Double], tensors: [String: Tensor]) {
     var tensors: [String: Tensor] = [:]
-    for (name, state) in slots { for (slot, t) in zip(slotNames, state) { tensors["\(slot)/\(name)"] = t } }
+    for (name, state) in zip(slotOwners, slotStates) {
+      for (slot, t) in zip(slotNames, state) { tensors["\(slot)/\(name)"] = t }
+    }
     return (["step": Double(stepCount), "learning_rate": Double(learningRate)], tensors)
   }
 
@@ -80,7 +106,9 @@ open class Optimizer {
     }
     stepCount = Int(step)
     learningRate = Float(rate)
-    slots = restored
+    slotOwners = restored.keys.sorted()
+    slotStates = slotOwners.map { restored[$0]! }
+    slotPositions = Dictionary(uniqueKeysWithValues: slotOwners.enumerated().map { ($1, $0) })
   }
 }
 

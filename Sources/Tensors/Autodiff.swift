@@ -152,9 +152,9 @@ func backpropagate(from output: Tensor, leafCount: Int) -> [Tensor?] {
       accumulate(upstream, into: &leafGradients[index])
       continue
     }
-    let inputGradients = node.operation.backward(upstream) { node.input($0) != nil }
-    for (i, gradient) in inputGradients.enumerated() where i < node.inputCount {
-      guard let input = node.input(i), let gradient else { continue }
+    var inputGradients = node.operation.backward(upstream) { node.input($0) != nil }
+    for i in 0..<node.inputCount {
+      guard let input = node.input(i), let gradient = inputGradients.take(i) else { continue }
       accumulate(gradient, into: &input.gradient)
     }
   }

@@ -20,68 +20,102 @@ extension Tensor {
   }
 }
 
+/// The gradients of an operation's inputs, by position (nil where an input takes none): the first three inline,
+/// so that passing them back allocates nothing; more (concatenation) in `rest`.
+struct InputGradients {
+  var first: Tensor?
+  var second: Tensor?
+  var third: Tensor?
+  var rest: [Tensor?] = []
+
+  init(_ first: Tensor? = nil, _ second: Tensor? = nil, _ third: Tensor? = nil) {
+    self.first = first
+    self.second = second
+    self.third = third
+  }
+
+  init(all gradients: [Tensor?]) {
+    first = gradients.count > 0 ? gradients[0] : nil
+    second = gradients.count > 1 ? gradients[1] : nil
+    third = gradients.count > 2 ? gradients[2] : nil
+    rest = gradients.count > 3 ? Array(gradients[3...]) : []
+  }
+
+  /// Moves the gradient of input `i` out.
+  mutating func take(_ i: Int) -> Tensor? {
+    switch i {
+    case 0: return first.take()
+    case 1: return second.take()
+    case 2: return third.take()
+    default: return i - 3 < rest.count ? rest[i - 3].take() : nil
+    }
+  }
+}
+
 extension Operation {
   /// The gradients of the inputs; `needs(i)` is false for inputs that take none (untracked), whose gradients
   /// the costlier rules then skip.
-  func backward(_ dy: consuming Tensor, needs: (Int) -> Bool) -> [Tensor?] {
+  func backward(_ dy: consuming Tensor, needs: (Int) -> Bool) -> InputGradients {
     switch self {
     case .leaf:
-      return []
+      return InputGradients()
     case .identity:
-      return [dy]
+      return InputGradients(dy)
     case .scale(let c):
-      return [dy * c]
+      return InputGradients(dy * c)
     case .add(let a, let b):
-      return [dy.unbroadcast(to: a), dy.unbroadcast(to: b)]
+      return InputGradients(dy.unbroadcast(to: a), dy.unbroadcast(to: b))
     case .subtract(let a, let b):
-      return [dy.unbroadcast(to: a), (-dy).unbroadcast(to: b)]
+      return InputGradients(dy.unbroadcast(to: a), (-dy).unbroadcast(to: b))
     case .multiply(let a, let b):
-      return [(dy * b).unbroadcast(to: a.shape), (dy * a).unbroadcast(to: b.shape)]
+      return InputGradients((dy * b).unbroadcast(to: a.shape), (dy * a).unbroadcast(to: b.shape))
     case .divide(let a, let b):
-      return [(dy / b).unbroadcast(to: a.shape), (-(dy * a) / (b * b)).unbroadcast(to: b.shape)]
+      return InputGradients((dy / b).unbroadcast(to: a.shape), (-(dy * a) / (b * b)).unbroadcast(to: b.shape))
     case .divideScalar(let c, let x):
-      return [dy * (-c) / (x * x)]
+      return InputGradients(dy * (-c) / (x * x))
     case .multiplyScalarBy(let x, let c):
-      return [dy * x * c]
+      return InputGradients(dy * x * c)
     case .exp(let y):
-      return [dy * y]
+      return InputGradients(dy * y)
     case .log(let x):
-      return [dy / x]
+      return InputGradients(dy / x)
     case .sqrt(let y):
-      return [dy / (y * 2)]
+      return InputGradients(dy / (y * 2))
     case .tanh(let y):
-      return [tanhBackward(dy, y)]
+      return InputGradients(activationBackward(dy, y, .tanh))
     case .relu(let y):
-      return [dy * (y .> 0)]
+      return InputGradients(activationBackward(dy, y, .relu))
     case .sigmoid(let y):
-      return [dy * y * (1 - y)]
+      return InputGradients(activationBackward(dy, y, .sigmoid))
     case .softplus(let x):
-      return [dy * Tensors.sigmoid(x)]
+      return InputGradients(dy * Tensors.sigmoid(x))
     case .abs(let x):
-      return [dy * ((x .> 0) - (x .< 0))]
+      return InputGradients(dy * ((x .> 0) - (x .< 0)))
     case .power(let x, let p):
-      return [dy * Tensors.pow(x, p - 1) * p]
+      return InputGradients(dy * Tensors.pow(x, p - 1) * p)
     case .powerTensor(let a, let b, let y):
       let da = dy * b * Tensors.pow(a, b - 1)
       let db = dy * y * Tensors.log(a)
-      return [da.unbroadcast(to: a.shape), db.unbroadcast(to: b.shape)]
+      return InputGradients(da.unbroadcast(to: a.shape), db.unbroadcast(to: b.shape))
     case .clamp(let x, let low, let high):
-      return [dy * (x .>= Tensor(low)) * (x .<= Tensor(high))]
+      return InputGradients(dy * (x .>= Tensor(low)) * (x .<= Tensor(high)))
     case .select(let a, let b, let minimum):
       let chooseA = minimum ? (a .<= b) : (a .>= b)
-      return [(dy * chooseA).unbroadcast(to: a.shape), (dy * (1 - chooseA)).unbroadcast(to: b.shape)]
+      return InputGradients((dy * chooseA).unbroadcast(to: a.shape), (dy * (1 - chooseA)).unbroadcast(to: b.shape))
     case .where(let condition, let a, let b):
       let zero = Tensor(0)
-      return [
+      return InputGradients(
         Tensors.where(condition, dy, zero).unbroadcast(to: a),
-        Tensors.where(condition, zero, dy).unbroadcast(to: b),
-      ]
+        Tensors.where(condition, zero, dy).unbroadcast(to: b)
+      )
     case .sumAll(let shape):
-      return [Tensor(repeating: dy.item, shape: shape.array)]
+      return InputGradients(Tensor(repeating: dy.item, shape: shape.array))
+    case .meanAll(let shape):
+      return InputGradients(Tensor(repeating: dy.item / Float(Swift.max(shape.elementCount, 1)), shape: shape.array))
     case .sumAxis(let shape, let axis):
       var kept = shape.array
       kept[axis] = 1
-      return [dy.reshaped(kept).broadcast(to: shape)]
+      return InputGradients(dy.reshaped(kept).broadcast(to: shape))
     case .maxAxis(let shape, let axis, let argmax):
       let layout = AxisLayout(shape, axis: axis)
       var dx = Tensor.zeros(shape.array)
@@ -95,13 +129,13 @@ extension Operation {
           }
         }
       }
-      return [dx]
+      return InputGradients(dx)
     case .reshape(let shape):
-      return [dy.reshaped(shape.array)]
+      return InputGradients(dy.reshaped(shape.array))
     case .broadcast(let shape):
-      return [dy.unbroadcast(to: shape)]
+      return InputGradients(dy.unbroadcast(to: shape))
     case .permute(let inverse):
-      return [dy.permuted(inverse)]
+      return InputGradients(dy.permuted(inverse))
     case .slice(let shape, let axis, let start):
       let layout = AxisLayout(shape, axis: axis)
       let length = dy.shape[axis]
@@ -115,7 +149,7 @@ extension Operation {
           }
         }
       }
-      return [dx]
+      return InputGradients(dx)
     case .gatherRows(let shape, let indices):
       var dx = Tensor.zeros(shape.array)
       let rowSize = shape.count == 0 ? 1 : shape.elementCount / Swift.max(shape[0], 1)
@@ -126,7 +160,7 @@ extension Operation {
           }
         }
       }
-      return [dx]
+      return InputGradients(dx)
     case .gather(let shape, let axis, let indices):
       let layout = AxisLayout(shape, axis: axis)
       var dx = Tensor.zeros(shape.array)
@@ -140,33 +174,43 @@ extension Operation {
           }
         }
       }
-      return [dx]
+      return InputGradients(dx)
     case .concatenate(let axis, let sizes):
       var offset = 0
-      return sizes.map { size in
-        defer { offset += size }
-        return dy.slice(alongAxis: axis, offset..<(offset + size))
-      }
+      return InputGradients(
+        all: sizes.map { size in
+          defer { offset += size }
+          return dy.slice(alongAxis: axis, offset..<(offset + size))
+        })
     case .matmul(let a, let b):
-      return [
+      return InputGradients(
         needs(0) ? Tensor.matrixProduct(dy, b, transposeB: true) : nil,
-        needs(1) ? Tensor.matrixProduct(a, transposeA: true, dy) : nil,
-      ]
+        needs(1) ? Tensor.matrixProduct(a, transposeA: true, dy) : nil
+      )
     case .linear(let x, let w, let hasBias):
       let dx = needs(0) ? Tensor.matrixProduct(dy, w) : nil
       let dw = needs(1) ? Tensor.matrixProduct(dy, transposeA: true, x) : nil
-      return hasBias ? [dx, dw, needs(2) ? dy.sum(alongAxis: 0) : nil] : [dx, dw]
+      return InputGradients(dx, dw, hasBias && needs(2) ? dy.sum(alongAxis: 0) : nil)
+    case .linearActivation(let x, let w, let y, let activation, let hasBias):
+      // Through the activation first (in dy's buffer when nothing else holds it), then as `linear`.
+      let dz = activationBackward(dy, y, activation)
+      let dx = needs(0) ? Tensor.matrixProduct(dz, w) : nil
+      let dw = needs(1) ? Tensor.matrixProduct(dz, transposeA: true, x) : nil
+      return InputGradients(dx, dw, hasBias && needs(2) ? dz.sum(alongAxis: 0) : nil)
     case .softmax(let y, let axis):
-      return [y * (dy - (dy * y).sum(alongAxis: axis, keepingDimension: true))]
+      return InputGradients(y * (dy - (dy * y).sum(alongAxis: axis, keepingDimension: true)))
+    case .categoricalEntropy(let logProbabilities):
+      return InputGradients(categoricalEntropyBackward(dy, logProbabilities))
     case .logSoftmax(let y, let axis):
-      return [dy - Tensors.exp(y) * dy.sum(alongAxis: axis, keepingDimension: true)]
+      return InputGradients(dy - Tensors.exp(y) * dy.sum(alongAxis: axis, keepingDimension: true))
     }
   }
 }
 
-/// dy (1 - y²), the gradient of tanh from its output y, in one pass (into dy's buffer when it is not shared).
-func tanhBackward(_ dy: consuming Tensor, _ y: Tensor) -> Tensor {
-  precondition(dy.shape == y.shape, "tanh backward: gradient \(dy.shape) for an output of shape \(y.shape)")
+/// dy · f'(x) from the output y = f(x) of an output-differentiable activation, in one pass (into dy's buffer when
+/// it is not shared).
+func activationBackward(_ dy: consuming Tensor, _ y: Tensor, _ activation: Activation) -> Tensor {
+  precondition(dy.shape == y.shape, "\(activation) backward: gradient \(dy.shape) for an output of shape \(y.shape)")
   let shape = dy.shape
   let storage: TensorStorage
   if isKnownUniquelyReferenced(&dy.storage) {
@@ -174,6 +218,6 @@ func tanhBackward(_ dy: consuming Tensor, _ y: Tensor) -> Tensor {
   } else {
     storage = TensorStorage.make(uninitializedCount: dy.count)
   }
-  rein_tanh_backward(dy.storage.pointer, y.storage.pointer, storage.pointer, storage.count)
+  activation.backward(dy.storage.pointer, output: y.storage.pointer, into: storage.pointer, count: storage.count)
   return Tensor(shape: shape, storage: storage)
 }

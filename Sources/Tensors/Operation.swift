@@ -26,6 +26,7 @@
   case select(Tensor, Tensor, minimum: Bool)
   case `where`(Tensor, Shape, Shape)
   case sumAll(Shape)
+  case meanAll(Shape)
   case sumAxis(Shape, Int)
   case maxAxis(Shape, Int, [Int])
   case reshape(Shape)
@@ -37,6 +38,10 @@
   case concatenate(Int, [Int])
   case matmul(Tensor, Tensor)
   case linear(Tensor, Tensor, hasBias: Bool)
+  /// A linear layer and its activation: input, weight, the activation's output, which activation.
+  case linearActivation(Tensor, Tensor, Tensor, Activation, hasBias: Bool)
   case softmax(Tensor, Int)
   case logSoftmax(Tensor, Int)
+  /// The entropy of categorical rows from their log-probabilities (kept).
+  case categoricalEntropy(Tensor)
 }

@@ -124,3 +124,24 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
   }
   return result.recording(.linear(x.detached(), weight.detached(), hasBias: false), x, weight)
 }
+
+/// `activation`(x Wᵀ + b), recorded as one operation when the activation is differentiated from its output (tanh,
+/// relu, sigmoid): the activation overwrites the product in place, and the backward pass goes through both at once.
+/// The same values as `activation(linear(x, weight: weight, bias: bias))`.
+public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, activation: Activation) -> Tensor {
+  guard activation.differentiatesFromOutput else { return activation(linear(x, weight: weight, bias: bias)) }
+  let tracked = x.node != nil || weight.node != nil || bias?.node != nil
+  guard tracked, x.rank == 2 else {
+    var z = linear(x, weight: weight, bias: bias)
+    if tracked { return activation(z) }
+    z.withUnsafeMutableBufferPointer { activation.applyInPlace($0.baseAddress!, count: $0.count) }
+    return z
+  }
+  let z = linear(x.detached(), weight: weight.detached(), bias: bias?.detached())
+  activation.applyInPlace(z.storage.pointer, count: z.count)
+  let y = z.detached()
+  if let bias {
+    return y.recording(.linearActivation(x.detached(), weight.detached(), y, activation, hasBias: true), x, weight, bias)
+  }
+  return y.recording(.linearActivation(x.detached(), weight.detached(), y, activation, hasBias: false), x, weight)
+}

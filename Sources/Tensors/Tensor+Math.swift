@@ -55,7 +55,7 @@ public func sqrt(_ x: consuming Tensor) -> Tensor { unary(x, { $0.squareRoot() }
 public func tanh(_ x: consuming Tensor) -> Tensor { unaryKernel(x, { rein_tanh($0, $1, $2) }) { .tanh($0) } }
 
 /// max(x, 0).
-public func relu(_ x: consuming Tensor) -> Tensor { unary(x, { Swift.max($0, 0) }) { _, y in .relu(y) } }
+public func relu(_ x: consuming Tensor) -> Tensor { unaryKernel(x, { rein_relu($0, $1, $2) }) { .relu($0) } }
 
 /// 1 / (1 + e^-x).
 public func sigmoid(_ x: consuming Tensor) -> Tensor {

@@ -52,7 +52,12 @@ extension Tensor {
   }
 
   /// The mean of all elements, as a scalar.
-  public func mean() -> Tensor { sum() / Float(Swift.max(count, 1)) }
+  public func mean() -> Tensor {
+    var total: Float = 0
+    let p = storage.pointer
+    for i in 0..<count { total += p[i] }
+    return Tensor(total / Float(Swift.max(count, 1))).recording(.meanAll(shape), self)
+  }
 
   /// The mean along `axis`.
   public func mean(alongAxis axis: Int, keepingDimension: Bool = false) -> Tensor {

@@ -116,9 +116,18 @@ extension Tensor {
     var dims = shape.array
     dims[0] = indices.count
     let out = TensorStorage.make(uninitializedCount: indices.count * rowSize)
+    let rows = shape.count == 0 ? 1 : shape[0]
+    let source = storage.pointer
+    let target = out.pointer
     for (i, r) in indices.enumerated() {
-      precondition(r >= 0 && r < shape[0], "row \(r) is out of range for shape \(shape)")
-      (out.pointer + i * rowSize).update(from: storage.pointer + r * rowSize, count: rowSize)
+      precondition(r >= 0 && r < rows, "row \(r) is out of range for shape \(shape)")
+      if rowSize <= 16 {
+        // Short rows (a minibatch of observations or scalars) element by element: a memmove call per row costs
+        // more than the copy.
+        for j in 0..<rowSize { target[i * rowSize + j] = source[r * rowSize + j] }
+      } else {
+        (target + i * rowSize).update(from: source + r * rowSize, count: rowSize)
+      }
     }
     return Tensor(shape: Shape(dims), storage: out).recording(.gatherRows(shape, indices), self)
   }

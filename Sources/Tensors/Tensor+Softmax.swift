@@ -48,3 +48,46 @@ extension Tensor {
     return Tensor(shape: shape, storage: out)
   }
 }
+
+// MARK: - Categorical entropy
+
+extension Tensor {
+  /// The entropy -Σ_k p_k log p_k of each row of a [batch, n] tensor of normalised log-probabilities (the output
+  /// of ``logSoftmax(alongAxis:)``), as a [batch] tensor; categories of probability zero contribute zero.
+  ///
+  /// One recorded operation instead of the four of `-(exp(l) * l).sum(alongAxis: 1)`, with the same values.
+  public func categoricalEntropy() -> Tensor {
+    precondition(rank == 2, "categoricalEntropy needs log-probabilities of shape [batch, n], got \(shape)")
+    let rows = shape[0]
+    let n = shape[1]
+    let out = TensorStorage.make(uninitializedCount: rows)
+    let l = storage.pointer
+    for r in 0..<rows {
+      var total: Float = 0
+      for k in 0..<n {
+        let p = fastExp(l[r * n + k])
+        if p != 0 { total += p * l[r * n + k] }
+      }
+      out.pointer[r] = -total
+    }
+    let result = Tensor(shape: Shape(vector: rows), storage: out)
+    return result.recording(.categoricalEntropy(detached()), self)
+  }
+}
+
+/// The gradient of the rows' entropies with respect to their log-probabilities: -g_r p_rk (l_rk + 1).
+func categoricalEntropyBackward(_ dy: Tensor, _ logProbabilities: Tensor) -> Tensor {
+  let rows = logProbabilities.shape[0]
+  let n = logProbabilities.shape[1]
+  precondition(dy.shape == Shape(vector: rows), "entropy backward: gradient \(dy.shape) for \(rows) rows")
+  let out = TensorStorage.make(uninitializedCount: rows * n)
+  let l = logProbabilities.storage.pointer
+  let g = dy.storage.pointer
+  for r in 0..<rows {
+    for k in 0..<n {
+      let p = fastExp(l[r * n + k])
+      out.pointer[r * n + k] = p == 0 ? 0 : -g[r] * p * (l[r * n + k] + 1)
+    }
+  }
+  return Tensor(shape: logProbabilities.shape, storage: out)
+}

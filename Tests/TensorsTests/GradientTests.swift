@@ -94,6 +94,59 @@ final class GradientTests: XCTestCase {
     }
   }
 
+  /// A linear layer fused with its activation: the gradients of each input, and the same values (bit for bit) and
+  /// gradients as the two operations apart.
+  func testLinearWithActivation() {
+    let x = random([5, 3])
+    let w = random([4, 3])
+    let b = random([4])
+    for activation in Activation.allCases {
+      // relu's kink may fall within the finite-difference step of a random pre-activation: it is checked through
+      // the equality with the unfused operations below (whose gradients testPiecewiseFunctions checks).
+      if activation != .relu {
+        assertGradientsMatchFiniteDifferences(at: [x, w, b]) {
+          linear($0[0], weight: $0[1], bias: $0[2], activation: activation)
+        }
+        assertGradientsMatchFiniteDifferences(at: [x, w]) { linear($0[0], weight: $0[1], bias: nil, activation: activation) }
+      }
+      let loss: ([Tensor]) -> Tensor = {
+        (linear($0[0], weight: $0[1], bias: $0[2], activation: activation) * 0.5).sum()
+      }
+      let apart: ([Tensor]) -> Tensor = { (activation(linear($0[0], weight: $0[1], bias: $0[2])) * 0.5).sum() }
+      let fused = valueAndGradient(at: [x, w, b], loss)
+      let separate = valueAndGradient(at: [x, w, b], apart)
+      XCTAssertEqual(fused.value, separate.value, "\(activation)")
+      for (f, s) in zip(fused.gradients, separate.gradients) { XCTAssertEqual(f, s, "\(activation)") }
+      XCTAssertEqual(linear(x, weight: w, bias: b, activation: activation), activation(linear(x, weight: w, bias: b)))
+      XCTAssertEqual(
+        linear(x[row: 0], weight: w, bias: b, activation: activation),
+        activation(linear(x[row: 0], weight: w, bias: b)),
+        "one observation")
+    }
+    // Fed a shared upstream gradient (the output used twice), the fused backward must not overwrite it.
+    assertGradientsMatchFiniteDifferences(at: [x, w, b]) {
+      let y = linear($0[0], weight: $0[1], bias: $0[2], activation: .tanh)
+      return y * y + y
+    }
+  }
+
+  /// The entropy of categorical rows from their log-probabilities, against -Σ p log p, and its gradient.
+  func testCategoricalEntropy() {
+    let logits = random([3, 4], low: -3, high: 3)
+    let l = logits.logSoftmax(alongAxis: 1)
+    let expected = -(exp(l) * l).sum(alongAxis: 1)
+    for (value, reference) in zip(l.categoricalEntropy().scalars, expected.scalars) {
+      XCTAssertEqual(value, reference, accuracy: 1e-6)
+    }
+    assertGradientsMatchFiniteDifferences(at: [logits]) { $0[0].logSoftmax(alongAxis: 1).categoricalEntropy() }
+    // A category of probability zero (log-probability -inf) contributes nothing, to the value or the gradient.
+    let (value, gradients) = valueAndGradient(at: [Tensor([0, -.infinity], shape: [1, 2])]) {
+      $0[0].categoricalEntropy().sum()
+    }
+    XCTAssertEqual(value.item, 0)
+    XCTAssertEqual(gradients[0].scalars, [-1, 0])
+  }
+
   func testSoftmax() {
     let x = random([3, 4], low: -3, high: 3)
     assertGradientsMatchFiniteDifferences(at: [x]) { $0[0].softmax() }

@@ -91,12 +91,20 @@ final class KernelTests: XCTestCase {
     XCTAssertEqual(exp(Tensor([-.infinity, -100])).scalars, [0, 0])
   }
 
-  func testTanhBackwardKernel() {
-    let dy = Tensor([0.5, -2, 3, 0])
-    let y = Tensor([0.1, -0.9, 0.99, 0.5])
-    let expected = zip(dy.scalars, y.scalars).map { $0 * (1 - $1 * $1) }
-    XCTAssertEqual(tanhBackward(dy, y).scalars, expected)
-    XCTAssertEqual(dy.scalars, [0.5, -2, 3, 0], "a shared upstream gradient must not be overwritten")
+  func testActivationBackwardKernels() {
+    let dy = Tensor([0.5, -2, 3, 0, 1.5])
+    let y = Tensor([0.1, -0.9, 0.99, 0.5, 0])
+    let pairs = Array(zip(dy.scalars, y.scalars))
+    XCTAssertEqual(activationBackward(dy, y, .tanh).scalars, pairs.map { $0 * (1 - $1 * $1) })
+    XCTAssertEqual(activationBackward(dy, y, .relu).scalars, pairs.map { $1 > 0 ? $0 : $0 * 0 })
+    XCTAssertEqual(activationBackward(dy, y, .sigmoid).scalars, pairs.map { $0 * $1 * (1 - $1) })
+    XCTAssertEqual(dy.scalars, [0.5, -2, 3, 0, 1.5], "a shared upstream gradient must not be overwritten")
+  }
+
+  func testReluKernelMatchesSwiftMaximum() {
+    let x: [Float] = [-2, -0.0, 0, 1e-30, 3.5, -.infinity, .infinity]
+    XCTAssertEqual(relu(Tensor(x)).scalars, x.map { Swift.max($0, 0) })
+    XCTAssertTrue(relu(Tensor([.nan])).item.isNaN, "NaN must propagate so non-finite checks see it")
   }
 
   // MARK: Matrix products

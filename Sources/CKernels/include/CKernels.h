@@ -40,8 +40,15 @@ void rein_exp(const float *x, float *y, ptrdiff_t n);
 /// y = 1 / (1 + exp(-x)), as Tensors.fastSigmoid.
 void rein_sigmoid(const float *x, float *y, ptrdiff_t n);
 
+/// y = max(x, 0), as Swift.max(x, 0) (NaN propagates).
+void rein_relu(const float *x, float *y, ptrdiff_t n);
+
 /// dx = dy * (1 - y * y): the gradient of tanh from its output.
 void rein_tanh_backward(const float *dy, const float *y, float *dx, ptrdiff_t n);
+/// dx = dy * (y > 0 ? 1 : 0): the gradient of relu from its output.
+void rein_relu_backward(const float *dy, const float *y, float *dx, ptrdiff_t n);
+/// dx = dy * y * (1 - y): the gradient of the sigmoid from its output.
+void rein_sigmoid_backward(const float *dy, const float *y, float *dx, ptrdiff_t n);
 
 /// y = a + b (y may be a or b).
 void rein_add(const float *a, const float *b, float *y, ptrdiff_t n);
