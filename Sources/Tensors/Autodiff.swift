@@ -16,12 +16,14 @@ import CKernels
   @usableFromInline let input2: Node?
   @usableFromInline let moreInputs: [Node?]
   @usableFromInline let inputCount: Int
-  var gradient: Tensor?
+  // The mutable state below belongs to the one backward pass that walks this graph (a graph is differentiated on
+  // one thread), so its accesses skip the run-time exclusivity checks of class properties.
+  @exclusivity(unchecked) var gradient: Tensor?
   /// Traversal state of the backward pass in progress: set when the node is first reached, cleared when its
   /// gradient has been passed on (so it is false again between passes).
-  var isVisited = false
+  @exclusivity(unchecked) var isVisited = false
   /// The next input the depth-first traversal will look at.
-  var nextInput = 0
+  @exclusivity(unchecked) var nextInput = 0
 
   @usableFromInline init(_ operation: Operation, _ inputs: [Node?]) {
     self.operation = operation
@@ -122,40 +124,50 @@ func backpropagate(from output: Tensor, leafCount: Int) -> [Tensor?] {
   guard let root = output.node else { return leafGradients }
 
   // Reverse topological order by iterative depth-first search (post-order, then reversed). Visits are marked in
-  // the nodes themselves rather than in a set, and unmarked again below.
-  var order: [Node] = []
+  // the nodes themselves rather than in a set, and unmarked again below. The root keeps every node alive until
+  // the pass ends, so the traversal holds them unretained.
+  var order: [Unmanaged<Node>] = []
   order.reserveCapacity(64)
-  var stack: [Node] = [root]
+  var stack: [Unmanaged<Node>] = [.passUnretained(root)]
+  stack.reserveCapacity(64)
   root.isVisited = true
   root.nextInput = 0
-  while let node = stack.last {
-    if node.nextInput < node.inputCount {
-      let child = node.input(node.nextInput)
-      node.nextInput += 1
-      if let child, !child.isVisited {
-        child.isVisited = true
-        child.nextInput = 0
-        stack.append(child)
+  while let top = stack.last {
+    let descended = top._withUnsafeGuaranteedRef { node -> Bool in
+      while node.nextInput < node.inputCount {
+        let i = node.nextInput
+        node.nextInput = i + 1
+        if let child = node.input(i), !child.isVisited {
+          child.isVisited = true
+          child.nextInput = 0
+          stack.append(.passUnretained(child))
+          return true
+        }
       }
-    } else {
+      return false
+    }
+    if !descended {
       stack.removeLast()
-      order.append(node)
+      order.append(top)
     }
   }
 
   root.gradient = Tensor(repeating: 1, shape: output.shape.array)
-  for node in order.reversed() {
-    node.isVisited = false
-    guard let upstream = node.gradient else { continue }
-    node.gradient = nil
-    if case .leaf(let index) = node.operation {
-      accumulate(upstream, into: &leafGradients[index])
-      continue
-    }
-    var inputGradients = node.operation.backward(upstream) { node.input($0) != nil }
-    for i in 0..<node.inputCount {
-      guard let input = node.input(i), let gradient = inputGradients.take(i) else { continue }
-      accumulate(gradient, into: &input.gradient)
+  withExtendedLifetime(root) {
+    for reference in order.reversed() {
+      reference._withUnsafeGuaranteedRef { node in
+        node.isVisited = false
+        guard let upstream = node.gradient.take() else { return }
+        if case .leaf(let index) = node.operation {
+          accumulate(upstream, into: &leafGradients[index])
+          return
+        }
+        var inputGradients = node.operation.backward(upstream) { node.input($0) != nil }
+        for i in 0..<node.inputCount {
+          guard let input = node.input(i), let gradient = inputGradients.take(i) else { continue }
+          accumulate(gradient, into: &input.gradient)
+        }
+      }
     }
   }
   return leafGradients

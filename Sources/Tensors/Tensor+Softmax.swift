@@ -62,13 +62,14 @@ extension Tensor {
     let n = shape[1]
     let out = TensorStorage.make(uninitializedCount: rows)
     let l = storage.pointer
+    let entropies = out.pointer
     for r in 0..<rows {
       var total: Float = 0
       for k in 0..<n {
         let p = fastExp(l[r * n + k])
         if p != 0 { total += p * l[r * n + k] }
       }
-      out.pointer[r] = -total
+      entropies[r] = -total
     }
     let result = Tensor(shape: Shape(vector: rows), storage: out)
     return result.recording(.categoricalEntropy(detached()), self)
@@ -83,10 +84,11 @@ func categoricalEntropyBackward(_ dy: Tensor, _ logProbabilities: Tensor) -> Ten
   let out = TensorStorage.make(uninitializedCount: rows * n)
   let l = logProbabilities.storage.pointer
   let g = dy.storage.pointer
+  let dl = out.pointer
   for r in 0..<rows {
     for k in 0..<n {
       let p = fastExp(l[r * n + k])
-      out.pointer[r * n + k] = p == 0 ? 0 : -g[r] * p * (l[r * n + k] + 1)
+      dl[r * n + k] = p == 0 ? 0 : -g[r] * p * (l[r * n + k] + 1)
     }
   }
   return Tensor(shape: logProbabilities.shape, storage: out)
