@@ -79,7 +79,9 @@ let package = Package(
       resources: [.copy("Fixtures")]),
     .testTarget(
       name: "Box2DEnvironmentsTests", dependencies: ["Box2DEnvironments", "TestSupport"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "ClassicControl", "TestSupport"]),
+    .testTarget(
+      name: "PolicyGradientTests", dependencies: ["PolicyGradient", "ClassicControl", "TestSupport"],
+      resources: [.copy("Fixtures")]),
     .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "CZlib"]),
     .testTarget(
       name: "RecordingTests",

@@ -12,13 +12,17 @@ public func discountedReturns(_ rewards: [Double], gamma: Double, bootstrap: Dou
   return returns
 }
 
-/// (x - mean) / (std + ε) with the population standard deviation, as the REINFORCE write-ups standardise
-/// returns. A single value is returned unchanged minus its mean (0).
-public func standardized(_ values: [Double], epsilon: Double = 1e-9) -> [Double] {
+/// (x - mean) / (std + ε), the standard deviation taken with `correction` degrees of freedom removed: by default the
+/// Bessel-corrected one (divisor n - 1), as PyTorch's `Tensor.std()` computes it in the REINFORCE write-ups;
+/// `correction: 0` gives the population standard deviation (NumPy's `std` default). Fewer than `correction + 1`
+/// values have no standard deviation: they are returned minus their mean (a single value becomes 0).
+public func standardized(_ values: [Double], correction: Int = 1, epsilon: Double = 1e-9) -> [Double] {
   guard !values.isEmpty else { return [] }
   let mean = values.reduce(0, +) / Double(values.count)
-  let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
-  let scale = 1 / (variance.squareRoot() + epsilon)
+  guard values.count > correction else { return values.map { $0 - mean } }
+  let squares = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+  let standardDeviation = (squares / Double(values.count - correction)).squareRoot()
+  let scale = 1 / (standardDeviation + epsilon)
   return values.map { ($0 - mean) * scale }
 }
 

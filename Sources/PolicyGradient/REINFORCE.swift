@@ -3,7 +3,9 @@
 // Williams' (1992) Monte-Carlo policy gradient: play an episode with the current stochastic policy, compute the
 // discounted return G_t of every step, and follow ∇ Σ_t log π(a_t | s_t) · G_t. Optionally the returns are
 // standardised within the episode (W2), and a learned state-value baseline V(s) with its own optimizer is
-// subtracted (W3): the policy then follows (G_t - V(s_t)) with V held constant, and V regresses on G_t.
+// subtracted (W3): the policy then follows (G_t - V(s_t)) with V held constant, and V regresses on the same G_t
+// (standardised when the returns are). V for the advantage and for its own loss comes from one forward pass
+// before either network steps, as in the PyTorch write-ups.
 
 /// Hyperparameters of ``REINFORCE``.
 public struct REINFORCEConfiguration: Sendable, Equatable, Codable {
@@ -15,7 +17,8 @@ public struct REINFORCEConfiguration: Sendable, Equatable, Codable {
   public var optimizer = OptimizerKind.adam
   /// Weight decay of the optimizers (decoupled for AdamW; W1 uses AdamW's default 0.01).
   public var weightDecay = 0.0
-  /// Standardise the returns of each episode to zero mean and unit variance ((G - mean) / (std + 1e-9)).
+  /// Standardise the returns of each episode of more than one step: (G - mean) / (std + 1e-9), with the
+  /// Bessel-corrected std of PyTorch's `Tensor.std()` (see ``standardized(_:correction:epsilon:)``).
   public var standardizeReturns = false
   /// Subtract a learned value baseline V(s) (the policy then needs a value head: `policy.includesValue`).
   public var baseline = false

@@ -7,10 +7,13 @@ final class AdvantageTests: XCTestCase {
   func testDiscountedReturnsAndStandardisation() {
     XCTAssertEqual(discountedReturns([1, 1, 1], gamma: 0.5), [1.75, 1.5, 1])
     XCTAssertEqual(discountedReturns([1, 2], gamma: 0.9, bootstrap: 10), [1 + 0.9 * (2 + 9), 2 + 9])
+    // Bessel-corrected by default, as PyTorch's Tensor.std(): the variance of 1, 2, 3 is 2 / (3 - 1) = 1.
     let z = standardized([1, 2, 3])
-    XCTAssertEqual(z[1], 0, accuracy: 1e-12)
-    XCTAssertEqual(z[2], 1 / (2.0 / 3).squareRoot(), accuracy: 1e-8)
+    for (got, expected) in zip(z, [-1, 0, 1] as [Double]) { XCTAssertEqual(got, expected, accuracy: 1e-8) }
+    // The population standard deviation with correction 0: sqrt(2 / 3).
+    XCTAssertEqual(standardized([1, 2, 3], correction: 0)[2], 1 / (2.0 / 3).squareRoot(), accuracy: 1e-8)
     XCTAssertEqual(standardized([5]), [0])
+    XCTAssertEqual(standardized([5], correction: 0), [0])
   }
 
   /// One environment, three steps, the episode terminating at the second: γ = 0.9, λ = 0.5.

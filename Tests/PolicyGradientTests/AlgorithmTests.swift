@@ -135,7 +135,7 @@ final class AlgorithmTests: XCTestCase {
   }
 
   /// W2 with seed 1: REINFORCE with standardised returns solves CartPole (mean of the last 50 returns >= 475)
-  /// within its 1000-episode budget (it stops early, at episode 926).
+  /// within its 1000-episode budget (it stops early, at episode 164).
   func testREINFORCESolvesCartPoleW2() throws {
     var c = REINFORCEConfiguration()
     c.standardizeReturns = true
