@@ -31,18 +31,18 @@ final class BenchmarkW1Policy: Module {
   }
 }
 
-/// The clipped-surrogate PPO loss on one minibatch, with value loss and entropy bonus.
+/// The clipped-surrogate PPO loss on one minibatch, with value loss and entropy bonus, as Rein's PPO computes it
+/// (the surrogate and the squared error each as one fused operation; PyTorch's script composes them).
 func ppoMinibatchLoss(
   _ model: BenchmarkActorCritic, observations: Tensor, actions: [Int], oldLogProbabilities: Tensor,
   advantages: Tensor, returns: Tensor
 ) -> Tensor {
   let distribution = Categorical(logits: model.actor(observations))
-  let logProbabilities = distribution.logProbability(of: actions)
-  let ratio = exp(logProbabilities - oldLogProbabilities)
-  let surrogate = minimum(ratio * advantages, clamp(ratio, min: 0.8, max: 1.2) * advantages)
-  let policyLoss = -surrogate.mean()
+  let (policyLoss, _, _) = clippedSurrogateLoss(
+    logProbabilities: distribution.logProbability(of: actions), oldLogProbabilities: oldLogProbabilities,
+    advantages: advantages, clipRange: 0.2)
   let values = model.critic(observations).reshaped([-1])
-  let valueLoss = square(values - returns).mean()
+  let valueLoss = meanSquaredError(values, returns)
   return policyLoss + 0.5 * valueLoss - 0.01 * distribution.entropy().mean()
 }
 

@@ -210,21 +210,21 @@ public class Adam: Optimizer {
     let correction2Root = (1 - Foundation.pow(beta2, t)).squareRoot()
     let stepSize = learningRate / correction1
     let (b1, b2, eps, lr, wd, decoupled) = (beta1, beta2, epsilon, learningRate, weightDecay, decoupled)
-    var m = takeSlot(&state, 0)
-    var v = takeSlot(&state, 1)
     gradient.withUnsafeBufferPointer { g in
       parameter.withUnsafeMutableBufferPointer { w in
-        m.withUnsafeMutableBufferPointer { m in
-          v.withUnsafeMutableBufferPointer { v in
-            // The loop of the formula above, vectorised (CKernels): w, m and v in place.
-            rein_adam_step(
-              w.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, w.count, b1, b2, eps, lr, wd, decoupled,
-              stepSize, correction2Root)
+        // The slots are updated where they are (the array is not rebuilt for every parameter and step).
+        state.withUnsafeMutableBufferPointer { slots in
+          slots[0].withUnsafeMutableBufferPointer { m in
+            slots[1].withUnsafeMutableBufferPointer { v in
+              // The loop of the formula above, vectorised (CKernels): w, m and v in place.
+              rein_adam_step(
+                w.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, w.count, b1, b2, eps, lr, wd,
+                decoupled, stepSize, correction2Root)
+            }
           }
         }
       }
     }
-    state = [m, v]
   }
 }
 

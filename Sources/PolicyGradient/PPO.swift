@@ -266,20 +266,29 @@ func ppoLoss(
   advantages: Tensor, returns: Tensor, oldValues: Tensor?, clipRange: Float, valueClipRange: Float?,
   entropyCoefficient: Float, valueCoefficient: Float
 ) -> PPOLossTerms {
-  let logRatio = distribution.logProbability(of: actions) - oldLogProbabilities
-  let ratio = exp(logRatio)
-  let surrogate = minimum(ratio * advantages, clamp(ratio, min: 1 - clipRange, max: 1 + clipRange) * advantages)
-  let policyLoss = -surrogate.mean()
+  let (policyLoss, ratios, logRatios) = clippedSurrogateLoss(
+    logProbabilities: distribution.logProbability(of: actions), oldLogProbabilities: oldLogProbabilities,
+    advantages: advantages, clipRange: clipRange)
   var predicted = values
   if let valueClipRange, let oldValues {
     predicted = oldValues + clamp(values - oldValues, min: -valueClipRange, max: valueClipRange)
   }
-  let valueLoss = square(returns - predicted).mean()
+  let valueLoss = meanSquaredError(predicted, returns)
   let entropyLoss = -distribution.entropy().mean()
-  let r = ratio.detached()
+  // Diagnostics from the ratios: mean((r - 1) - log r) and the fraction with |r - 1| > ε.
+  var kl: Float = 0
+  var clipped = 0
+  ratios.withUnsafeBufferPointer { r in
+    logRatios.withUnsafeBufferPointer { logR in
+      for i in 0..<r.count {
+        kl += (r[i] - 1) - logR[i]
+        if Swift.abs(r[i] - 1) > clipRange { clipped += 1 }
+      }
+    }
+  }
+  let n = Float(Swift.max(ratios.count, 1))
   return PPOLossTerms(
     total: policyLoss + entropyCoefficient * entropyLoss + valueCoefficient * valueLoss,
     policyLoss: policyLoss.item, valueLoss: valueLoss.item, entropyLoss: entropyLoss.item,
-    approximateKL: ((r - 1) - logRatio.detached()).mean().item,
-    clipFraction: (abs(r - 1) .> Tensor(clipRange)).mean().item)
+    approximateKL: kl / n, clipFraction: Float(clipped) / n)
 }

@@ -201,6 +201,11 @@ extension Operation {
       return InputGradients(y * (dy - (dy * y).sum(alongAxis: axis, keepingDimension: true)))
     case .categoricalEntropy(let logProbabilities):
       return InputGradients(categoricalEntropyBackward(dy, logProbabilities))
+    case .meanSquaredError(let difference):
+      let (prediction, target) = meanSquaredErrorBackward(dy, difference)
+      return InputGradients(needs(0) ? prediction : nil, needs(1) ? target : nil)
+    case .custom(let rule):
+      return InputGradients(all: rule.inputGradients(outputGradient: dy))
     case .logSoftmax(let y, let axis):
       return InputGradients(dy - Tensors.exp(y) * dy.sum(alongAxis: axis, keepingDimension: true))
     }

@@ -44,4 +44,8 @@
   case logSoftmax(Tensor, Int)
   /// The entropy of categorical rows from their log-probabilities (kept).
   case categoricalEntropy(Tensor)
+  /// mean((p - t)²), keeping p - t.
+  case meanSquaredError(Tensor)
+  /// An operation whose gradients a rule written outside Tensors computes.
+  case custom(any GradientRule)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import PolicyGradient
@@ -61,6 +62,27 @@ final class AlgorithmTests: XCTestCase {
       advantages: Tensor([1, -2]), returns: Tensor([1.5, 0]), oldValues: Tensor([0.4, 0.8]), clipRange: 0.2,
       valueClipRange: 0.05, entropyCoefficient: 0, valueCoefficient: 0.5)
     XCTAssertEqual(clipped.valueLoss, (1.05 * 1.05 + 0.85 * 0.85) / 2, accuracy: 1e-6)
+  }
+
+  /// The fused clipped surrogate against the same loss written out with tensor operations: values and gradients,
+  /// with ratios inside, below and above the clip range and advantages of both signs.
+  func testClippedSurrogateEqualsItsComposition() {
+    let logProbabilities = Tensor([-0.7, -1.2, -0.1, -2.5, -0.4, -0.9])
+    let old = Tensor([-0.7, -0.9, -0.5, -2.0, -0.45, -1.3])
+    let advantages = Tensor([0.5, -1.0, 2.0, 1.5, -0.3, -2.0])
+    let composed: (Tensor) -> Tensor = { logp in
+      let ratio = exp(logp - old)
+      return -minimum(ratio * advantages, clamp(ratio, min: 0.8, max: 1.2) * advantages).mean()
+    }
+    let fused: (Tensor) -> Tensor = {
+      clippedSurrogateLoss(logProbabilities: $0, oldLogProbabilities: old, advantages: advantages, clipRange: 0.2).loss
+    }
+    let a = valueAndGradient(at: [logProbabilities]) { fused($0[0]) }
+    let b = valueAndGradient(at: [logProbabilities]) { composed($0[0]) }
+    XCTAssertEqual(a.value.item, b.value.item, accuracy: 1e-6)
+    for (x, y) in zip(a.gradients[0].scalars, b.gradients[0].scalars) { XCTAssertEqual(x, y, accuracy: 1e-6) }
+    XCTAssertTrue(a.gradients[0].scalars.contains(0), "some ratios are held by the clip")
+    assertGradientsMatchFiniteDifferences(at: [logProbabilities], step: 1e-3) { fused($0[0]) }
   }
 
   /// On the endless task under a 10-step limit with γ = 0.8, the critic must learn V = 1 / (1 - γ) = 5, not the

@@ -147,6 +147,33 @@ final class GradientTests: XCTestCase {
     XCTAssertEqual(gradients[0].scalars, [-1, 0])
   }
 
+  func testMeanSquaredError() {
+    let p = random([3, 2])
+    let t = random([3, 2])
+    XCTAssertEqual(meanSquaredError(p, t).item, square(p - t).mean().item, accuracy: 1e-7)
+    assertGradientsMatchFiniteDifferences(at: [p, t]) { meanSquaredError($0[0], $0[1]) }
+  }
+
+  /// A rule written outside Tensors (here for x³ · c with a constant c) receives the output's gradient and
+  /// hands back each input's; inputs that are not differentiated are left alone.
+  func testHandWrittenGradientRule() {
+    struct CubeTimes: GradientRule {
+      let x: Tensor
+      let c: Tensor
+      func inputGradients(outputGradient: Tensor) -> [Tensor?] { [outputGradient * x * x * c * 3, nil] }
+    }
+    func cubeTimes(_ x: Tensor, _ c: Tensor) -> Tensor {
+      (x.detached() * x.detached() * x.detached() * c).recorded(by: CubeTimes(x: x.detached(), c: c), inputs: [x, c])
+    }
+    let x = random([2, 3])
+    let c = random([2, 3])
+    assertGradientsMatchFiniteDifferences(at: [x]) { cubeTimes($0[0], c) }
+    let (value, gradients) = valueAndGradient(at: [x, c]) { cubeTimes($0[0], $0[1]).sum() }
+    XCTAssertEqual(value.item, (x * x * x * c).sum().item, accuracy: 1e-6)
+    XCTAssertEqual(gradients[1], Tensor.zeros([2, 3]), "the rule gave no gradient for c")
+    XCTAssertFalse(cubeTimes(x, c).isTracked, "nothing is recorded outside differentiation")
+  }
+
   func testSoftmax() {
     let x = random([3, 4], low: -3, high: 3)
     assertGradientsMatchFiniteDifferences(at: [x]) { $0[0].softmax() }
