@@ -188,7 +188,7 @@ public final class PPO {
         let mbReturns = bReturns.gatherRows(indices)
         var mbAdvantages = bAdvantages.gatherRows(indices)
         if c.normalizeAdvantages && indices.count > 1 {
-          mbAdvantages = (mbAdvantages - mbAdvantages.mean()) / (mbAdvantages.standardDeviation(unbiased: true) + 1e-8)
+          mbAdvantages.withUnsafeMutableBufferPointer { standardizeInPlace($0) }
         }
         var terms: PPOLossTerms?
         var (loss, gradients) = valueAndGradient(of: policy) { policy in
@@ -245,6 +245,20 @@ public final class PPO {
 }
 
 // MARK: - The loss
+
+/// (x - mean) / (std + 1e-8) with the Bessel-corrected std, in place: the values the tensor expression
+/// `(x - x.mean()) / (x.standardDeviation(unbiased: true) + 1e-8)` gives, without its ten operations.
+func standardizeInPlace(_ x: UnsafeMutableBufferPointer<Float>) {
+  let n = x.count
+  guard n > 1 else { return }
+  var total: Float = 0
+  for v in x { total += v }
+  let mean = total / Float(n)
+  var squares: Float = 0
+  for v in x { squares += (v - mean) * (v - mean) }
+  let denominator = (squares / Float(n - 1)).squareRoot() + 1e-8
+  for i in 0..<n { x[i] = (x[i] - mean) / denominator }
+}
 
 /// The PPO objective on one minibatch and its diagnostics.
 struct PPOLossTerms {

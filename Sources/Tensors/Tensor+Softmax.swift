@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 // MARK: - Softmax
@@ -63,12 +64,12 @@ extension Tensor {
     let out = TensorStorage.make(uninitializedCount: rows)
     let l = storage.pointer
     let entropies = out.pointer
+    let probabilities = TensorStorage.make(uninitializedCount: count)
+    rein_exp(l, probabilities.pointer, count)
+    let p = probabilities.pointer
     for r in 0..<rows {
       var total: Float = 0
-      for k in 0..<n {
-        let p = fastExp(l[r * n + k])
-        if p != 0 { total += p * l[r * n + k] }
-      }
+      for k in 0..<n where p[r * n + k] != 0 { total += p[r * n + k] * l[r * n + k] }
       entropies[r] = -total
     }
     let result = Tensor(shape: Shape(vector: rows), storage: out)
@@ -85,9 +86,10 @@ func categoricalEntropyBackward(_ dy: Tensor, _ logProbabilities: Tensor) -> Ten
   let l = logProbabilities.storage.pointer
   let g = dy.storage.pointer
   let dl = out.pointer
+  rein_exp(l, dl, rows * n)
   for r in 0..<rows {
     for k in 0..<n {
-      let p = fastExp(l[r * n + k])
+      let p = dl[r * n + k]
       dl[r * n + k] = p == 0 ? 0 : -g[r] * p * (l[r * n + k] + 1)
     }
   }
