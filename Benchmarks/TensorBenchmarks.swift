@@ -126,6 +126,14 @@ func registerKernelBenchmarks() {
   kernel("linear-1x64x64", iterations: 500_000) {
     { n in for _ in 0..<n { _ = linear(row, weight: weight, bias: bias) } }
   }
+  let rows2 = small[0..<2]
+  kernel("linear-2x64x64", iterations: 200_000) {
+    { n in for _ in 0..<n { _ = linear(rows2, weight: weight, bias: bias) } }
+  }
+  let rows8 = small[0..<8]
+  kernel("linear-8x64x64", iterations: 200_000) {
+    { n in for _ in 0..<n { _ = linear(rows8, weight: weight, bias: bias) } }
+  }
   kernel("linear-1x4x16", iterations: 500_000) { { n in for _ in 0..<n { _ = linear(x4, weight: w16, bias: b16) } } }
   kernel("tanh-2048x64", iterations: 2000) { { n in for _ in 0..<n { _ = tanh(big) } } }
   kernel("add-2048x64", iterations: 2000) { { n in for _ in 0..<n { _ = big + big } } }

@@ -368,11 +368,11 @@ void rein_gemm(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t 
   // would fill only some lanes of each vector. When A's rows and Bᵀ's rows are contiguous (x Wᵀ), each result is a
   // dot product along k; when A's columns are contiguous (dyᵀ x), the product is computed transposed, Cᵀ = Bᵀ Aᵀ, so
   // that vectors run along the longer side (the bias then runs down the columns, so it is added to C first).
-  // The same dot products serve x Wᵀ for a few rows (one observation, a handful of environments), where packing
-  // Wᵀ would cost more than the product.
+  // The same dot products serve x Wᵀ for a single row (one observation), where packing Wᵀ would cost more than the
+  // product; from two rows on, packing wins (`rein-bench kernels.linear-2x64x64`, `kernels.linear-8x64x64`).
   // Tiny products (one observation through a narrow first layer) are done the same way, lane by lane.
   if (a_column == 1 && b_row == 1
-      && ((k >= LANES && ((n < LANES && m > n) || m <= 8)) || m * n * k <= 1024)) {
+      && ((k >= LANES && ((n < LANES && m > n) || m <= 1)) || m * n * k <= 1024)) {
     run_dots(m, n, k, a, a_row, b, b_column, c, c_row, c_column, bias, accumulate);
     return;
   }
@@ -416,7 +416,8 @@ void rein_gemm(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t 
         memset(packed + p * ldp + n, 0, (size_t)(ldp - n) * sizeof(float));
       }
     } else {
-      for (ptrdiff_t p = 0; p < k; p++) memset(packed + p * ldp + n, 0, (size_t)(ldp - n) * sizeof(float));
+      if (ldp > n)
+        for (ptrdiff_t p = 0; p < k; p++) memset(packed + p * ldp + n, 0, (size_t)(ldp - n) * sizeof(float));
       if (b_row == 1) {
         run_transpose(b, b_column, k, n, packed, ldp);
       } else {

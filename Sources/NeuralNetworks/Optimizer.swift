@@ -204,10 +204,18 @@ public class Adam: Optimizer {
 
   public override var slotNames: [String] { ["m", "v"] }
 
+  /// 1 - β1^t and sqrt(1 - β2^t) for step t with the given betas.
+  private var corrections: (step: Int, beta1: Float, beta2: Float, first: Float, secondRoot: Float) = (-1, 0, 0, 1, 1)
+
   public override func apply(to parameter: inout Tensor, gradient: Tensor, state: inout [Tensor]) {
-    let t = Float(stepCount)
-    let correction1 = 1 - Foundation.pow(beta1, t)
-    let correction2Root = (1 - Foundation.pow(beta2, t)).squareRoot()
+    // The bias corrections are the same for every parameter of a step: computed for its first one.
+    if corrections.step != stepCount || corrections.beta1 != beta1 || corrections.beta2 != beta2 {
+      let t = Float(stepCount)
+      corrections = (
+        stepCount, beta1, beta2, 1 - Foundation.pow(beta1, t), (1 - Foundation.pow(beta2, t)).squareRoot()
+      )
+    }
+    let (correction1, correction2Root) = (corrections.first, corrections.secondRoot)
     let stepSize = learningRate / correction1
     let (b1, b2, eps, lr, wd, decoupled) = (beta1, beta2, epsilon, learningRate, weightDecay, decoupled)
     gradient.withUnsafeBufferPointer { g in

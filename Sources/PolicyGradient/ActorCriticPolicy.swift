@@ -39,7 +39,7 @@ public enum PolicyDistribution {
   public func logProbability(of actions: Tensor) -> Tensor {
     switch self {
     case .categorical(let c):
-      return c.logProbability(of: actions.scalars.map { Int($0) })
+      return c.logProbability(of: actions.withUnsafeBufferPointer { $0.map { Int($0) } })
     case .gaussian(let g, let squashed):
       let logp = g.logProbability(of: actions)
       guard squashed else { return logp }

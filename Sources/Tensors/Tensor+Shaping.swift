@@ -113,8 +113,8 @@ extension Tensor {
   /// The rows of the first axis at `indices`, in that order (a minibatch).
   public func gatherRows(_ indices: [Int]) -> Tensor {
     let rowSize = rank == 0 ? 1 : count / Swift.max(shape[0], 1)
-    var dims = shape.array
-    dims[0] = indices.count
+    var gathered = shape
+    gathered[0] = indices.count
     let out = TensorStorage.make(uninitializedCount: indices.count * rowSize)
     let rows = shape.count == 0 ? 1 : shape[0]
     let source = storage.pointer
@@ -129,7 +129,7 @@ extension Tensor {
         (target + i * rowSize).update(from: source + r * rowSize, count: rowSize)
       }
     }
-    return Tensor(shape: Shape(dims), storage: out).recording(.gatherRows(shape, indices), self)
+    return Tensor(shape: gathered, storage: out).recording(.gatherRows(shape, indices), self)
   }
 
   /// One element per position along `axis`, chosen by `indices` (numpy's `take_along_axis` with the axis
