@@ -4,10 +4,15 @@ import PackageDescription
 
 // MARK: - Optional native libraries
 
-/// Box2D (Debian: libbox2d-dev 2.4.1) is linked only when its headers are installed, so that Rein builds
-/// without it; making a Box2D environment then fails with an error that says how to install it.
+/// Box2D 2.4.1: Rein's own build (scripts/setup-box2d.sh puts a static archive and its headers in .box2d/) when it is
+/// there, else the system's (Debian: libbox2d-dev 2.4.1). Without either Rein still builds; making a Box2D
+/// environment then fails with an error that says how to install it.
+let reinBox2D = "\(Context.packageDirectory)/.box2d"
+let haveReinBox2D = ["lib/libbox2d-rein.a", "include/box2d/box2d.h"].allSatisfy {
+  FileManager.default.fileExists(atPath: "\(reinBox2D)/\($0)")
+}
 let box2DHeaders = ["/usr/include/box2d/box2d.h", "/usr/local/include/box2d/box2d.h", "/opt/homebrew/include/box2d/box2d.h"]
-let haveBox2D = box2DHeaders.contains { FileManager.default.fileExists(atPath: $0) }
+let haveBox2D = haveReinBox2D || box2DHeaders.contains { FileManager.default.fileExists(atPath: $0) }
 
 // MuJoCo needs no such switch: the CMuJoCo shim loads the library at run time (dlopen), so Rein always builds.
 
@@ -34,8 +39,12 @@ let package = Package(
     ),
     .target(
       name: "CBox2D",
-      cxxSettings: haveBox2D ? [.define("REIN_HAVE_BOX2D")] : [],
-      linkerSettings: haveBox2D ? [.linkedLibrary("box2d")] : []
+      cxxSettings: haveReinBox2D
+        ? [.define("REIN_HAVE_BOX2D"), .define("REIN_BOX2D_BUILD"), .headerSearchPath("../../.box2d/include")]
+        : haveBox2D ? [.define("REIN_HAVE_BOX2D")] : [],
+      linkerSettings: haveReinBox2D
+        ? [.unsafeFlags(["-L\(reinBox2D)/lib"]), .linkedLibrary("box2d-rein")]
+        : haveBox2D ? [.linkedLibrary("box2d")] : []
     ),
 
     // MARK: - Implementation modules

@@ -15,6 +15,17 @@ public enum Box2DLibrary {
     return isAvailable ? "\(v / 10000).\(v / 100 % 100).\(v % 100)" : nil
   }
 
+  /// True when Rein links its own build of Box2D 2.4.1 (made by `scripts/setup-box2d.sh` in `.box2d/`: the same
+  /// source with one speed patch, bit-identical results), false when it links the system's library (or none).
+  public static var isReinBuild: Bool { cb2_is_rein_build() != 0 }
+
+  /// Which Box2D is linked, for logs and benchmark records: "2.4.0 (Rein's build)", "2.4.0 (system library)" or
+  /// "none".
+  public static var buildDescription: String {
+    guard let version else { return "none" }
+    return "\(version) (\(isReinBuild ? "Rein's build" : "system library"))"
+  }
+
   /// How to get Box2D, for error messages.
   static let installHelp =
     "Rein was built without Box2D 2.4. Install it (Debian/Ubuntu: `sudo apt-get install libbox2d-dev`, or run "

@@ -71,6 +71,14 @@ int cb2_available(void) { return 1; }
 
 int cb2_version(void) { return b2_version.major * 10000 + b2_version.minor * 100 + b2_version.revision; }
 
+int cb2_is_rein_build(void) {
+#ifdef REIN_BOX2D_BUILD
+  return 1;
+#else
+  return 0;
+#endif
+}
+
 CB2World *cb2_world_create(float gravityX, float gravityY) { return new CB2World(b2Vec2(gravityX, gravityY)); }
 
 void cb2_world_destroy(CB2World *world) { delete world; }
@@ -200,6 +208,7 @@ extern "C" {
 
 int cb2_available(void) { return 0; }
 int cb2_version(void) { return 0; }
+int cb2_is_rein_build(void) { return 0; }
 CB2World *cb2_world_create(float, float) { return nullptr; }
 void cb2_world_destroy(CB2World *) {}
 void cb2_world_set_contact_callback(CB2World *, CB2ContactCallback, void *) {}

@@ -29,6 +29,10 @@ int cb2_available(void);
 /// Box2D's version as major * 10000 + minor * 100 + revision (0 without Box2D).
 int cb2_version(void);
 
+/// 1 when linked against Rein's own build of Box2D 2.4.1 (scripts/setup-box2d.sh, in .box2d/), 0 when against the
+/// system's library or without Box2D.
+int cb2_is_rein_build(void);
+
 // MARK: - Worlds
 
 /// Called once per contact that begins touching (`began` = 1) or stops touching (`began` = 0), during a step,
