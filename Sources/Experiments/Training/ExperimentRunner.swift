@@ -172,7 +172,7 @@ public final class ExperimentRunner: @unchecked Sendable {
       if resumes { say("\(prefix)seed \(seed): no checkpoint to resume from, starting over") }
       SeedCheckpoints.removeStale(in: seedFolder)
     }
-    if job == 0 { say(parameterCounts(agent.policy)) }
+    if job == 0 { say(Self.parameterCounts(agent.policy)) }
     var printWindow = RecentReturns(capacity: plan.printing.window)
     let console = ConsoleTableLogger { [self] text in say(text) }
     let countsEpisodes = plan.budget.steps == nil
@@ -326,17 +326,28 @@ public final class ExperimentRunner: @unchecked Sendable {
 
   // MARK: Output
 
-  /// "parameters: 17,410 in all (policy 16,896, action 258, ...)": the true counts, by component.
-  func parameterCounts(_ policy: ActorCriticPolicy) -> String {
-    var order: [String] = []
+  /// The true parameter counts, by network and by part: for W3's separate networks
+  /// "parameters: 34691 in all: policy network 17410 (trunk 17152, action head 258), value network 17281
+  /// (trunk 17152, value head 129)"; a shared trunk is counted once, as such.
+  static func parameterCounts(_ policy: ActorCriticPolicy) -> String {
     var counts: [String: Int] = [:]
     for (name, parameter) in policy.namedParameters() {
-      let component = String(name.split(separator: ".").first ?? "")
-      if counts[component] == nil { order.append(component) }
-      counts[component, default: 0] += parameter.value.count
+      counts[String(name.split(separator: ".").first ?? ""), default: 0] += parameter.value.count
     }
-    let parts = order.map { "\($0) \(counts[$0]!)" }.joined(separator: ", ")
-    return "parameters: \(policy.parameterCount) in all (\(parts))"
+    let trunk = counts["policy"] ?? 0
+    let action = counts["action"] ?? 0
+    let sigma = (counts["log_std"] ?? 0) + (counts["std"] ?? 0)
+    let sigmaPart = sigma > 0 ? ", standard deviation \(sigma)" : ""
+    let valueHead = counts["value_head"] ?? 0
+    let total = "parameters: \(policy.parameterCount) in all: "
+    if let valueTrunk = counts["value"] {
+      return total + "policy network \(trunk + action + sigma) (trunk \(trunk), action head \(action)\(sigmaPart)), "
+        + "value network \(valueTrunk + valueHead) (trunk \(valueTrunk), value head \(valueHead))"
+    }
+    if valueHead > 0 {
+      return total + "shared trunk \(trunk), action head \(action)\(sigmaPart), value head \(valueHead)"
+    }
+    return total + "policy network (trunk \(trunk), action head \(action)\(sigmaPart))"
   }
 
   /// Prints a line (serialised across seeds).
