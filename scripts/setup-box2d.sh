@@ -6,8 +6,9 @@
 # Why: LunarLander spends 80% of its time in Box2D's revolute-joint velocity solver (Gymnasium's 180 velocity
 # iterations per step). That loop is bound by the latency of one long chain of dependent float operations, so
 # more optimisation does not help (measured: -O3 and -march=native are no faster than Debian's -O2, often slower).
-# What helps is a shorter chain: scripts/box2d/revolute-joint-skip-unchanged.patch skips the velocity updates that
-# add zero, and SLP vectorisation is turned off. Results stay bit-identical to Debian's build; the tests check it.
+# What helps is a shorter chain: the patches in scripts/box2d/ (applied in order) skip the velocity updates that add
+# zero (01) and keep the velocities one revolute joint wrote in registers for the next (02), and SLP vectorisation
+# is turned off. Results stay bit-identical to Debian's build; the tests check it.
 #
 #   - Source: the Box2D v2.4.1 release tarball as Debian archives it (box2d_2.4.1.orig.tar.gz), checked by SHA-256.
 #     Set REIN_BOX2D_TARBALL to a local copy of that file to build without downloading.
@@ -40,7 +41,7 @@ URLS=(
   "http://deb.debian.org/debian/pool/main/b/box2d/box2d_${VERSION}.orig.tar.gz"
   "https://github.com/erincatto/box2d/archive/refs/tags/v${VERSION}.tar.gz"
 )
-PATCH="scripts/box2d/revolute-joint-skip-unchanged.patch"
+PATCHES=(scripts/box2d/*.patch)
 DEST=".box2d"
 STAMP="$DEST/BUILD"
 
@@ -65,6 +66,16 @@ case "$("$CXX" --version 2>/dev/null)" in
 esac
 FLAGS=(-std=c++11 -O2 -DNDEBUG -fPIC -ffp-contract=off "${no_slp[@]}")
 
+download() {  # URL FILE
+  if command -v curl >/dev/null 2>&1; then
+    curl -fsSL --retry 2 --connect-timeout 20 -o "$2" "$1" 2>/dev/null
+  elif command -v wget >/dev/null 2>&1; then
+    wget -q -T 20 -O "$2" "$1"
+  else
+    python3 -c 'import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])' "$1" "$2" 2>/dev/null
+  fi
+}
+
 checksum() {
   if command -v sha256sum >/dev/null 2>&1; then
     sha256sum "$1" | cut -d' ' -f1
@@ -76,7 +87,8 @@ checksum() {
 # MARK: - Already built?
 
 compiler="$("$CXX" --version | head -n 1)"
-want="box2d $VERSION sha256 $SHA256 patch $(checksum "$PATCH") compiler $compiler flags ${FLAGS[*]}"
+patch_sums="$(for p in "${PATCHES[@]}"; do echo "$(basename "$p") $(checksum "$p")"; done)"
+want="box2d $VERSION sha256 $SHA256 patches ${patch_sums//$'\n'/, } compiler $compiler flags ${FLAGS[*]}"
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ] && [ -f "$DEST/lib/libbox2d-rein.a" ] \
   && [ -f "$DEST/include/box2d/box2d.h" ]; then
   echo "setup-box2d: Box2D $VERSION (Rein's build) is in $DEST"
@@ -94,8 +106,7 @@ else
   fetched=0
   for url in "${URLS[@]}"; do
     echo "setup-box2d: downloading $url"
-    if curl -fsSL --retry 2 --connect-timeout 20 -o "$tarball" "$url" 2>/dev/null \
-      && [ "$(checksum "$tarball")" = "$SHA256" ]; then
+    if download "$url" "$tarball" && [ "$(checksum "$tarball")" = "$SHA256" ]; then
       fetched=1
       break
     fi
@@ -107,7 +118,8 @@ else
   fi
 fi
 if [ "$(checksum "$tarball")" != "$SHA256" ]; then
-  echo "setup-box2d: $tarball has SHA-256 $(checksum "$tarball"), expected $SHA256 (Box2D $VERSION)" >&2
+  echo "setup-box2d: ${REIN_BOX2D_TARBALL:-the download} has SHA-256 $(checksum "$tarball"), expected $SHA256" \
+    "(Box2D $VERSION)" >&2
   exit 1
 fi
 
@@ -115,7 +127,13 @@ fi
 
 tar -xzf "$tarball" -C "$work"
 source="$work/box2d-$VERSION"
-patch --quiet -p1 -d "$source" <"$PATCH"
+for p in "${PATCHES[@]}"; do
+  if command -v patch >/dev/null 2>&1; then
+    patch --quiet -p1 -d "$source" <"$p"
+  else
+    (cd "$source" && git apply -p1 -) <"$p"
+  fi
+done
 mkdir -p "$work/objects"
 echo "setup-box2d: compiling Box2D $VERSION with $CXX ${FLAGS[*]}"
 # b2Timer only fills b2World's profile, which Rein never reads: compiled without __linux__ it takes Box2D's

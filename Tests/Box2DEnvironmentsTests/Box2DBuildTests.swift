@@ -8,10 +8,10 @@ import XCTest
 ///
 /// The fixture `Box2D-2.4.1-reference.json` holds, for a set of episodes (heuristic and random actions, both
 /// landers and both walkers), the number of steps and a digest of the bit patterns of every observation and reward,
-/// recorded with Debian's libbox2d 2.4.1 (package 2.4.1-3, amd64). Rein's build compiles the same source with one
-/// patch (skipping velocity updates that add zero) and flags that keep every float operation as written (no fused
-/// multiply-add, no fast-math), so its digests must be the same, bit for bit; with Debian's library linked the test
-/// checks the recording itself. Box2D calls the C library's `sinf`/`cosf`, so the digests are those of x86-64 Linux
+/// recorded with Debian's libbox2d 2.4.1 (package 2.4.1-3, amd64). Rein's build compiles the same source with two
+/// patches (no velocity updates that add zero, velocities passed between joints in registers: scripts/box2d) and
+/// flags that keep every float operation as written (no fused multiply-add, no fast-math), so its digests must be
+/// the same, bit for bit; with Debian's library linked the test checks the recording itself. Box2D calls the C library's `sinf`/`cosf`, so the digests are those of x86-64 Linux
 /// with glibc; elsewhere the test is skipped.
 ///
 /// To record the fixture again (with Debian's library linked: `scripts/setup-box2d.sh --uninstall`, rebuild), run
