@@ -65,5 +65,5 @@ public func valueAndGradient<M: Module>(of model: M, _ loss: (M) throws -> Tenso
     defer { for (p, original) in zip(parameters, originals) { p.parameter.value = original } }
     return try loss(model)
   }
-  return (value, Gradients(names: parameters.map(\.name), tensors: gradients))
+  return (value, Gradients(names: model.trainableParameterNames(), tensors: gradients))
 }

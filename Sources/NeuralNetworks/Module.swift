@@ -39,6 +39,7 @@ public final class Parameter: @unchecked Sendable {
 /// optionals of modules). The structure is read once, the first time it is asked for, and must not change after.
 open class Module {
   private var cachedParameters: [(name: String, parameter: Parameter)]?
+  private var cachedNames: [String]?
 
   public init() {}
 
@@ -61,7 +62,20 @@ open class Module {
 
   /// The trainable parameters, named by path.
   public func trainableParameters() -> [(name: String, parameter: Parameter)] {
-    namedParameters().filter { $0.parameter.isTrainable }
+    let all = namedParameters()
+    // Usually every parameter is: then the cached list itself (no new array for every update).
+    return all.allSatisfy { $0.parameter.isTrainable } ? all : all.filter { $0.parameter.isTrainable }
+  }
+
+  /// The names of ``trainableParameters()``, in order.
+  public func trainableParameterNames() -> [String] {
+    let trainable = trainableParameters()
+    if let cachedNames, cachedNames.count == trainable.count, zip(cachedNames, trainable).allSatisfy({ $0 == $1.name }) {
+      return cachedNames
+    }
+    let names = trainable.map(\.name)
+    cachedNames = names
+    return names
   }
 
   /// The number of scalars in all parameters (trainable or not).
