@@ -65,6 +65,9 @@ final class ConfigurationTests: XCTestCase {
       }
     }
     XCTAssertThrowsError(try config.apply(overrides: ["ppo.epochs=2.5"]))
+    // A schedule may replace a number (a preset's constant learning rate, say); its settings check it when read.
+    XCTAssertNoThrow(try config.apply(overrides: ["ppo.clip_range=linear(0.2, 0)"]))
+    XCTAssertEqual(config.values["ppo.clip_range"], .string("linear(0.2, 0)"))
     XCTAssertThrowsError(try config.apply(overrides: ["ppo.normalize_advantages=3"]))
     XCTAssertThrowsError(try config.string("ppo.epochs")) { error in
       XCTAssertEqual("\(error)", "setting 'ppo.epochs' must be a string but is integer 10")

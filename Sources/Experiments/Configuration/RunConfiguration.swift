@@ -68,7 +68,8 @@ public struct RunConfiguration: Equatable, Sendable {
   }
 
   /// Applies overrides of the form `key=value`. A value for an existing key must have a compatible type (an
-  /// integer may replace a number; anything may replace a string when written in quotes).
+  /// integer may replace a number, and so may a schedule such as `linear(1e-3, 0)`; anything may replace a string
+  /// when written in quotes).
   public mutating func apply(overrides: [String]) throws {
     for override in overrides {
       guard let equals = override.firstIndex(of: "=") else { throw ConfigurationError.malformedOverride(override) }
@@ -244,11 +245,21 @@ public struct RunConfiguration: Equatable, Sendable {
     return try value(of: node, key: key)
   }
 
+  /// `name(arguments)`, the shape of a schedule such as `linear(3e-4, 0)`.
+  static func isScheduleLike(_ text: String) -> Bool {
+    guard let open = text.firstIndex(of: "("), text.hasSuffix(")") else { return false }
+    let name = text[..<open]
+    return !name.isEmpty && name.allSatisfy { $0.isLetter || $0 == "_" }
+  }
+
   static func coerce(_ value: ConfigValue, toTypeOf existing: ConfigValue, key: String) throws -> ConfigValue {
     switch (existing, value) {
     case (.double, .int(let number)): return .double(Double(number))
     case (.int, .double(let number)) where number == number.rounded() && abs(number) < 9e15: return .int(Int(number))
     case (.list, .list), (.int, .int), (.double, .double), (.bool, .bool), (.string, .string): return value
+    // A schedule (`linear(1e-3, 0)`) may replace a number: the settings that take one read and check it.
+    case (.double, .string(let text)) where isScheduleLike(text), (.int, .string(let text)) where isScheduleLike(text):
+      return value
     case (.list(let elements), _) where !elements.isEmpty: return .list([value])
     case (.string, _): return .string(value.description.trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
     default:
