@@ -7,8 +7,13 @@
 # iterations per step). That loop is bound by the latency of one long chain of dependent float operations, so
 # more optimisation does not help (measured: -O3 and -march=native are no faster than Debian's -O2, often slower).
 # What helps is a shorter chain: the patches in scripts/box2d/ (applied in order) skip the velocity updates that add
-# zero (01) and keep the velocities one revolute joint wrote in registers for the next (02), and SLP vectorisation
-# is turned off. Results stay bit-identical to Debian's build; the tests check it.
+# zero (01), keep the velocities one revolute joint wrote in registers for the next (02) and compute the point
+# constraint's impulse from rows precomputed once per step, applying an active limit's raw impulse (03); SLP
+# vectorisation is turned off. 01 and 02 keep Debian's results to the bit; 03 computes the same mathematics in
+# another order, so it changes rounding: results are deterministic but not bit-identical to Debian's 2.4.1 (its
+# header says why; Box2DBuildTests pins this build's trajectories by digest, and the golden drift tests measure how
+# close it stays to Gymnasium's Box2D 2.3). The stamp .box2d/BUILD names every patch with its checksum, so adding or
+# changing a patch rebuilds an existing .box2d/.
 #
 #   - Source: the Box2D v2.4.1 release tarball as Debian archives it (box2d_2.4.1.orig.tar.gz), checked by SHA-256.
 #     Set REIN_BOX2D_TARBALL to a local copy of that file to build without downloading.
@@ -57,9 +62,9 @@ if [ -z "$CXX" ] || ! command -v "$CXX" >/dev/null 2>&1; then
   echo "setup-box2d: no C++ compiler found (set CXX); Rein will use the system's Box2D if installed" >&2
   exit 1
 fi
-# No fused multiply-add (-ffp-contract=off) and never -ffast-math: every float operation rounds as in Box2D's
-# source, so results are those of Debian's build, bit for bit. No SLP vectorisation: packing the solver's x and y
-# into vector registers adds shuffles to its one long dependency chain (measured: 20% slower with it).
+# No fused multiply-add (-ffp-contract=off) and never -ffast-math: every float operation rounds as the patched source
+# writes it (so patches 01 and 02 alone give Debian's results, bit for bit). No SLP vectorisation: packing the
+# solver's x and y into vector registers adds shuffles to its one long dependency chain (measured: 20% slower).
 case "$("$CXX" --version 2>/dev/null)" in
   *clang*) no_slp=(-fno-slp-vectorize) ;;
   *) no_slp=(-fno-tree-slp-vectorize -fno-tree-vectorize) ;;

@@ -4,7 +4,8 @@
 #     Mesa's software OpenGL (headless rendering of the MuJoCo environments; loaded at run time, optional).
 #   - MuJoCo 4.0.0, the official build, unpacked from the `mujoco` wheel on PyPI into .mujoco/ (ignored by git).
 #   - Rein's build of Box2D 2.4.1 into .box2d/ (ignored by git; scripts/setup-box2d.sh): the same source as
-#     Debian's package with two speed patches, bit-identical results, LunarLander 1.45x faster. If it cannot be built
+#     Debian's package with three speed patches to the revolute-joint solver (the third changes rounding: results are
+#     deterministic, not bit-identical to Debian's), LunarLander about 2x faster. If it cannot be built
 #     (no network, no compiler) Rein links Debian's libbox2d instead.
 # Without root it prints the exact command to run instead of installing system packages.
 set -euo pipefail

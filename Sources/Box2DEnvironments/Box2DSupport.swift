@@ -16,7 +16,8 @@ public enum Box2DLibrary {
   }
 
   /// True when Rein links its own build of Box2D 2.4.1 (made by `scripts/setup-box2d.sh` in `.box2d/`: the same
-  /// source with two speed patches, bit-identical results), false when it links the system's library (or none).
+  /// source with three speed patches to the revolute-joint solver, the third of which changes rounding, so results
+  /// are deterministic but not bit-identical to Debian's), false when it links the system's library (or none).
   public static var isReinBuild: Bool { cb2_is_rein_build() != 0 }
 
   /// Which Box2D is linked, for logs and benchmark records: "2.4.0 (Rein's build)", "2.4.0 (system library)" or

@@ -32,8 +32,9 @@ final class BipedalWalkerHeuristicTests: XCTestCase {
     let mean = returns.reduce(0, +) / Double(returns.count)
     let walkedThrough = returns.filter { $0 > 300 }.count
     print("BipedalWalker heuristic, 20 seeds: mean \(mean), above 300: \(walkedThrough); Gymnasium 120.9, 6")
-    // Measured in Rein: mean 145.4, 7 above 300. The standard error of a 20-episode mean is about 35 here, so the
-    // means are compared loosely; walking the whole terrain several times is the sharper check.
+    // Measured in Rein: mean 112.7, 4 above 300 with Rein's Box2D build (patch 03 changes rounding); mean 145.4,
+    // 7 above 300 with Debian's library. The standard error of a 20-episode mean is about 35 here, so the means
+    // are compared loosely; walking the whole terrain several times is the sharper check.
     XCTAssertEqual(mean, Self.gymnasiumMean, accuracy: 75)
     XCTAssertGreaterThanOrEqual(walkedThrough, 4)
   }

@@ -109,8 +109,9 @@ final class LunarLanderParityTests: XCTestCase {
 
   /// Upper bounds of the drift per step range (the largest difference of any of the first six observation
   /// components over every golden episode, while neither trajectory has touched the ground): 1.5 times what
-  /// Box2D 2.4.1 gave when measured (reset 2.35e-4; steps 1-10 2.83e-5; 11-50 7.62e-3; 51-100 6.54e-4;
-  /// 101 and later 2.15e-3), so that a change making Rein's physics drift further from Gymnasium's fails here.
+  /// Box2D 2.4.1 gave when measured (Debian's library: reset 2.35e-4; steps 1-10 2.83e-5; 11-50 7.62e-3; 51-100
+  /// 6.54e-4; 101 and later 2.15e-3; Rein's build, whose patch 03 changes rounding: 2.34e-4, 2.88e-5, 7.62e-3,
+  /// 6.52e-4, 2.13e-3), so that a change making Rein's physics drift further from Gymnasium's fails here.
   static let driftBounds: [Double] = [3.5e-4, 4.3e-5, 1.15e-2, 1.0e-3, 3.2e-3]
 
   /// Replays every golden episode open loop (Gymnasium's actions) and bounds how far the observations drift.
