@@ -12,8 +12,9 @@ import Rein
 //   taskset -c 1 .build/release/rein-bench box2d/BipedalWalker-v3
 //   taskset -c 1 ~/.cache/rein-peers/bin/python ../shared/peers/env_steps.py --env BipedalWalker-v3 --steps 50000
 // Each benchmark first prints which Box2D is linked (Rein's build or the system library) on stderr. Measured
-// 2026-11-21, load average 1.8-2.4, 2 cores: LunarLander-v3 137k-147k steps/s with Rein's build, 93k-97k with
-// Debian's libbox2d, Gymnasium 40.2k-40.7k (3.4-3.6x); BipedalWalker-v3 39k-40k, 32k, Gymnasium 9.5k (4.1-4.2x).
+// 2026-11-21, two rounds back to back, load average 1.2-1.4, 2 cores, Rein's build with patches 01-03 (03 changes
+// rounding, see scripts/box2d): LunarLander-v3 199k-202k steps/s, Gymnasium 38.9k-40.2k (5.0-5.1x), Debian's
+// libbox2d 96k; BipedalWalker-v3 42.6k-42.7k, Gymnasium 9.3k-9.6k (4.5-4.6x), Debian's 31k.
 // About 80% of a LunarLander step is Box2D's revolute-joint solver (180 velocity iterations over the two legs).
 
 func registerBox2DBenchmarks() {
