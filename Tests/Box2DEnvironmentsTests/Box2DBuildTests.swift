@@ -81,8 +81,9 @@ final class Box2DBuildTests: XCTestCase {
     for (got, want) in zip(recorded, expected) {
       XCTAssertEqual(
         got, want,
-        "\(want.name) differs from its recording with \(library) (linked: \(Box2DLibrary.buildDescription)); if "
-          + "scripts/box2d changed on purpose, record \(name).json again (see Box2DBuildTests)")
+        "\(want.name) differs from its recording with \(library) (linked: \(Box2DLibrary.buildDescription)). A "
+          + ".box2d/ built before the patches changed: run scripts/setup-box2d.sh and rebuild; a deliberate change "
+          + "to scripts/box2d or its flags: record \(name).json again (see Box2DBuildTests)")
     }
   }
 
