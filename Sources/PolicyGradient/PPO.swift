@@ -186,27 +186,18 @@ public final class PPO {
         let mbActions = bActions.gatherRows(indices)
         let mbOldLogProbabilities = bLogProbabilities.gatherRows(indices)
         let mbReturns = bReturns.gatherRows(indices)
-        var mbAdvantages = bAdvantages.gatherRows(indices)
-        if c.normalizeAdvantages && indices.count > 1 {
-          mbAdvantages.withUnsafeMutableBufferPointer { standardizeInPlace($0) }
-        }
-        var terms: PPOLossTerms?
-        var (loss, gradients) = valueAndGradient(of: policy) { policy in
-          let (distribution, values) = policy.evaluate(mbObservations)
-          let t = ppoLoss(
-            distribution: distribution, values: values, actions: mbActions, oldLogProbabilities: mbOldLogProbabilities,
-            advantages: mbAdvantages, returns: mbReturns,
-            oldValues: c.valueClipRange == nil ? nil : bValues.gatherRows(indices), clipRange: clip,
-            valueClipRange: c.valueClipRange.map { Float($0) }, entropyCoefficient: entropyCoefficient,
-            valueCoefficient: Float(c.valueCoefficient))
-          terms = t
-          return t.total
-        }
-        let approximateKL = terms!.approximateKL
-        policyLosses.append(terms!.policyLoss)
-        valueLosses.append(terms!.valueLoss)
-        entropyLosses.append(terms!.entropyLoss)
-        clipFractions.append(terms!.clipFraction)
+        var (terms, gradients) = minibatchGradients(
+          policy: policy, observations: mbObservations, actions: mbActions,
+          oldLogProbabilities: mbOldLogProbabilities, advantages: bAdvantages.gatherRows(indices),
+          returns: mbReturns, oldValues: c.valueClipRange == nil ? nil : bValues.gatherRows(indices),
+          normalizeAdvantages: c.normalizeAdvantages, clipRange: clip,
+          valueClipRange: c.valueClipRange.map { Float($0) }, entropyCoefficient: entropyCoefficient,
+          valueCoefficient: Float(c.valueCoefficient))
+        let approximateKL = terms.approximateKL
+        policyLosses.append(terms.policyLoss)
+        valueLosses.append(terms.valueLoss)
+        entropyLosses.append(terms.entropyLoss)
+        clipFractions.append(terms.clipFraction)
         klDivergences.append(approximateKL)
         if let target = c.targetKL, Double(approximateKL) > 1.5 * target {
           stoppedAtEpoch = epoch
@@ -219,7 +210,7 @@ public final class PPO {
         }
         optimizer.update(policy, along: gradients)
         updates += 1
-        totalLoss = loss.item
+        totalLoss = terms.total.item
       }
     }
     func mean(_ x: [Float]) -> Double { x.isEmpty ? 0 : Double(x.reduce(0, +)) / Double(x.count) }
@@ -245,6 +236,28 @@ public final class PPO {
 }
 
 // MARK: - The loss
+
+/// One minibatch's loss terms and their gradients with respect to `policy`'s parameters, advantages standardised
+/// first when asked: the part of PPO's update loop before early stopping, clipping and the optimizer step.
+func minibatchGradients(
+  policy: ActorCriticPolicy, observations: Tensor, actions: Tensor, oldLogProbabilities: Tensor,
+  advantages: consuming Tensor, returns: Tensor, oldValues: Tensor?, normalizeAdvantages: Bool, clipRange: Float,
+  valueClipRange: Float?, entropyCoefficient: Float, valueCoefficient: Float
+) -> (terms: PPOLossTerms, gradients: Gradients) {
+  var advantages = advantages
+  if normalizeAdvantages { advantages.withUnsafeMutableBufferPointer { standardizeInPlace($0) } }
+  var terms: PPOLossTerms?
+  let (_, gradients) = valueAndGradient(of: policy) { policy in
+    let (distribution, values) = policy.evaluate(observations)
+    let t = ppoLoss(
+      distribution: distribution, values: values, actions: actions, oldLogProbabilities: oldLogProbabilities,
+      advantages: advantages, returns: returns, oldValues: oldValues, clipRange: clipRange,
+      valueClipRange: valueClipRange, entropyCoefficient: entropyCoefficient, valueCoefficient: valueCoefficient)
+    terms = t
+    return t.total
+  }
+  return (terms!, gradients)
+}
 
 /// (x - mean) / (std + 1e-8) with the Bessel-corrected std, in place: the values the tensor expression
 /// `(x - x.mean()) / (x.standardDeviation(unbiased: true) + 1e-8)` gives, without its ten operations.

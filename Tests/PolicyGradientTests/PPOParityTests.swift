@@ -10,8 +10,9 @@ import XCTest
 /// head (2 actions) and a value head, PyTorch's default initialisation; two minibatches of 8 with advantages
 /// standardised by `Tensor.std()` (Bessel-corrected) + 1e-8, loss = clipped surrogate (ε 0.2) + 0.5 value MSE minus
 /// 0.01 entropy, `clip_grad_norm_(…, 0.5)`, Adam (lr 3e-4, ε 1e-5). Old log-probabilities are shifted so that
-/// 3 of 8 and 5 of 8 ratios fall outside the clip range. The step below is the body of ``PPO``'s minibatch loop,
-/// with the same functions it calls in the same order (population std instead of Bessel's fails it, for one).
+/// 3 of 8 and 5 of 8 ratios fall outside the clip range. The step below runs ``minibatchGradients`` (what
+/// ``PPO``'s update loop runs per minibatch), then clips and steps as the loop does (population std instead of
+/// Bessel's fails it, for one).
 final class PPOParityTests: XCTestCase {
   private struct Fixture: Decodable {
     struct Step: Decodable {
@@ -60,20 +61,12 @@ final class PPOParityTests: XCTestCase {
       let n = expected.actions.count
       let observations = Tensor(expected.observations, shape: [n, 4])
       let actions = Tensor(expected.actions.map { Float($0) }, shape: [n, 1])
-      var advantages = Tensor(expected.advantages, shape: [n])
-      advantages.withUnsafeMutableBufferPointer { standardizeInPlace($0) }
-      var terms: PPOLossTerms?
-      var (_, gradients) = valueAndGradient(of: policy) { policy in
-        let (distribution, values) = policy.evaluate(observations)
-        let t = ppoLoss(
-          distribution: distribution, values: values, actions: actions,
-          oldLogProbabilities: Tensor(expected.old_log_probabilities, shape: [n]), advantages: advantages,
-          returns: Tensor(expected.returns, shape: [n]), oldValues: nil, clipRange: 0.2, valueClipRange: nil,
-          entropyCoefficient: 0.01, valueCoefficient: 0.5)
-        terms = t
-        return t.total
-      }
-      let t = try XCTUnwrap(terms)
+      var (t, gradients) = minibatchGradients(
+        policy: policy, observations: observations, actions: actions,
+        oldLogProbabilities: Tensor(expected.old_log_probabilities, shape: [n]),
+        advantages: Tensor(expected.advantages, shape: [n]), returns: Tensor(expected.returns, shape: [n]),
+        oldValues: nil, normalizeAdvantages: true, clipRange: 0.2, valueClipRange: nil, entropyCoefficient: 0.01,
+        valueCoefficient: 0.5)
       XCTAssertEqual(Double(t.policyLoss), expected.policy_loss, accuracy: 1e-5, "policy loss, \(step)")
       XCTAssertEqual(
         Double(t.valueLoss), expected.value_loss, accuracy: 1e-5 * expected.value_loss, "value loss, \(step)")
