@@ -6,7 +6,7 @@ import Rein
 struct PlotCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "plot",
-    abstract: "Plot the learning curves of run folders (mean and 95% confidence band across seeds), overlaid.",
+    abstract: "Plot the learning curves of run folders (mean and 95% bootstrap band across seeds), overlaid.",
     discussion: """
       Reads each seed's progress.csv. One run folder gives RUN/learning_curve.svg and .png; several give \
       comparison.svg and .png in the current folder.

@@ -20,9 +20,13 @@ final class AggregationTests: XCTestCase {
     XCTAssertEqual(result.x, [0, 1])
     XCTAssertEqual(result.mean, [3, 5])
     XCTAssertEqual(result.seedCount, [3, 3])
-    // std of (1, 3, 5) = 2, se = 2 / sqrt(3), t(0.975, 2) = 4.302652729749464
-    XCTAssertEqual(result.upper[0] - 3, 4.302652729749464 * 2 / 3.0.squareRoot(), accuracy: 1e-9)
-    XCTAssertEqual(result.lower[0], 6 - result.upper[0], accuracy: 1e-12)
+    // The band is the percentile bootstrap's, exact over the 27 equally likely resamples of three seeds: at x = 0
+    // (seeds 1, 3, 5) the sorted resample means start 1, 5/3, ...; the 2.5% quantile lies 0.65 of the way between
+    // them (position 0.025 * 26), and symmetrically at the top. At x = 1 (seeds 2, 4, 9): 2, 8/3 and 9, 22/3.
+    XCTAssertEqual(result.lower[0], 1 + 0.65 * (2.0 / 3), accuracy: 1e-12)
+    XCTAssertEqual(result.upper[0], 5 - 0.65 * (2.0 / 3), accuracy: 1e-12)
+    XCTAssertEqual(result.lower[1], 2 + 0.65 * (2.0 / 3), accuracy: 1e-12)
+    XCTAssertEqual(result.upper[1], 9 - 0.65 * (5.0 / 3), accuracy: 1e-12)
     XCTAssertEqual(result.minimum, [1, 2])
     XCTAssertEqual(result.maximum, [5, 9])
   }
@@ -74,10 +78,10 @@ final class AxisTicksTests: XCTestCase {
 
 final class LearningCurvePlotTests: XCTestCase {
   func makePlot() -> LearningCurvePlot {
-    // Two runs: a flat line at 10 with spread +-1 and a flat line at 50 with no spread.
+    // Two runs: a flat line at 10 with seeds at 5, 10, 15 and a flat line at 50 with no spread.
     let spread = LearningCurve(
       label: "spread",
-      seeds: [9.0, 10, 11].map { y in (0...10).map { CurvePoint(x: Double($0) * 100, y: y) } },
+      seeds: [5.0, 10, 15].map { y in (0...10).map { CurvePoint(x: Double($0) * 100, y: y) } },
       color: Color(hex: 0x1f77b4))
     let flat = LearningCurve(
       label: "flat & <sharp>", seeds: [(0...10).map { CurvePoint(x: Double($0) * 100, y: 50) }],
@@ -150,11 +154,13 @@ final class LearningCurvePlotTests: XCTestCase {
   }
 
   func testVerticalRangeFollowsTheSeedsNotAWideBand() throws {
-    // Two seeds at 0 and 100: the 95% t-interval spans about -585...685, the axis should not.
+    // Two seeds at 0 and 100: a 95% t-interval would span about -585...685; the bootstrap band stays within the
+    // seeds (0.075 of the way from 0 to 50 at the bottom), and so does the axis.
     let curve = LearningCurve(
       label: "two", seeds: [0.0, 100].map { y in (0...10).map { CurvePoint(x: Double($0), y: y) } })
     let plot = LearningCurvePlot(title: "two seeds", runs: [curve])
-    XCTAssertLessThan(curve.aggregated().lower[0], -500)
+    XCTAssertEqual(curve.aggregated().lower[0], 3.75, accuracy: 1e-12)
+    XCTAssertEqual(curve.aggregated().upper[0], 96.25, accuracy: 1e-12)
     let svg = plot.svg()
     XCTAssertTrue(svg.contains(">100</text>") || svg.contains(">120</text>"), svg)
     XCTAssertFalse(svg.contains(">-400</text>"))

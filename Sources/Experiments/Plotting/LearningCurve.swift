@@ -41,7 +41,8 @@ public struct AggregatedCurve: Sendable {
   public var x: [Double]
   /// The mean over the seeds covering each grid point.
   public var mean: [Double]
-  /// Lower end of the confidence band (NaN where fewer than two seeds cover the point).
+  /// Lower end of the confidence band, a bootstrap interval of the mean (NaN where fewer than two seeds cover the
+  /// point).
   public var lower: [Double]
   /// Upper end of the confidence band (NaN where fewer than two seeds cover the point).
   public var upper: [Double]
@@ -54,7 +55,9 @@ public struct AggregatedCurve: Sendable {
 }
 
 extension LearningCurve {
-  /// The mean and Student-t confidence band across seeds.
+  /// The mean and its confidence band across seeds: at each grid point the percentile-bootstrap interval of the
+  /// mean over the seeds covering it (``Bootstrap/meanInterval(_:level:resamples:)``), which stays within the
+  /// seeds' values.
   ///
   /// Each seed is first smoothed with a trailing moving average of `smoothingWindow` points (1: none), then
   /// interpolated linearly onto a common grid: the seeds' own x values when all seeds share them and there are at
@@ -86,10 +89,10 @@ extension LearningCurve {
     let values = prepared.map { LearningCurve.interpolate($0, at: grid) }
     for index in grid.indices {
       let column = values.compactMap { $0[index] }
-      let summary = SampleSummary(column, confidenceLevel: confidenceLevel)
-      result.mean.append(summary.mean)
-      result.lower.append(summary.lowerBound)
-      result.upper.append(summary.upperBound)
+      let interval = Bootstrap.meanInterval(column, level: confidenceLevel)
+      result.mean.append(Statistics.mean(column))
+      result.lower.append(interval?.lower ?? .nan)
+      result.upper.append(interval?.upper ?? .nan)
       result.seedCount.append(column.count)
       result.minimum.append(column.min() ?? .nan)
       result.maximum.append(column.max() ?? .nan)

@@ -116,8 +116,7 @@ public struct LearningCurvePlot: Sendable {
     }
     var xs: [Double] = []
     var ys: [Double] = []
-    // The vertical range covers the seeds themselves (the envelope), not the whole band: with few seeds the
-    // t-interval can be far wider than anything observed, and would squash the curves; it is clipped instead.
+    // The vertical range covers the seeds themselves (the envelope); the bootstrap band lies inside it.
     for (_, _, curve) in curves {
       xs += curve.x
       ys += curve.mean.filter(\.isFinite) + curve.minimum.filter(\.isFinite) + curve.maximum.filter(\.isFinite)

@@ -72,6 +72,7 @@ public struct SeedSummary: Equatable, Sendable {
 ///     {
 ///       "runs": [{"setting": "clip=0.1", "seed": 1, "env_steps": 100000, ...}, ...],
 ///       "aggregate": {"clip=0.1": {"final_return_mean": {"mean": ..., "ci95_low": ..., "ci95_high": ..., "n": 3},
+///                                  (ci95: the percentile-bootstrap 95% interval of the mean over seeds)
 ///                                  "eval_mean": {...}}},
 ///       ... caller's fields (algorithm, env_id, ...)
 ///     }
@@ -128,12 +129,14 @@ public struct RunSummary: Equatable, Sendable {
         ("steps_per_s", seeds.map(\.stepsPerSecond)),
       ]
       for (name, values) in columns where !values.isEmpty {
-        let summary = SampleSummary(values)
+        // The interval is the percentile bootstrap's (as in results.md and the plots), not Student's t: it stays
+        // within the seeds' values.
+        let interval = Bootstrap.meanInterval(values)
+        let deviation = Statistics.standardDeviation(values)
         metrics[name] = [
-          "mean": .double(summary.mean),
-          "std": summary.standardDeviation.isFinite ? .double(summary.standardDeviation) : .null,
-          "ci95_low": summary.lowerBound.isFinite ? .double(summary.lowerBound) : .null,
-          "ci95_high": summary.upperBound.isFinite ? .double(summary.upperBound) : .null, "n": .int(summary.count),
+          "mean": .double(Statistics.mean(values)), "std": deviation.isFinite ? .double(deviation) : .null,
+          "ci95_low": interval.map { .double($0.lower) } ?? .null,
+          "ci95_high": interval.map { .double($0.upper) } ?? .null, "n": .int(values.count),
         ]
       }
       aggregate[setting] = .object(metrics)
