@@ -36,8 +36,8 @@ public enum RunFolderError: Error, CustomStringConvertible, Equatable {
 ///     RUN/
 ///       config.yaml                 resolved configuration (preset + overrides)
 ///       summary.json                per seed: seed, env_steps, episodes, wall_s, ... (see RunSummary)
-///       results.md, results.csv     setting x metric, mean and 95% CI (sweeps)
-///       learning_curve.svg/.png     mean return with a 95% confidence band across seeds
+///       results.md, results.csv     settings ranked by final return, bootstrap 95% CIs, sensitivity (sweeps)
+///       learning_curve.svg/.png     mean return with a 95% bootstrap confidence band across seeds
 ///       seed-1/                     (sweeps: SETTING/seed-1/)
 ///         progress.csv              one row per log record
 ///         progress.jsonl            the same as JSON lines
@@ -138,7 +138,8 @@ public struct RunFolder: Sendable {
   public func writeSummary(_ summary: RunSummary) throws {
     try RunFolder.write(summary.json.serialized(pretty: true) + "\n", to: path + "/" + RunFolder.summaryFileName)
     if summary.settings.count > 1 {
-      try writeResultsTable(summary.resultsTable())
+      try RunFolder.write(summary.resultsMarkdown(), to: path + "/results.md")
+      try RunFolder.write(summary.resultsTable().csv(), to: path + "/results.csv")
     }
   }
 
@@ -272,7 +273,7 @@ extension RunFolder.SeedFolder {
 
 extension RunFolder {
   /// Reads the seeds' progress files and writes `learning_curve.svg` and `.png`: one curve per setting, the
-  /// mean of `y` against `x` with a 95% confidence band across seeds. Returns the PNG's path.
+  /// mean of `y` against `x` with a 95% bootstrap confidence band across seeds. Returns the PNG's path.
   @discardableResult
   public func writeLearningCurves(
     title: String, x: String = "step", y: String = "rollout/ep_rew_mean", xLabel: String? = nil,

@@ -153,23 +153,4 @@ public struct RunSummary: Equatable, Sendable {
     entries = try runs.map { Entry(setting: $0["setting"]?.stringValue ?? "", seed: try SeedSummary(json: $0)) }
     fields = object.filter { $0.key != "runs" && $0.key != "aggregate" }
   }
-
-  /// A results table of setting x {final_return_mean, eval_mean} with means and 95% confidence intervals.
-  public func resultsTable(settingName: String = "setting") -> ResultsTable {
-    var table = ResultsTable(
-      settingNames: [settingName],
-      metricNames: ["final_return_mean", "eval_mean", "eval_std", "env_steps", "wall_s", "steps_per_s"])
-    for setting in settings {
-      let seeds = entries.filter { $0.setting == setting }.map(\.seed)
-      table.addRow(
-        settings: [setting.isEmpty ? "(default)" : setting],
-        values: [
-          "final_return_mean": seeds.map(\.finalReturnMean), "eval_mean": seeds.compactMap(\.evaluationMean),
-          "eval_std": seeds.compactMap(\.evaluationStandardDeviation),
-          "env_steps": seeds.map { Double($0.environmentSteps) }, "wall_s": seeds.map(\.wallSeconds),
-          "steps_per_s": seeds.map(\.stepsPerSecond),
-        ])
-    }
-    return table
-  }
 }
