@@ -95,6 +95,8 @@ let package = Package(
     .testTarget(
       name: "RecordingTests",
       dependencies: ["Recording", "ClassicControl", "Box2DEnvironments", "MuJoCoEnvironments", "Gym", "Experiments"]),
-    .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Graphics", "Rein", "TestSupport"]),
+    .testTarget(
+      name: "ExperimentsTests", dependencies: ["Experiments", "Graphics", "Rein", "TestSupport"],
+      resources: [.copy("Fixtures")]),
   ]
 )
