@@ -69,12 +69,110 @@ public final class ActorCriticPolicy: Module {
   public let observationCount: Int
   public let actionKind: ActionKind
 
-  let policy: Sequential
-  let value: Sequential?
-  let action: Linear
-  let std: Linear?
-  let log_std: Parameter?
-  let value_head: Linear?
+  /// The actor's trunk (the shared trunk when ``PolicyConfiguration/sharedTrunk``), named `policy`.
+  let trunk: Sequential
+  /// The logits or means, named `action`.
+  let actionHead: Linear
+  /// How a Gaussian's σ is produced (nothing for discrete actions).
+  let sigma: SigmaHead
+  /// The critic, when the configuration includes a value.
+  let critic: Critic?
+
+  /// A Gaussian policy's σ: a state-independent `log_std` parameter, a layer `std` on the trunk's features
+  /// (log σ clamped, or softplus σ), or nothing (discrete actions).
+  enum SigmaHead {
+    case none
+    case logStd(Parameter)
+    case layer(Linear)
+  }
+
+  /// The critic: its own trunk `value` (nil when the trunk is shared) and its head `value_head`.
+  struct Critic {
+    let trunk: Sequential?
+    let head: Linear
+  }
+
+  // The parameter names and their order, as reflection gave them when these were stored properties
+  // (`log_std`, then `policy`, `value`, `action`, `std`, `value_head`): checkpoints name parameters so.
+  public override func namedLocalParameters() -> [(String, Parameter)] {
+    if case .logStd(let p) = sigma { return [("log_std", p)] }
+    return []
+  }
+
+  public override func namedChildren() -> [(String, Module)] {
+    var children: [(String, Module)] = [("policy", trunk)]
+    if let valueTrunk = critic?.trunk { children.append(("value", valueTrunk)) }
+    children.append(("action", actionHead))
+    if case .layer(let layer) = sigma { children.append(("std", layer)) }
+    if let critic { children.append(("value_head", critic.head)) }
+    return children
+  }
+
+  // MARK: Parameter groups
+
+  /// A part of the networks, for optimizers that train parts separately and for reports.
+  public enum ParameterGroup: Sendable, CaseIterable {
+    /// The actor's trunk, or the trunk both share.
+    case trunk
+    /// The layer giving the logits or the means.
+    case actionHead
+    /// σ of a Gaussian: the `log_std` parameter or the `std` layer.
+    case standardDeviation
+    /// The critic's own trunk (none when the trunk is shared).
+    case criticTrunk
+    /// The layer giving V(s).
+    case valueHead
+  }
+
+  /// The trainable parameters of `groups`, in the order of ``trainableParameters()``.
+  public func trainableParameters(in groups: Set<ParameterGroup>) -> [(name: String, parameter: Parameter)] {
+    var members = Set<ObjectIdentifier>()
+    for group in groups {
+      for (_, parameter) in modules(of: group).flatMap({ $0.namedParameters() }) {
+        members.insert(ObjectIdentifier(parameter))
+      }
+      if group == .standardDeviation, case .logStd(let p) = sigma { members.insert(ObjectIdentifier(p)) }
+    }
+    return trainableParameters().filter { members.contains(ObjectIdentifier($0.parameter)) }
+  }
+
+  /// The number of scalars in `group`.
+  public func parameterCount(of group: ParameterGroup) -> Int {
+    var count = modules(of: group).reduce(0) { $0 + $1.parameterCount }
+    if group == .standardDeviation, case .logStd(let p) = sigma { count += p.value.count }
+    return count
+  }
+
+  /// The actor's parameters: trunk, action head and σ (the shared trunk included).
+  public var actorParameters: [(name: String, parameter: Parameter)] {
+    trainableParameters(in: [.trunk, .actionHead, .standardDeviation])
+  }
+
+  /// The critic's own parameters: its trunk (when separate) and the value head.
+  public var criticParameters: [(name: String, parameter: Parameter)] {
+    trainableParameters(in: [.criticTrunk, .valueHead])
+  }
+
+  /// The state-independent log σ, when the policy has one.
+  public var logStandardDeviation: Tensor? {
+    if case .logStd(let p) = sigma { return p.value }
+    return nil
+  }
+
+  /// True when the critic has a trunk of its own.
+  public var hasSeparateCritic: Bool { critic?.trunk != nil }
+
+  private func modules(of group: ParameterGroup) -> [Module] {
+    switch group {
+    case .trunk: return [trunk]
+    case .actionHead: return [actionHead]
+    case .standardDeviation:
+      if case .layer(let layer) = sigma { return [layer] }
+      return []
+    case .criticTrunk: return critic?.trunk.map { [$0] } ?? []
+    case .valueHead: return critic.map { [$0.head] } ?? []
+    }
+  }
 
   /// Builds the networks for `observationCount` inputs and `actionKind`, initialised from `generator`.
   public init(
@@ -89,37 +187,35 @@ public final class ActorCriticPolicy: Module {
     self.observationCount = observationCount
     self.actionKind = actionKind
     let c = configuration
-    policy = makeMLP(
+    trunk = makeMLP(
       inputCount: observationCount, hiddenCounts: c.hiddenCounts, outputCount: nil, activation: c.activation,
       orthogonal: c.orthogonalInitialization, generator: &generator)
     let features = c.hiddenCounts.last ?? observationCount
+    // Initialised in this order (actor trunk, critic trunk, action head, σ, value head), as before.
+    var valueTrunk: Sequential?
     if c.includesValue && !c.sharedTrunk {
-      value = makeMLP(
+      valueTrunk = makeMLP(
         inputCount: observationCount, hiddenCounts: c.valueHiddenCounts ?? c.hiddenCounts, outputCount: nil,
         activation: c.activation, orthogonal: c.orthogonalInitialization, generator: &generator)
-    } else {
-      value = nil
     }
     let initialization = { (gain: Float) -> Initialization in
       c.orthogonalInitialization ? .orthogonal(gain: gain) : .pytorchDefault
     }
-    action = Linear(features, actionKind.headCount, initialization: initialization(0.01), generator: &generator)
+    actionHead = Linear(features, actionKind.headCount, initialization: initialization(0.01), generator: &generator)
     switch (actionKind, c.gaussianHead) {
     case (.discrete, _):
-      std = nil
-      log_std = nil
+      sigma = .none
     case (.continuous(let low, _), .stateIndependentLogStd):
-      std = nil
-      log_std = Parameter(Tensor(repeating: c.logStdInit, shape: [low.count]))
+      sigma = .logStd(Parameter(Tensor(repeating: c.logStdInit, shape: [low.count])))
     case (.continuous(let low, _), _):
-      std = Linear(features, low.count, initialization: initialization(0.01), generator: &generator)
-      log_std = nil
+      sigma = .layer(Linear(features, low.count, initialization: initialization(0.01), generator: &generator))
     }
     if c.includesValue {
       let valueFeatures = c.sharedTrunk ? features : (c.valueHiddenCounts ?? c.hiddenCounts).last ?? observationCount
-      value_head = Linear(valueFeatures, 1, initialization: initialization(1), generator: &generator)
+      critic = Critic(
+        trunk: valueTrunk, head: Linear(valueFeatures, 1, initialization: initialization(1), generator: &generator))
     } else {
-      value_head = nil
+      critic = nil
     }
   }
 
@@ -137,52 +233,50 @@ public final class ActorCriticPolicy: Module {
 
   /// The action distribution for a [batch, observationCount] batch (or one observation vector).
   public func distribution(_ observations: Tensor) -> PolicyDistribution {
-    distribution(features: policy(batch(observations)))
+    distribution(features: trunk(batch(observations)))
   }
 
   /// State values V(s), [batch]. Requires a value head.
   public func values(_ observations: Tensor) -> Tensor {
     let x = batch(observations)
-    return valueFromTrunk(configuration.sharedTrunk ? policy(x) : nil, x)
+    return valueFromTrunk(configuration.sharedTrunk ? trunk(x) : nil, x)
   }
 
   /// The distribution and the values together, sharing the trunk's forward pass when it is shared.
   public func evaluate(_ observations: Tensor) -> (distribution: PolicyDistribution, values: Tensor) {
     let x = batch(observations)
-    let features = policy(x)
+    let features = trunk(x)
     return (distribution(features: features), valueFromTrunk(configuration.sharedTrunk ? features : nil, x))
   }
 
-  public var hasValueHead: Bool { value_head != nil }
+  public var hasValueHead: Bool { critic != nil }
 
   private func batch(_ observations: Tensor) -> Tensor {
     observations.rank == 1 ? observations.reshaped([1, -1]) : observations
   }
 
   private func valueFromTrunk(_ sharedFeatures: Tensor?, _ x: Tensor) -> Tensor {
-    guard let value_head else { preconditionFailure("this policy has no value head (includesValue is false)") }
-    let features = sharedFeatures ?? value!(x)
-    return value_head(features).reshaped([-1])
+    guard let critic else { preconditionFailure("this policy has no value head (includesValue is false)") }
+    let features = critic.trunk.map { $0(x) } ?? sharedFeatures ?? x
+    return critic.head(features).reshaped([-1])
   }
 
   private func distribution(features: Tensor) -> PolicyDistribution {
-    let head = action(features)
-    switch actionKind {
-    case .discrete:
+    let head = actionHead(features)
+    let c = configuration
+    let mean = { c.distributionEpsilon == 0 ? head : head + c.distributionEpsilon }
+    switch sigma {
+    case .none:  // discrete actions
       return .categorical(Categorical(logits: head))
-    case .continuous:
-      let c = configuration
-      let mean = c.distributionEpsilon == 0 ? head : head + c.distributionEpsilon
-      let gaussian: DiagonalGaussian
-      switch c.gaussianHead {
-      case .stateIndependentLogStd:
-        gaussian = DiagonalGaussian(mean: mean, logStandardDeviation: log_std!.value)
-      case .stateDependentLogStd:
-        gaussian = DiagonalGaussian(
-          mean: mean, logStandardDeviation: clamp(std!(features), min: c.logStdMin, max: c.logStdMax))
-      case .softplusStd:
-        gaussian = DiagonalGaussian(mean: mean, standardDeviation: softplus(std!(features)) + c.distributionEpsilon)
-      }
+    case .logStd(let logStd):
+      return .gaussian(DiagonalGaussian(mean: mean(), logStandardDeviation: logStd.value), squashed: c.squashActions)
+    case .layer(let layer) where c.gaussianHead == .softplusStd:
+      let gaussian = DiagonalGaussian(
+        mean: mean(), standardDeviation: softplus(layer(features)) + c.distributionEpsilon)
+      return .gaussian(gaussian, squashed: c.squashActions)
+    case .layer(let layer):
+      let gaussian = DiagonalGaussian(
+        mean: mean(), logStandardDeviation: clamp(layer(features), min: c.logStdMin, max: c.logStdMax))
       return .gaussian(gaussian, squashed: c.squashActions)
     }
   }

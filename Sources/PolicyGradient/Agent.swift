@@ -21,6 +21,8 @@ public protocol Agent: AnyObject {
   func saveTrainingState() throws -> AgentTrainingState
   /// Restores a state from ``saveTrainingState()`` of an identically configured agent.
   func restoreTrainingState(_ state: AgentTrainingState) throws
+  /// Closes the agent's environments (their worker threads and native resources); the agent is not used after.
+  func close()
 }
 
 extension REINFORCE: Agent {
@@ -28,19 +30,23 @@ extension REINFORCE: Agent {
   public var optimizers: [(role: String, optimizer: Optimizer)] {
     [("policy", policyOptimizer)] + (valueOptimizer.map { [("value", $0)] } ?? [])
   }
+  public func close() { environment.close() }
 }
 
 extension OneStepActorCritic: Agent {
   public static var algorithmName: String { "actor-critic" }
   public var optimizers: [(role: String, optimizer: Optimizer)] { [("policy", optimizer)] }
+  public func close() { environment.close() }
 }
 
 extension A2C: Agent {
   public static var algorithmName: String { "a2c" }
   public var optimizers: [(role: String, optimizer: Optimizer)] { [("policy", optimizer)] }
+  public func close() { environments.close() }
 }
 
 extension PPO: Agent {
   public static var algorithmName: String { "ppo" }
   public var optimizers: [(role: String, optimizer: Optimizer)] { [("policy", optimizer)] }
+  public func close() { environments.close() }
 }

@@ -226,9 +226,7 @@ public final class PPO {
       "train/clip_range": Double(clip),
       "train/n_updates": Double(updates),
     ]
-    if let policyStd = policy.namedParameters().first(where: { $0.name == "log_std" }) {
-      metrics["train/std"] = Double(exp(policyStd.parameter.value).mean().item)
-    }
+    if let logStd = policy.logStandardDeviation { metrics["train/std"] = Double(exp(logStd).mean().item) }
     if let stoppedAtEpoch { metrics["train/early_stop_epoch"] = Double(stoppedAtEpoch) }
     metrics.merge(policy.actionStatistics(rawActions: buffer.actions[0..<(count * buffer.actionCount)])) { a, _ in a }
     return metrics

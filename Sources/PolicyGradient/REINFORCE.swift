@@ -65,9 +65,8 @@ public final class REINFORCE {
     self.seed = seed
     generator = RandomGenerator(seed: seed)
     policy = try ActorCriticPolicy(for: environment, configuration: configuration.policy, generator: &generator)
-    let isValue = { (name: String) in name.hasPrefix("value.") || name.hasPrefix("value_head.") }
-    policyParameters = policy.trainableParameters().filter { !isValue($0.name) }
-    valueParameters = policy.trainableParameters().filter { isValue($0.name) }
+    policyParameters = policy.actorParameters
+    valueParameters = policy.criticParameters
     policyOptimizer = configuration.optimizer.make(
       learningRate: configuration.learningRate, weightDecay: configuration.weightDecay)
     valueOptimizer =

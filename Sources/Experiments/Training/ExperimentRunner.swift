@@ -163,7 +163,7 @@ public final class ExperimentRunner: @unchecked Sendable {
       return finished
     }
     let agent = try makeAgent(plan, seed: seed)
-    defer { closeEnvironments(of: agent) }
+    defer { agent.close() }
     var resumed: SeedCheckpoints.RunnerState?
     if resumes, let latest = try SeedCheckpoints.latest(in: seedFolder) {
       resumed = try SeedCheckpoints.restore(agent, from: latest)
@@ -314,37 +314,24 @@ public final class ExperimentRunner: @unchecked Sendable {
       autoresetMode: .sameStep, registry: registry)
   }
 
-  private func closeEnvironments(of agent: any Agent) {
-    switch agent {
-    case let a as REINFORCE: a.environment.close()
-    case let a as OneStepActorCritic: a.environment.close()
-    case let a as A2C: a.environments.close()
-    case let a as PPO: a.environments.close()
-    default: break
-    }
-  }
-
   // MARK: Output
 
   /// The true parameter counts, by network and by part: for W3's separate networks
   /// "parameters: 34691 in all: policy network 17410 (trunk 17152, action head 258), value network 17281
   /// (trunk 17152, value head 129)"; a shared trunk is counted once, as such.
   static func parameterCounts(_ policy: ActorCriticPolicy) -> String {
-    var counts: [String: Int] = [:]
-    for (name, parameter) in policy.namedParameters() {
-      counts[String(name.split(separator: ".").first ?? ""), default: 0] += parameter.value.count
-    }
-    let trunk = counts["policy"] ?? 0
-    let action = counts["action"] ?? 0
-    let sigma = (counts["log_std"] ?? 0) + (counts["std"] ?? 0)
+    let trunk = policy.parameterCount(of: .trunk)
+    let action = policy.parameterCount(of: .actionHead)
+    let sigma = policy.parameterCount(of: .standardDeviation)
     let sigmaPart = sigma > 0 ? ", standard deviation \(sigma)" : ""
-    let valueHead = counts["value_head"] ?? 0
+    let valueHead = policy.parameterCount(of: .valueHead)
     let total = "parameters: \(policy.parameterCount) in all: "
-    if let valueTrunk = counts["value"] {
+    if policy.hasSeparateCritic {
+      let valueTrunk = policy.parameterCount(of: .criticTrunk)
       return total + "policy network \(trunk + action + sigma) (trunk \(trunk), action head \(action)\(sigmaPart)), "
         + "value network \(valueTrunk + valueHead) (trunk \(valueTrunk), value head \(valueHead))"
     }
-    if valueHead > 0 {
+    if policy.hasValueHead {
       return total + "shared trunk \(trunk), action head \(action)\(sigmaPart), value head \(valueHead)"
     }
     return total + "policy network (trunk \(trunk), action head \(action)\(sigmaPart))"
