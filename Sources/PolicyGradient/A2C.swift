@@ -109,7 +109,7 @@ public final class A2C {
       var policyLoss: Float = 0
       var valueLoss: Float = 0
       var entropyLoss: Float = 0
-      var (_, gradients) = valueAndGradient(of: policy) { policy in
+      var (loss, gradients) = valueAndGradient(of: policy) { policy in
         let (distribution, values) = policy.evaluate(observations)
         let pl = -(distribution.logProbability(of: actions) * a).mean()
         let vl = square(r - values).mean()
@@ -119,12 +119,10 @@ public final class A2C {
         entropyLoss = el.item
         return pl + entropyCoefficient * el + Float(c.valueCoefficient) * vl
       }
-      // A NaN or infinity anywhere makes the norm non-finite; only then look for where it is.
-      let norm = gradients.clipNorm(Float(c.maxGradientNorm))
-      if !norm.isFinite, let bad = gradients.firstNonFinite() {
-        throw TrainingError.nonFinite("the gradient of \(bad.name) holds \(bad.value) at update \(updates)")
-      }
+      try Divergence.check(loss: loss.item, update: updates)
+      try Divergence.check(gradients, norm: gradients.clipNorm(Float(c.maxGradientNorm)), update: updates)
       optimizer.update(policy, along: gradients)
+      try Divergence.checkParameters(of: policy, update: updates)
       updates += 1
 
       recent = [

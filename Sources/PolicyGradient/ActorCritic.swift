@@ -88,15 +88,19 @@ public final class OneStepActorCritic {
         let bootstrap = step.terminated ? 0 : Double(policy.values(.observations(step.observation, columns: columns)).item)
         let target = Float(step.reward + c.gamma * bootstrap)
         var delta: Float = 0
-        var (_, gradients) = valueAndGradient(of: policy) { policy in
+        var (loss, gradients) = valueAndGradient(of: policy) { policy in
           let (distribution, value) = policy.evaluate(s)
           let tdError = target - value
           delta = tdError.item
           let actorLoss = -(distribution.logProbability(of: raw) * tdError.detached()).sum()
           return actorLoss + Float(0.5 * c.valueCoefficient) * square(tdError).sum()
         }
-        if let maxNorm = c.maxGradientNorm { gradients.clipNorm(Float(maxNorm)) }
+        // Updates are counted from 0, one per step.
+        try Divergence.check(loss: loss.item, update: steps - 1)
+        let norm = c.maxGradientNorm.map { gradients.clipNorm(Float($0)) }
+        try Divergence.check(gradients, norm: norm, update: steps - 1)
         optimizer.update(policy, along: gradients)
+        try Divergence.checkParameters(of: policy, update: steps - 1)
         squaredTDErrors += Double(delta * delta)
         updatesSinceLog += 1
         observation = step.observation

@@ -193,6 +193,7 @@ public final class PPO {
           normalizeAdvantages: c.normalizeAdvantages, clipRange: clip,
           valueClipRange: c.valueClipRange.map { Float($0) }, entropyCoefficient: entropyCoefficient,
           valueCoefficient: Float(c.valueCoefficient))
+        try Divergence.check(loss: terms.total.item, update: updates)
         let approximateKL = terms.approximateKL
         policyLosses.append(terms.policyLoss)
         valueLosses.append(terms.valueLoss)
@@ -203,12 +204,9 @@ public final class PPO {
           stoppedAtEpoch = epoch
           break epochs
         }
-        // A NaN or infinity anywhere makes the norm non-finite; only then look for where it is.
-        let norm = gradients.clipNorm(Float(c.maxGradientNorm))
-        if !norm.isFinite, let bad = gradients.firstNonFinite() {
-          throw TrainingError.nonFinite("the gradient of \(bad.name) holds \(bad.value) at update \(updates)")
-        }
+        try Divergence.check(gradients, norm: gradients.clipNorm(Float(c.maxGradientNorm)), update: updates)
         optimizer.update(policy, along: gradients)
+        try Divergence.checkParameters(of: policy, update: updates)
         updates += 1
         totalLoss = terms.total.item
       }

@@ -160,7 +160,7 @@ public final class REINFORCE {
     let actions = Tensor(episode.actions, shape: [count, policy.actionKind.storedCount])
     var policyLossValue: Float = 0
     var valueLossValue: Float = 0
-    let (_, gradients) = valueAndGradient(of: policy) { policy in
+    let (loss, gradients) = valueAndGradient(of: policy) { policy in
       let reduce = { (x: Tensor) in c.sumOverEpisode ? x.sum() : x.mean() }
       if c.baseline {
         let (distribution, values) = policy.evaluate(observations)
@@ -175,11 +175,12 @@ public final class REINFORCE {
       policyLossValue = policyLoss.item
       return policyLoss
     }
-    if let bad = gradients.firstNonFinite() {
-      throw TrainingError.nonFinite("the gradient of \(bad.name) holds \(bad.value)")
-    }
+    let update = history.episodes.count
+    try Divergence.check(loss: loss.item, update: update)
+    try Divergence.check(gradients, update: update)
     policyOptimizer.update(policyParameters, along: gradients)
     valueOptimizer?.update(valueParameters, along: gradients)
+    try Divergence.checkParameters(of: policy, update: update)
     var metrics = ["train/policy_loss": Double(policyLossValue), "train/learning_rate": c.learningRate]
     if c.baseline { metrics["train/value_loss"] = Double(valueLossValue) }
     return metrics
