@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Rein needs on a fresh machine. Idempotent: a second run finds everything in place and exits quickly.
-#   - Debian packages: OpenBLAS (matmul), Box2D 2.4.1 (LunarLander, BipedalWalker), zlib (PNG plots), EGL with
+#   - Debian packages: OpenBLAS (matmul), Box2D 2.4.1 (LunarLander, BipedalWalker), zlib (PNG plots), DejaVu Sans
+#     (the text of PNG plots; without it they fall back to a bitmap font), EGL with
 #     Mesa's software OpenGL (headless rendering of the MuJoCo environments; loaded at run time, optional).
 #   - MuJoCo 4.0.0, the official build, unpacked from the `mujoco` wheel on PyPI into .mujoco/ (ignored by git).
 #   - Rein's build of Box2D 2.4.1 into .box2d/ (ignored by git; scripts/setup-box2d.sh): the same source as
@@ -11,7 +12,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libopenblas-dev libbox2d-dev zlib1g-dev pkg-config libegl1 libegl-mesa0 libgl1-mesa-dri libopengl0)
+APT_PACKAGES=(libopenblas-dev libbox2d-dev zlib1g-dev pkg-config libegl1 libegl-mesa0 libgl1-mesa-dri libopengl0
+  fonts-dejavu-core)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

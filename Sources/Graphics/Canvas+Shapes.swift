@@ -68,12 +68,29 @@ extension Canvas {
 
   /// Fills the polygon through `points` (non-zero winding rule), anti-aliased.
   public mutating func fillPolygon(_ points: [Point], color: Color) {
-    let vertices = points.filter { $0.x.isFinite && $0.y.isFinite }
-    guard vertices.count >= 3 else { return }
-    let minX = vertices.map(\.x).min()!
-    let maxX = vertices.map(\.x).max()!
-    let minY = vertices.map(\.y).min()!
-    let maxY = vertices.map(\.y).max()!
+    fillContours([points], color: color)
+  }
+
+  /// Fills the area enclosed by several closed contours together (non-zero winding rule, so a contour running
+  /// the other way cuts a hole, as in a glyph's "o"), anti-aliased.
+  public mutating func fillContours(_ contours: [[Point]], color: Color) {
+    var edges: [(Point, Point)] = []
+    for contour in contours {
+      let vertices = contour.filter { $0.x.isFinite && $0.y.isFinite }
+      guard vertices.count >= 3 else { continue }
+      for index in vertices.indices { edges.append((vertices[index], vertices[(index + 1) % vertices.count])) }
+    }
+    guard let firstEdge = edges.first else { return }
+    var minX = firstEdge.0.x
+    var maxX = minX
+    var minY = firstEdge.0.y
+    var maxY = minY
+    for (a, _) in edges {
+      minX = min(minX, a.x)
+      maxX = max(maxX, a.x)
+      minY = min(minY, a.y)
+      maxY = max(maxY, a.y)
+    }
     guard
       var mask = CoverageMask(
         minX: minX, minY: minY, maxX: maxX, maxY: maxY, canvasWidth: width, canvasHeight: height)
@@ -92,9 +109,7 @@ extension Canvas {
       for sample in 0..<subRows {
         let y = pixelY + (Double(sample) + 0.5) / Double(subRows)
         crossings.removeAll(keepingCapacity: true)
-        for index in 0..<vertices.count {
-          let a = vertices[index]
-          let b = vertices[(index + 1) % vertices.count]
+        for (a, b) in edges {
           guard a.y != b.y else { continue }
           let (low, high, winding) = a.y < b.y ? (a, b, 1) : (b, a, -1)
           guard y >= low.y && y < high.y else { continue }

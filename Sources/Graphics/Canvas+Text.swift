@@ -96,3 +96,51 @@ extension Canvas {
     composite(mask, color: color)
   }
 }
+
+// MARK: - TrueType text
+
+extension Canvas {
+  /// Draws one line of `text` in a TrueType font at `size` pixels per em, anti-aliased by exact coverage.
+  /// Alignments are as for the bitmap font: `.top` anchors the top of capitals, `.baseline` the baseline.
+  public mutating func drawText(
+    _ text: String, font: TrueTypeFont, size: Double, at anchor: Point, color: Color,
+    horizontalAlignment: HorizontalTextAlignment = .leading, verticalAlignment: VerticalTextAlignment = .top,
+    orientation: TextOrientation = .horizontal
+  ) {
+    guard size > 0, !text.isEmpty, anchor.x.isFinite, anchor.y.isFinite else { return }
+    let scale = size / Double(font.unitsPerEm)
+    let width = font.advanceWidth(of: text, size: size)
+    let cap = font.capHeight(size: size)
+    let alongStart: Double =
+      switch horizontalAlignment {
+      case .leading: 0
+      case .center: -width / 2
+      case .trailing: -width
+      }
+    let baseline: Double =
+      switch verticalAlignment {
+      case .top: cap
+      case .middle: cap / 2
+      case .baseline: 0
+      }
+    // Text-local coordinates: u along the writing direction, v downwards from the anchor across it.
+    var contours: [[Point]] = []
+    var pen = alongStart
+    for scalar in text.unicodeScalars {
+      let glyph = font.glyph(for: scalar)
+      for contour in (try? font.outline(glyph: glyph, tolerance: 0.2 / scale)) ?? [] {
+        contours.append(
+          contour.map { point in
+            let u = pen + point.x * scale
+            let v = baseline - point.y * scale
+            switch orientation {
+            case .horizontal: return Point(anchor.x + u, anchor.y + v)
+            case .upward: return Point(anchor.x + v, anchor.y - u)
+            }
+          })
+      }
+      pen += Double(font.advance(glyph: glyph)) * scale
+    }
+    fillContours(contours, color: color)
+  }
+}
