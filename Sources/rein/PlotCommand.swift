@@ -65,3 +65,54 @@ struct PlotCommand: ParsableCommand {
     print("wrote \(base).svg")
   }
 }
+
+/// `rein report RUN`: redraws a finished run's results and pictures from its files, without training.
+struct ReportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "report",
+    abstract: "Rewrite a finished run's results table and plots from its files, without training.",
+    discussion: """
+      Reads RUN/config.yaml (the plot.* settings), RUN/summary.json and each seed's progress.csv, and writes \
+      learning_curve.svg/.png; for a sweep also results.md/.csv (ranked by final return), grid.svg/.png (one panel \
+      per setting) and, with two or more swept keys, sensitivity.svg/.png.
+
+      Examples:
+        rein report runs/sweep-ppo-lunarlander
+        rein report runs/compare-baseline --smooth 50 --seeds
+      """
+  )
+
+  @Argument(help: "A run folder written by `rein run` or `rein train`.")
+  var folder: String
+
+  @Option(help: "The plot title (default: the run's plot.title).")
+  var title: String?
+
+  @Option(help: "Trailing moving-average window in log rows (default: the run's plot.smoothing).")
+  var smooth: Int?
+
+  @Flag(help: "Draw each seed as a thin line under the mean (as plot.seeds: true).")
+  var seeds = false
+
+  func validate() throws {
+    if let smooth, smooth < 1 { throw ValidationError("--smooth must be at least 1") }
+  }
+
+  func run() throws {
+    registerBuiltinEnvironments()
+    let run = try RunFolder(existingAt: folder)
+    let file = folder + "/" + RunFolder.configurationFileName
+    guard FileManager.default.fileExists(atPath: file) else {
+      throw ValidationError(
+        "\(folder) has no \(RunFolder.configurationFileName); `rein plot \(folder)` draws its curves")
+    }
+    var settings = ReportSettings(plan: try ExperimentPlan(try RunConfiguration(contentsOfFile: file)))
+    if let title { settings.title = title }
+    if let smooth { settings.smoothingWindow = smooth }
+    if seeds { settings.showsSeeds = true }
+    let files = try run.writeReport(settings)
+    for path in [files.results, files.learningCurve, files.grid, files.sensitivity].compactMap({ $0 }) {
+      print("wrote \(path)")
+    }
+  }
+}

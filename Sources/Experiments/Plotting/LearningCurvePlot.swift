@@ -3,8 +3,12 @@ import Graphics
 
 // MARK: - Learning-curve plot
 
-/// A learning-curve figure: several runs, each drawn as its mean line over seeds with a confidence band, on
-/// labelled axes with nice ticks, a legend and a title; rendered to SVG and PNG from the same description.
+/// A learning-curve figure: several runs, each drawn as its mean line over seeds with a bootstrap confidence band
+/// (none for one seed), on labelled axes with nice ticks, a legend and a title with a caption saying what the band
+/// is and what smoothing was applied; rendered to SVG and PNG from the same ``Figure``.
+///
+/// The legend sits in a corner of the plot area when one is free of data, else to its right or, for many runs,
+/// below it; runs beyond the palette's ten colours are told apart by dash patterns (``SeriesStyle``).
 ///
 ///     var plot = LearningCurvePlot(title: "REINFORCE for InvertedPendulum-v4", xLabel: "episode", yLabel: "return")
 ///     plot.runs = [LearningCurve(label: "REINFORCE", seeds: perSeedPoints)]
@@ -28,8 +32,14 @@ public struct LearningCurvePlot: Sendable {
   public var confidenceLevel: Double = 0.95
   /// Figure width in pixels (SVG user units).
   public var width: Int = 960
-  /// Figure height in pixels (SVG user units).
+  /// Figure height in pixels (SVG user units); a legend below the plot adds to it.
   public var height: Int = 600
+  /// Draw each seed as a thin line under the mean (`plot.seeds: true`).
+  public var showsSeeds = false
+  /// The caption under the title; nil: what the band is and the smoothing (``bandCaption``).
+  public var caption: String?
+  /// The font of the texts.
+  public var font: TextFont = .standard
 
   /// Creates a plot description.
   public init(
@@ -47,7 +57,7 @@ public struct LearningCurvePlot: Sendable {
   /// Writes the PNG rendering (atomically).
   public func writePNG(to path: String) throws {
     do {
-      try AtomicFile.write(try PNGEncoder.encode(canvas()), to: path)
+      try AtomicFile.write(try PNGEncoder.encode(figure().canvas()), to: path)
     } catch let error as FileWriteError {
       throw ImageEncodingError.writeFailed(path: path, reason: error.reason)
     }
@@ -56,176 +66,162 @@ public struct LearningCurvePlot: Sendable {
   /// Writes the SVG rendering (atomically).
   public func writeSVG(to path: String) throws {
     do {
-      try AtomicFile.write(svg(), to: path)
+      try AtomicFile.write(figure().svg(), to: path)
     } catch let error as FileWriteError {
       throw ImageEncodingError.writeFailed(path: path, reason: error.reason)
     }
   }
 
-  // MARK: - Layout
+  // MARK: - Rendering
 
-  /// Everything both renderers need: aggregated runs, colours, axes, geometry.
+  /// The figure drawn on a canvas (the PNG rendering).
+  public func canvas() -> Canvas { figure().canvas() }
+
+  /// The figure as an SVG document.
+  public func svg() -> String { figure().svg() }
+
+  /// The aggregated runs with their styles.
+  func styledCurves() -> [(label: String, style: SeriesStyle, curve: AggregatedCurve, seeds: [[CurvePoint]])] {
+    let styles = SeriesStyle.styles(count: runs.count)
+    return runs.enumerated().map { index, run in
+      var style = styles[index]
+      if let color = run.color { style.color = color }
+      let curve = run.aggregated(
+        smoothingWindow: smoothingWindow, maximumGridPoints: maximumGridPoints, confidenceLevel: confidenceLevel)
+      let seeds =
+        showsSeeds
+        ? run.seeds.map {
+          LearningCurve.trailingMean(
+            $0.filter { $0.x.isFinite && $0.y.isFinite }.sorted { $0.x < $1.x }, window: max(smoothingWindow, 1))
+        } : []
+      return (run.label, style, curve, seeds)
+    }
+  }
+
+  /// The caption actually drawn.
+  var resolvedCaption: String {
+    caption
+      ?? bandCaption(
+        seedCounts: runs.map { $0.seeds.filter { !$0.isEmpty }.count }, smoothingWindow: smoothingWindow,
+        confidenceLevel: confidenceLevel, showsSeeds: showsSeeds)
+  }
+
+  /// Everything the drawing needs: styled curves, axes, the legend and where it goes, text sizes.
   struct Layout {
-    var curves: [(label: String, color: Color, curve: AggregatedCurve)]
-    var xTicks: AxisTicks
-    var yTicks: AxisTicks
-    var xRange: ClosedRange<Double>
-    var yRange: ClosedRange<Double>
-    /// The plot area in figure coordinates.
-    var left: Double
-    var top: Double
-    var right: Double
+    var figure: Figure
+    var curves: [(label: String, style: SeriesStyle, curve: AggregatedCurve, seeds: [[CurvePoint]])]
+    var axes: PlotAxes
+    var legend: Legend
+    var placement: Legend.Placement?
+    var titleSize: Double
+    var captionSize: Double
+    var captionText: String
     var bottom: Double
-    var legend: (x: Double, y: Double, width: Double, height: Double)?
-
-    func point(_ x: Double, _ y: Double) -> Point {
-      let u = (x - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound)
-      let v = (y - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound)
-      return Point(left + u * (right - left), bottom - v * (bottom - top))
-    }
   }
 
-  /// Sizes in pixels, shared by the PNG and SVG renderings.
-  enum Metrics {
-    static let titleScale = 3.0
-    static let labelScale = 2.0
-    static let tickScale = 2.0
-    static let legendScale = 2.0
-    static let lineWidth = 2.5
-    static let bandOpacity = 0.2
-    static let tickLength = 6.0
-    static let legendSwatch = 26.0
-    static let legendPadding = 10.0
-    static let legendRowHeight = 24.0
-  }
-
-  /// The title's scale: ``Metrics/titleScale``, or smaller when the title would not fit the width.
-  var titleScale: Double {
-    var scale = Metrics.titleScale
-    while scale > 1 && BitmapFont.width(of: title, scale: scale) > Double(width) - 40 { scale -= 0.5 }
-    return scale
-  }
-
+  /// Computes the layout (an empty figure of the final size with the fonts, and the geometry).
   func layout() -> Layout {
-    let curves = runs.enumerated().map { index, run in
-      (
-        label: run.label, color: run.color ?? Color.categorical[index % Color.categorical.count],
-        curve: run.aggregated(
-          smoothingWindow: smoothingWindow, maximumGridPoints: maximumGridPoints, confidenceLevel: confidenceLevel)
-      )
-    }
+    var figure = Figure(width: width, height: height, background: PlotPalette.background, font: font)
+    let curves = styledCurves()
     var xs: [Double] = []
     var ys: [Double] = []
     // The vertical range covers the seeds themselves (the envelope); the bootstrap band lies inside it.
-    for (_, _, curve) in curves {
+    for (_, _, curve, seeds) in curves {
       xs += curve.x
       ys += curve.mean.filter(\.isFinite) + curve.minimum.filter(\.isFinite) + curve.maximum.filter(\.isFinite)
+      ys += seeds.flatMap { $0.map(\.y) }
     }
-    var xLow = xs.min() ?? 0
-    let xHigh = xs.max() ?? 1
-    // Start the axis at zero when the data starts just after it (the first log row comes after some steps).
-    if xLow > 0 && xLow < 0.1 * (xHigh - xLow) { xLow = 0 }
-    var yLow = ys.min() ?? 0
-    var yHigh = ys.max() ?? 1
-    let yPad = (yHigh - yLow) * 0.04
-    yLow -= yPad
-    yHigh += yPad
-    let yTicks = AxisTicks(low: yLow, high: yHigh, targetCount: 6, extendToTicks: true)
-    let xTicks = AxisTicks(low: xLow, high: xHigh > xLow ? xHigh : xLow + 1, targetCount: 6)
-    let xRange = xHigh > xLow ? xLow...xHigh : (xLow - 0.5)...(xLow + 0.5)
-    let yRange = yTicks.values.first!...max(yTicks.values.last!, yTicks.values.first! + yTicks.step)
-
-    let tickLabelWidth = yTicks.labels().map { BitmapFont.width(of: $0, scale: Metrics.tickScale) }.max() ?? 0
-    let left = 24 + BitmapFont.height(of: "X", scale: Metrics.labelScale) + 14 + tickLabelWidth + 10
-    let top = 24 + BitmapFont.height(of: "X", scale: titleScale) + 20
-    let right = Double(width) - 30
+    let ranges = PlotAxes.ranges(xs: xs, ys: ys)
+    let margin = PlotMetrics.margin
+    let titleSize = fittingSize(
+      title, figure, preferred: PlotMetrics.titleSize, width: Double(width) - 2 * margin, bold: true)
+    let captionText = resolvedCaption
+    let captionSize = fittingSize(
+      captionText, figure, preferred: PlotMetrics.captionSize, width: Double(width) - 2 * margin)
+    let top = margin + figure.capHeight(size: titleSize) + 10 + figure.capHeight(size: captionSize) + 18
+    var axes = PlotAxes(
+      area: Figure.Rectangle(x: 0, y: top, width: 1, height: 1), xRange: ranges.x, yRange: ranges.y,
+      xTicks: ranges.xTicks, yTicks: ranges.yTicks)
+    let left =
+      margin + figure.capHeight(size: PlotMetrics.labelSize) + 12
+      + axes.yLabelWidth(figure, tickSize: PlotMetrics.tickSize)
+      + PlotMetrics.tickLength + 8
     let bottom =
-      Double(height)
-      - (24 + BitmapFont.height(of: "X", scale: Metrics.labelScale) + 14
-        + BitmapFont.height(of: "X", scale: Metrics.tickScale) + 10)
-    var layout = Layout(
-      curves: curves, xTicks: xTicks, yTicks: yTicks, xRange: xRange, yRange: yRange, left: left, top: top,
-      right: right, bottom: bottom, legend: nil)
-    layout.legend = legendPlacement(layout)
-    return layout
-  }
+      Double(height) - margin - figure.capHeight(size: PlotMetrics.labelSize) - 12
+      - figure.capHeight(size: PlotMetrics.tickSize) - PlotMetrics.tickLength - 10
+    axes.area = Figure.Rectangle(x: left, y: top, width: Double(width) - margin - 14 - left, height: bottom - top)
 
-  /// The legend box in the plot corner that hides the fewest curve points.
-  private func legendPlacement(_ layout: Layout) -> (x: Double, y: Double, width: Double, height: Double)? {
-    guard !layout.curves.isEmpty else { return nil }
-    let textWidth = layout.curves.map { BitmapFont.width(of: $0.label, scale: Metrics.legendScale) }.max() ?? 0
-    let boxWidth = Metrics.legendPadding * 3 + Metrics.legendSwatch + textWidth
-    let boxHeight = Metrics.legendPadding * 2 + Double(layout.curves.count) * Metrics.legendRowHeight - 6
-    let inset = 12.0
-    let corners = [
-      (layout.right - inset - boxWidth, layout.bottom - inset - boxHeight),  // bottom right
-      (layout.left + inset, layout.top + inset),  // top left
-      (layout.right - inset - boxWidth, layout.top + inset),  // top right
-      (layout.left + inset, layout.bottom - inset - boxHeight),  // bottom left
-    ]
-    var best = corners[0]
-    var bestCount = Int.max
-    for corner in corners {
-      var count = 0
-      for (_, _, curve) in layout.curves {
-        for index in curve.x.indices {
-          for y in [curve.mean[index], curve.lower[index], curve.upper[index]] where y.isFinite {
-            let point = layout.point(curve.x[index], y)
-            if point.x >= corner.0 && point.x <= corner.0 + boxWidth && point.y >= corner.1
-              && point.y <= corner.1 + boxHeight
-            {
-              count += 1
-            }
+    // The legend: inside when a corner is free, else beside or below.
+    let legend = Legend(
+      entries: curves.map { Legend.Entry(label: $0.label, style: $0.style, band: $0.curve.hasBand) })
+    var placement: Legend.Placement?
+    if !curves.isEmpty {
+      let points = curves.flatMap { entry in
+        entry.curve.x.indices.flatMap { index in
+          [entry.curve.mean[index], entry.curve.lower[index], entry.curve.upper[index]].filter(\.isFinite).map {
+            axes.point(entry.curve.x[index], $0)
           }
-        }
+        } + entry.seeds.flatMap { $0.map { axes.point($0.x, $0.y) } }
       }
-      if count < bestCount {
-        bestCount = count
-        best = corner
-      }
+      placement = legend.placement(figure, area: axes.area, points: points)
     }
-    return (best.0, best.1, boxWidth, boxHeight)
+    var legendRows = 0
+    switch placement {
+    case .right:
+      axes.area.width -= legend.boxSize(figure).width + 12
+    case .below(let columns):
+      legendRows = (curves.count + columns - 1) / columns
+      figure.height += Int((Double(legendRows) * PlotMetrics.legendRowHeight + 10).rounded(.up))
+    default: break
+    }
+    return Layout(
+      figure: figure, curves: curves, axes: axes, legend: legend, placement: placement, titleSize: titleSize,
+      captionSize: captionSize, captionText: captionText, bottom: bottom)
   }
 
-  /// The band polygon (upper edge forwards, lower edge backwards) per contiguous run of points with a band.
-  static func bandPolygons(_ curve: AggregatedCurve, _ layout: Layout) -> [[Point]] {
-    var polygons: [[Point]] = []
-    var upper: [Point] = []
-    var lower: [Point] = []
-    func flush() {
-      if upper.count >= 2 { polygons.append(upper + lower.reversed()) }
-      upper = []
-      lower = []
-    }
-    for index in curve.x.indices {
-      if curve.lower[index].isFinite && curve.upper[index].isFinite {
-        upper.append(layout.point(curve.x[index], curve.upper[index]))
-        lower.append(layout.point(curve.x[index], curve.lower[index]))
-      } else {
-        flush()
-      }
-    }
-    flush()
-    return polygons
-  }
+  /// The whole drawing.
+  public func figure() -> Figure {
+    let layout = layout()
+    var figure = layout.figure
+    let (curves, axes, legend, placement) = (layout.curves, layout.axes, layout.legend, layout.placement)
+    let (titleSize, captionSize, captionText, bottom) = (
+      layout.titleSize, layout.captionSize, layout.captionText, layout.bottom
+    )
+    let margin = PlotMetrics.margin
 
-  /// The mean line, with NaN points where no seed covers the grid.
-  static func meanLine(_ curve: AggregatedCurve, _ layout: Layout) -> [Point] {
-    curve.x.indices.map { index in
-      curve.mean[index].isFinite ? layout.point(curve.x[index], curve.mean[index]) : Point(.nan, .nan)
+    axes.drawGrid(on: &figure)
+    for (_, style, curve, seeds) in curves {
+      curve.draw(on: &figure, axes: axes, style: style, seeds: seeds)
     }
-  }
-}
-
-// MARK: - Colours of the frame
-
-extension LearningCurvePlot {
-  enum Palette {
-    static let background = Color.white
-    static let grid = Color(hex: 0xe6e6e6)
-    static let axis = Color(hex: 0x404040)
-    static let text = Color(hex: 0x202020)
-    static let mutedText = Color(hex: 0x505050)
-    static let legendBorder = Color(hex: 0xcccccc)
+    axes.drawFrame(on: &figure, tickSize: PlotMetrics.tickSize)
+    let area = axes.area
+    figure.addText(
+      xLabel,
+      at: Point(
+        area.x + area.width / 2,
+        bottom + PlotMetrics.tickLength + 10 + figure.capHeight(size: PlotMetrics.tickSize) + 12),
+      size: PlotMetrics.labelSize, color: PlotPalette.text, horizontalAlignment: .center)
+    figure.addText(
+      yLabel, at: Point(margin, area.y + area.height / 2), size: PlotMetrics.labelSize, color: PlotPalette.text,
+      horizontalAlignment: .center, verticalAlignment: .top, orientation: .upward)
+    figure.addText(
+      title, at: Point(Double(width) / 2, margin), size: titleSize, color: PlotPalette.text, bold: true,
+      horizontalAlignment: .center)
+    figure.addText(
+      captionText, at: Point(Double(width) / 2, margin + figure.capHeight(size: titleSize) + 10), size: captionSize,
+      color: PlotPalette.mutedText, horizontalAlignment: .center)
+    switch placement {
+    case .inside(let box):
+      legend.draw(on: &figure, at: Point(box.x, box.y))
+    case .right:
+      legend.draw(on: &figure, at: Point(area.maxX + 12, area.y))
+    case .below(let columns):
+      let (boxWidth, _) = legend.boxSize(figure, columns: columns)
+      legend.draw(
+        on: &figure, at: Point((Double(width) - boxWidth) / 2, Double(self.height) - 4), columns: columns, framed: false
+      )
+    case nil: break
+    }
+    return figure
   }
 }

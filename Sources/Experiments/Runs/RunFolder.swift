@@ -38,6 +38,8 @@ public enum RunFolderError: Error, CustomStringConvertible, Equatable {
 ///       summary.json                per seed: seed, env_steps, episodes, wall_s, ... (see RunSummary)
 ///       results.md, results.csv     settings ranked by final return, bootstrap 95% CIs, sensitivity (sweeps)
 ///       learning_curve.svg/.png     mean return with a 95% bootstrap confidence band across seeds
+///       grid.svg/.png               sweeps: small multiples, one panel per setting
+///       sensitivity.svg/.png        sweeps over 2+ keys: return against each key's values
 ///       seed-1/                     (sweeps: SETTING/seed-1/)
 ///         progress.csv              one row per log record
 ///         progress.jsonl            the same as JSON lines
@@ -193,7 +195,7 @@ public struct RunFolder: Sendable {
         }
         seeds.append(table.series(x: x, y: y).map { CurvePoint(x: $0.x, y: $0.y) })
       }
-      curves.append(LearningCurve(label: setting.isEmpty ? name : setting, seeds: seeds))
+      curves.append(LearningCurve(label: setting.isEmpty ? experimentName : setting, seeds: seeds))
     }
     return curves
   }
@@ -208,14 +210,14 @@ public struct RunFolder: Sendable {
       let runCurves = try run.learningCurves(x: x, y: y)
       curves += runCurves.map { curve in
         var labelled = curve
-        if runs.count > 1 && runCurves.count > 1 { labelled.label = run.name + " " + curve.label }
+        if runs.count > 1 && runCurves.count > 1 { labelled.label = run.experimentName + " " + curve.label }
         return labelled
       }
     }
     let seedCounts = Set(curves.map(\.seeds.count))
     let seedNote = seedCounts.count == 1 ? " (\(seedCounts.first!) seed\(seedCounts.first! == 1 ? "" : "s"))" : ""
     var plot = LearningCurvePlot(
-      title: title ?? (runs.count == 1 ? runs[0].name : "Comparison") + seedNote, xLabel: axisLabel(x),
+      title: title ?? (runs.count == 1 ? runs[0].experimentName : "Comparison") + seedNote, xLabel: axisLabel(x),
       yLabel: axisLabel(y), runs: curves)
     plot.smoothingWindow = smoothingWindow
     return plot

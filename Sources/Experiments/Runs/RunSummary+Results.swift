@@ -48,8 +48,9 @@ extension RunSummary {
     return Sensitivity.analyse(axes: axes, values: settings.map { values(of: metric, setting: $0) })
   }
 
-  /// `results.md`: what the table holds, the ranked table, and per swept key its sensitivity (final and
-  /// evaluation return against the key's values, averaged over the other keys and the seeds).
+  /// `results.md`: what the table holds, the ranked table, and with two or more swept keys per key its
+  /// sensitivity (final and evaluation return against the key's values, averaged over the other keys and the
+  /// seeds).
   public func resultsMarkdown() -> String {
     let table = resultsTable()
     let seedCounts = Set(settings.map { setting in entries.filter { $0.setting == setting }.count })
@@ -62,7 +63,7 @@ extension RunSummary {
         + table.intervalDescription + " Every metric, with standard deviations, is in results.csv.")
     lines.append("")
     lines.append(table.markdown())
-    if let final = sensitivity(of: "final_return_mean") {
+    if let final = sensitivity(of: "final_return_mean"), final.count >= 2 {
       let evaluation = sensitivity(of: "eval_mean")
       lines.append("## Sensitivity")
       lines.append("")

@@ -122,11 +122,7 @@ public final class ExperimentRunner: @unchecked Sendable {
         "name": .string(plan.name), "algorithm": .string(plan.algorithm.name), "env": .string(plan.environmentID),
       ])
     try folder.writeSummary(summary)
-    let episodic = plan.plotX == "episode"
-    let png = try folder.writeLearningCurves(
-      title: plan.plotTitle, x: episodic ? "episode/index" : "step",
-      y: episodic ? "episode/return" : "rollout/ep_rew_mean", xLabel: episodic ? "episode" : "environment steps",
-      yLabel: episodic ? "return" : "mean episode return", smoothingWindow: plan.plotSmoothing)
+    let report = try folder.writeReport(ReportSettings(plan: plan))
     for entry in entries {
       let s = entry.seed
       let evaluation =
@@ -140,9 +136,11 @@ public final class ExperimentRunner: @unchecked Sendable {
             s.seed, s.environmentSteps, s.episodes, s.wallSeconds, s.stepsPerSecond, s.finalReturnMean, evaluation))
     }
     if let picture = try writeActionDistribution() { say("action distribution: \(picture)") }
-    if settings.count > 1 { say("results: \(folder.path)/results.md") }
+    if let results = report.results { say("results: \(results)") }
     say("summary: \(folder.path)/\(RunFolder.summaryFileName)")
-    say("plot: \(png)")
+    say("plot: \(report.learningCurve)")
+    if let grid = report.grid { say("small multiples: \(grid)") }
+    if let sensitivity = report.sensitivity { say("sensitivity: \(sensitivity)") }
     let clips = folder.seedFolders().map { $0.path + "/" + Self.finalEpisodeFileName }.filter {
       FileManager.default.fileExists(atPath: $0)
     }

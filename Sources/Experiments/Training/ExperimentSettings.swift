@@ -71,6 +71,8 @@ public struct ExperimentPlan: Sendable, Equatable {
   /// The plot's x axis: `episode` (per-episode returns, for the episodic algorithms) or `step`.
   public var plotX: String
   public var plotSmoothing: Int
+  /// Whether the plots draw each seed as a thin line under the mean (`plot.seeds`).
+  public var plotSeeds: Bool
   /// After saving, load the checkpoint back and play one test episode with it (W8).
   public var testEpisodeAfterReload: Bool
   /// Write the seed's full state to `latest_checkpoint.safetensors` at the first update boundary at or after every
@@ -127,6 +129,7 @@ extension ExperimentPlan {
     ("plot.title", "the learning-curve plot's title"),
     ("plot.x", "episode or step"),
     ("plot.smoothing", "moving-average window of the plotted curve"),
+    ("plot.seeds", "draw each seed as a thin line under the mean (default false)"),
     ("gamma", "discount factor"),
     ("learning_rate", "learning rate: a number or a schedule such as linear(3e-4, 0)"),
     ("optimizer", "adam, adamw, sgd or rmsprop (reinforce, actor-critic, a2c)"),
@@ -213,6 +216,7 @@ extension ExperimentPlan {
       throw ExperimentError.invalidSetting(key: "plot.x", value: plotX, expected: "episode or step")
     }
     plotSmoothing = try c.int("plot.smoothing", default: 1)
+    plotSeeds = try c.bool("plot.seeds", default: false)
     testEpisodeAfterReload = try c.bool("test_episode_after_reload", default: false)
     checkpointEvery = try c.int("checkpoint_every", default: 0)
     evaluationEvery = try c.int("eval_every", default: 0)
