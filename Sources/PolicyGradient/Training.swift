@@ -83,6 +83,13 @@ public struct TrainingSummary: Sendable, Equatable, Codable {
   /// Why training stopped before the budget ran out, if it did.
   public var stoppedEarly: String?
 
+  public init(steps: Int, episodes: [EpisodeRecord], wallSeconds: Double, stoppedEarly: String? = nil) {
+    self.steps = steps
+    self.episodes = episodes
+    self.wallSeconds = wallSeconds
+    self.stoppedEarly = stoppedEarly
+  }
+
   /// Steps per second of wall time.
   public var stepsPerSecond: Double { wallSeconds > 0 ? Double(steps) / wallSeconds : 0 }
 

@@ -53,3 +53,25 @@ public func recordEpisodes(
   summary.framesWritten = video.framesWritten
   return summary
 }
+
+/// The picture after `steps` steps of one episode (0: right after the reset with `seed`), actions from `policy`.
+///
+/// - Throws: ``RecordingError/invalidSetting(_:)`` for a negative `steps` or one past the episode's end (the
+///   message gives the episode's length, so the allowed range).
+public func pictureAfter(
+  steps: Int, of environment: any Environment, seed: UInt64?, policy: ([Double]) throws -> [Double]
+) throws -> Frame {
+  guard steps >= 0 else {
+    throw RecordingError.invalidSetting("--frame must be at least 0 (the picture after the reset), got \(steps)")
+  }
+  var (observation, _) = try environment.reset(seed: seed)
+  for taken in 0..<steps {
+    let step = try environment.step(policy(observation))
+    observation = step.observation
+    if step.done && taken + 1 < steps {
+      throw RecordingError.invalidSetting(
+        "--frame must be in 0...\(taken + 1): the episode ended after \(taken + 1) steps, got \(steps)")
+    }
+  }
+  return try environment.render()
+}

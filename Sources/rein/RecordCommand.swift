@@ -66,13 +66,7 @@ struct RecordCommand: ParsableCommand {
       defer { environment.close() }
 
       if out.lowercased().hasSuffix(".png") {
-        var (observation, _) = try environment.reset(seed: seed)
-        for _ in 0..<max(frame, 0) {
-          let step = try environment.step(policy(observation))
-          observation = step.observation
-          if step.done { break }
-        }
-        let picture = try environment.render()
+        let picture = try pictureAfter(steps: frame, of: environment, seed: seed, policy: policy)
         guard let canvas = Canvas(width: picture.width, height: picture.height, rgbBytes: picture.pixels) else {
           return
         }

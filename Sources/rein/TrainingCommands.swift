@@ -40,11 +40,7 @@ struct ExperimentOptions: ParsableArguments {
   /// Applies the options to `configuration`.
   func apply(to configuration: inout RunConfiguration) throws {
     if let seeds {
-      let list = seeds.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-      guard !list.isEmpty, list.allSatisfy({ Int($0) != nil }) else {
-        throw ValidationError("--seeds takes comma-separated integers, e.g. 1,2,3; got '\(seeds)'")
-      }
-      configuration.set("seeds", .list(list.map { .int(Int($0)!) }))
+      configuration.set("seeds", .list(try ExperimentPlan.seedList(parsing: seeds).map { .int($0) }))
     }
     try configuration.apply(overrides: overrides)
   }
@@ -126,7 +122,7 @@ struct TrainCommand: ParsableCommand {
       """
   )
 
-  @Argument(help: "reinforce, actor-critic, a2c or ppo (not with --resume).")
+  @Argument(help: "reinforce, actor-critic, a2c or ppo (`rein keys` lists each one's settings; not with --resume).")
   var algorithm: String?
 
   @Argument(help: "An environment id (see `rein envs`; not with --resume).")
@@ -155,9 +151,7 @@ struct TrainCommand: ParsableCommand {
       guard let algorithm, let environment else {
         throw ValidationError("give an algorithm and an environment id, e.g. `rein train ppo CartPole-v1`")
       }
-      guard AlgorithmChoice.names.contains(algorithm) else {
-        throw ValidationError("unknown algorithm '\(algorithm)'; choose one of \(AlgorithmChoice.names.joined(separator: ", "))")
-      }
+      let definition = try AlgorithmRegistry.shared.definition(named: algorithm)
       var configuration = RunConfiguration()
       configuration.set("algorithm", .string(algorithm))
       configuration.set("env", .string(environment))
@@ -165,8 +159,10 @@ struct TrainCommand: ParsableCommand {
       if let steps { configuration.set("steps", .int(steps)) }
       if let episodes { configuration.set("episodes", .int(episodes)) }
       if steps == nil && episodes == nil {
-        configuration.set(algorithm == "reinforce" || algorithm == "actor-critic" ? "episodes" : "steps",
-          algorithm == "reinforce" || algorithm == "actor-critic" ? .int(1000) : .int(100_000))
+        switch definition.defaultBudget {
+        case .episodes(let count): configuration.set("episodes", .int(count))
+        case .steps(let count): configuration.set("steps", .int(count))
+        }
       }
       if let envs { configuration.set("n_envs", .int(envs)) }
       try options.apply(to: &configuration)
@@ -244,11 +240,19 @@ struct PresetsCommand: ParsableCommand {
 /// `rein keys`: every setting a preset or `--set` may use.
 struct KeysCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "keys", abstract: "List every setting a preset or --set may use, with its meaning.")
+    commandName: "keys",
+    abstract: "List every setting a preset or --set may use: meaning, type, range, default, algorithms using it.")
 
-  func run() {
-    for (key, meaning) in ExperimentPlan.keyDescriptions {
-      print("  \(key.padding(toLength: 24, withPad: " ", startingAt: 0)) \(meaning)")
+  @Argument(help: "Only the settings this algorithm reads (reinforce, actor-critic, a2c, ppo).")
+  var algorithm: String?
+
+  @Flag(help: "Print the README's Markdown tables instead.")
+  var markdown = false
+
+  func run() throws {
+    try reportingErrors {
+      if let algorithm { _ = try AlgorithmRegistry.shared.definition(named: algorithm) }
+      print(markdown ? SettingsTable.markdown() : SettingsTable.listing(algorithm: algorithm), terminator: "")
     }
   }
 }

@@ -160,3 +160,23 @@ final class RecordingTests: XCTestCase {
     }
   }
 }
+
+// MARK: - A single picture (`rein record --frame`)
+
+final class PictureAfterStepsTests: XCTestCase {
+  func testFramesOutsideTheEpisodeAreRefusedWithTheRange() throws {
+    let environment = CartPole()
+    let push: ([Double]) -> [Double] = { _ in [1] }
+    XCTAssertThrowsError(try pictureAfter(steps: -1, of: environment, seed: 0, policy: push)) { error in
+      XCTAssertTrue("\(error)".contains("at least 0"), "\(error)")
+    }
+    // Pushing right all the time ends CartPole within a few dozen steps.
+    XCTAssertThrowsError(try pictureAfter(steps: 999_999, of: environment, seed: 0, policy: push)) { error in
+      XCTAssertTrue("\(error)".contains("--frame must be in 0..."), "\(error)")
+    }
+    let first = try pictureAfter(steps: 0, of: environment, seed: 0, policy: push)
+    let fifth = try pictureAfter(steps: 5, of: environment, seed: 0, policy: push)
+    XCTAssertEqual(first.width, fifth.width)
+    XCTAssertNotEqual(first.pixels, fifth.pixels)
+  }
+}

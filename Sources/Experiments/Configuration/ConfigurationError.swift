@@ -16,6 +16,8 @@ public enum ConfigurationError: Error, CustomStringConvertible, Equatable {
   case typeMismatch(key: String, expected: String, found: String)
   /// A required key is missing.
   case missingKey(String)
+  /// A setting the chosen algorithm does not read (`usedBy`: the algorithms that do).
+  case unusedSetting(key: String, algorithm: String, usedBy: [String])
 
   /// An unknown key and the known keys that resemble it.
   public struct UnknownKey: Equatable, Sendable {
@@ -48,9 +50,12 @@ public enum ConfigurationError: Error, CustomStringConvertible, Equatable {
           : "'\(entry.key)' (did you mean \(entry.suggestions.map { "'\($0)'" }.joined(separator: " or "))?)"
       }
       return "unknown setting\(keys.count == 1 ? "" : "s") \(parts.joined(separator: ", ")); "
-        + "check the spelling, `rein run PRESET --help` lists the settings"
+        + "check the spelling; `rein keys` lists the settings"
     case .typeMismatch(let key, let expected, let found):
       return "setting '\(key)' must be \(expected) but is \(found)"
+    case .unusedSetting(let key, let algorithm, let users):
+      let readers = users.isEmpty ? "" : " (only \(users.joined(separator: ", ")) read\(users.count == 1 ? "s" : "") it)"
+      return "setting '\(key)' is not used by \(algorithm)\(readers); remove it or choose another algorithm"
     case .missingKey(let key):
       return "setting '\(key)' is required but missing; add it to the preset or pass --set \(key)=VALUE"
     }

@@ -45,7 +45,30 @@ public struct RunConfiguration: Equatable, Sendable {
     guard case .mapping(let mapping) = node else {
       throw ConfigurationError.unsupportedStructure(key: "(top level)", reason: "the preset must be a mapping of keys")
     }
+    // Aliases share nodes, so a few hundred bytes of them can stand for billions of values: count before expanding.
+    var budget = RunConfiguration.maximumNodes
+    guard RunConfiguration.countNodes(node, within: &budget) else {
+      throw ConfigurationError.malformedYAML(
+        source: source,
+        reason: "it expands to more than \(RunConfiguration.maximumNodes) values (YAML aliases repeating one another?); "
+          + "a preset holds a few hundred settings at most")
+    }
     try flatten(mapping, prefix: "")
+  }
+
+  /// The most values (scalars, lists and mappings, with aliases expanded) a preset may hold.
+  public static let maximumNodes = 100_000
+
+  /// Counts the nodes of `node` as expanded, down from `budget`; false once the budget is spent.
+  private static func countNodes(_ node: Node, within budget: inout Int) -> Bool {
+    budget -= 1
+    guard budget >= 0 else { return false }
+    switch node {
+    case .scalar: return true
+    case .sequence(let sequence): return sequence.allSatisfy { countNodes($0, within: &budget) }
+    case .mapping(let mapping):
+      return mapping.allSatisfy { countNodes($0.0, within: &budget) && countNodes($0.1, within: &budget) }
+    }
   }
 
   /// Loads a YAML preset file.
@@ -195,6 +218,10 @@ public struct RunConfiguration: Equatable, Sendable {
         throw ConfigurationError.unsupportedStructure(key: prefix, reason: "a key is not a string")
       }
       let key = prefix.isEmpty ? name : prefix + "." + name
+      guard values[key] == nil else {
+        throw ConfigurationError.unsupportedStructure(
+          key: key, reason: "it is given twice in the preset (the second would silently win); keep one")
+      }
       if case .mapping(let nested) = valueNode {
         try flatten(nested, prefix: key)
       } else {

@@ -21,7 +21,7 @@ public struct ParameterGrid: Equatable, Sendable {
   /// The swept keys in option order, each with its values (as written).
   public let axes: [(key: String, values: [String])]
 
-  /// Parses `key=v1,v2,...` options; a key may appear only once and needs at least one value.
+  /// Parses `key=v1,v2,...` options; a key may appear only once and needs at least one value, none repeated.
   public init(_ options: [String]) throws {
     var axes: [(key: String, values: [String])] = []
     for option in options {
@@ -32,6 +32,10 @@ public struct ParameterGrid: Equatable, Sendable {
       }
       guard !key.isEmpty, !values.isEmpty, !values.contains(where: \.isEmpty) else {
         throw ConfigurationError.malformedOverride(option)
+      }
+      guard Set(values).count == values.count else {
+        throw ConfigurationError.unsupportedStructure(
+          key: key, reason: "--grid \(option) repeats a value (each setting trains into its own folder)")
       }
       guard !axes.contains(where: { $0.key == key }) else {
         throw ConfigurationError.unsupportedStructure(key: key, reason: "it is swept by two --grid options")

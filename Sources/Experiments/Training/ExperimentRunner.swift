@@ -43,16 +43,17 @@ public final class ExperimentRunner: @unchecked Sendable {
 
   /// A runner for `configuration`, swept over `grid` (every setting's overrides apply on top of it), writing to
   /// `folder`; `write` receives every printed line (standard output by default). Every setting is read and
-  /// checked here, before anything trains.
+  /// checked here, before anything trains; `algorithms` resolves the algorithm's name.
   public init(
     configuration: RunConfiguration, grid: ParameterGrid? = nil, registry: EnvironmentRegistry, folder: RunFolder,
-    defaultName: String = "run", write: (@Sendable (String) -> Void)? = nil
+    defaultName: String = "run", algorithms: AlgorithmRegistry = .shared, write: (@Sendable (String) -> Void)? = nil
   ) throws {
     var settings: [Setting] = []
     for gridSetting in (grid ?? ParameterGrid.none).settings {
       var c = configuration
       try c.apply(overrides: gridSetting.overrides)
-      settings.append(Setting(label: gridSetting.label, configuration: c, plan: try ExperimentPlan(c, defaultName: defaultName)))
+      let plan = try ExperimentPlan(c, defaultName: defaultName, algorithms: algorithms)
+      settings.append(Setting(label: gridSetting.label, configuration: c, plan: plan))
     }
     self.settings = settings
     self.registry = registry
@@ -285,31 +286,9 @@ public final class ExperimentRunner: @unchecked Sendable {
           result.returns[0], result.lengths[0]))
   }
 
-  /// The agent for `seed`, with its environments.
+  /// The agent for `seed`, with its environments (built by the algorithm's registered definition).
   func makeAgent(_ plan: ExperimentPlan, seed: UInt64) throws -> any Agent {
-    let id = plan.environmentID
-    let arguments = plan.environmentArguments
-    switch plan.algorithm {
-    case .reinforce(let c):
-      return try REINFORCE(environment: registry.make(id, arguments: arguments), configuration: c, seed: seed)
-    case .actorCritic(let c):
-      return try OneStepActorCritic(environment: registry.make(id, arguments: arguments), configuration: c, seed: seed)
-    case .a2c(let c):
-      return try A2C(environments: makeVector(plan), configuration: c, seed: seed)
-    case .ppo(let c):
-      return try PPO(environments: makeVector(plan), configuration: c, seed: seed)
-    }
-  }
-
-  private func makeVector(_ plan: ExperimentPlan) throws -> VectorEnvironment {
-    if plan.parallelEnvironments {
-      return try ParallelVectorEnvironment(
-        id: plan.environmentID, count: plan.environmentCount, arguments: plan.environmentArguments,
-        autoresetMode: .sameStep, registry: registry)
-    }
-    return try SyncVectorEnvironment(
-      id: plan.environmentID, count: plan.environmentCount, arguments: plan.environmentArguments,
-      autoresetMode: .sameStep, registry: registry)
+    try plan.algorithm.makeAgent(AgentContext(plan: plan, seed: seed, environments: registry))
   }
 
   // MARK: Output
