@@ -32,7 +32,7 @@ final class PresetDigestTests: XCTestCase {
     ),
     ("compare-baseline", "compare-baseline", ["episodes=15", "eval_episodes=2"]),
     ("entropy-annealing", "entropy-annealing", ["steps=512", "n_envs=2", "n_steps=128", "eval_episodes=1"]),
-    ("parallel-vs-single", "parallel-vs-single", ["steps=512", "n_steps=32", "eval_episodes=3"]),
+    ("parallel-vs-single", "parallel-vs-single", ["steps=512", "n_steps=64", "eval_episodes=3"]),
     ("ppo-cartpole-fast", "ppo-cartpole-fast", ["steps=512", "eval_episodes=3"]),
     ("ppo-cartpole", "ppo-cartpole", ["steps=512", "n_steps=256", "eval_episodes=3"]),
     (

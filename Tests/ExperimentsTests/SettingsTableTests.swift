@@ -158,6 +158,12 @@ final class SettingsTableTests: XCTestCase {
     XCTAssertNoThrow(try plan("ppo", ["steps=1000000000000"]))
   }
 
+  func testABatchLargerThanTheRolloutIsRefused() {
+    let text = message { _ = try self.plan("ppo", ["n_steps=64", "n_envs=2", "batch_size=256"]) }
+    XCTAssertTrue(text.contains("'batch_size'") && text.contains("128"), text)
+    XCTAssertNoThrow(try plan("ppo", ["n_steps=64", "n_envs=2", "batch_size=128"]))
+  }
+
   // MARK: - Seeds and grids (issue 17 item 8)
 
   func testRepeatedOrEmptySeedsAreRefused() throws {

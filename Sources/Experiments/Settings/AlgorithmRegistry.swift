@@ -149,7 +149,16 @@ enum BuiltInAlgorithms {
     },
     AlgorithmDefinition(
       name: PPO.algorithmName, configuration: PPOConfiguration.self, isVectorized: true,
-      defaultBudget: .steps(100_000)
+      defaultBudget: .steps(100_000),
+      validate: { configuration, plan in
+        let rollout = configuration.stepsPerEnvironment * plan.environmentCount
+        guard configuration.batchSize <= rollout else {
+          throw ExperimentError.invalidSetting(
+            key: "batch_size", value: "\(configuration.batchSize)",
+            expected: "at most the rollout, n_steps x n_envs = \(configuration.stepsPerEnvironment) x "
+              + "\(plan.environmentCount) = \(rollout)")
+        }
+      }
     ) { configuration, context in
       try PPO(environments: context.makeVectorEnvironment(), configuration: configuration, seed: context.seed)
     },
