@@ -19,7 +19,7 @@ final class DivergenceRunTests: XCTestCase {
           algorithm: \(algorithm)
           env: CartPole-v1
           seeds: [1]
-          steps: 20000\(algorithm == "a2c" || algorithm == "ppo" ? "\nn_steps: 32" : "")
+          steps: 20000\(algorithm == "ppo" ? "\nn_steps: 32\nbatch_size: 32" : "")
           learning_rate: 1.0e30
           eval_episodes: 2
           """)
