@@ -20,6 +20,9 @@ struct ExperimentOptions: ParsableArguments {
     help: "Sweep a setting: --grid key=v1,v2,... (repeatable; every combination runs, for every seed).")
   var grid: [String] = []
 
+  @Flag(name: .customLong("help-keys"), help: "List the settings the algorithm reads (as `rein keys ALGO`) and exit.")
+  var helpKeys = false
+
   @Option(
     help: ArgumentHelp(
       "Continue the interrupted run in this folder: finished seeds are left alone, the others restore their latest "
@@ -44,6 +47,12 @@ struct ExperimentOptions: ParsableArguments {
     }
     try configuration.apply(overrides: overrides)
   }
+}
+
+/// Prints the settings `algorithm` reads (every setting when nil), as `rein keys` does.
+func printSettings(of algorithm: String?) throws {
+  if let algorithm { _ = try AlgorithmRegistry.shared.definition(named: algorithm) }
+  print(SettingsTable.listing(algorithm: algorithm), terminator: "")
 }
 
 /// Reads the plan (and the sweep's settings), makes the run folder and trains.
@@ -122,7 +131,10 @@ struct TrainCommand: ParsableCommand {
       """
   )
 
-  @Argument(help: "reinforce, actor-critic, a2c or ppo (`rein keys` lists each one's settings; not with --resume).")
+  @Argument(
+    help: ArgumentHelp(
+      AlgorithmRegistry.shared.names.joined(separator: ", ")
+        + " (`rein keys ALGO` lists its settings; not with --resume)."))
   var algorithm: String?
 
   @Argument(help: "An environment id (see `rein envs`; not with --resume).")
@@ -148,6 +160,7 @@ struct TrainCommand: ParsableCommand {
         ])
         return try resumeExperiment(run)
       }
+      if options.helpKeys { return try printSettings(of: algorithm) }
       guard let algorithm, let environment else {
         throw ValidationError("give an algorithm and an environment id, e.g. `rein train ppo CartPole-v1`")
       }
@@ -205,6 +218,7 @@ struct RunCommand: ParsableCommand {
       guard let preset else { throw ValidationError("give a preset name or file, e.g. `rein run ppo-cartpole`") }
       let path = try PresetLibrary.locate(preset)
       var configuration = try RunConfiguration(contentsOfFile: path)
+      if options.helpKeys { return try printSettings(of: configuration.string("algorithm")) }
       try options.apply(to: &configuration)
       let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
       if configuration.values["name"] == nil { configuration.set("name", .string(name)) }
@@ -243,7 +257,9 @@ struct KeysCommand: ParsableCommand {
     commandName: "keys",
     abstract: "List every setting a preset or --set may use: meaning, type, range, default, algorithms using it.")
 
-  @Argument(help: "Only the settings this algorithm reads (reinforce, actor-critic, a2c, ppo).")
+  @Argument(
+    help: ArgumentHelp(
+      "Only the settings this algorithm reads (\(AlgorithmRegistry.shared.names.joined(separator: ", ")))."))
   var algorithm: String?
 
   @Flag(help: "Print the README's Markdown tables instead.")
@@ -251,8 +267,8 @@ struct KeysCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      if let algorithm { _ = try AlgorithmRegistry.shared.definition(named: algorithm) }
-      print(markdown ? SettingsTable.markdown() : SettingsTable.listing(algorithm: algorithm), terminator: "")
+      if markdown { return print(SettingsTable.markdown(), terminator: "") }
+      try printSettings(of: algorithm)
     }
   }
 }

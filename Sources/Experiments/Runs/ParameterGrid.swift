@@ -34,8 +34,9 @@ public struct ParameterGrid: Equatable, Sendable {
         throw ConfigurationError.malformedOverride(option)
       }
       guard Set(values).count == values.count else {
-        throw ConfigurationError.unsupportedStructure(
-          key: key, reason: "--grid \(option) repeats a value (each setting trains into its own folder)")
+        throw ExperimentError.invalidSetting(
+          key: "--grid \(key)", value: values.joined(separator: ","),
+          expected: "a list without repeats (each value trains into its own folder)")
       }
       guard !axes.contains(where: { $0.key == key }) else {
         throw ConfigurationError.unsupportedStructure(key: key, reason: "it is swept by two --grid options")

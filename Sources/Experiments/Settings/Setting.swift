@@ -380,16 +380,21 @@ public struct Setting: Sendable {
   func check(_ root: Any, through binding: SettingBinding) throws {
     let (text, written, reached) = binding.read(root)
     if written.contains(where: { !$0.isFinite }) {
-      throw ExperimentError.invalidSetting(key: key, value: text, expected: "a finite number (\(rangeText))")
+      throw ExperimentError.invalidSetting(key: key, value: text, expected: "a finite number, \(expectedText)")
     }
     if let choices, !choices.contains(text) {
       throw ExperimentError.invalidSetting(key: key, value: text, expected: "one of " + choices.joined(separator: ", "))
     }
     if let range, let outside = reached.first(where: { !range.contains($0) }) {
       let reaches = reached.count > 1 || written != reached ? " (it reaches \(outside.settingText))" : ""
-      throw ExperimentError.invalidSetting(key: key, value: text + reaches, expected: rangeText)
+      throw ExperimentError.invalidSetting(key: key, value: text + reaches, expected: expectedText)
     }
   }
 
   var rangeText: String { range.map(\.description) ?? "any finite number" }
+
+  /// The range as an error says it ("in [1, 1e15]", "positive").
+  private var expectedText: String {
+    rangeText.hasPrefix("[") || rangeText.hasPrefix("(") ? "in " + rangeText : rangeText
+  }
 }

@@ -186,9 +186,10 @@ extension ExperimentPlan {
     }
     let repeated = Dictionary(grouping: seeds, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
     guard repeated.isEmpty else {
+      let list = { (values: [UInt64]) in values.map(String.init).joined(separator: ", ") }
       throw ExperimentError.invalidSetting(
-        key: "seeds", value: "\(seeds.map(String.init))",
-        expected: "a list without repeats (each seed trains into its own folder; \(repeated.map(String.init)) repeat)")
+        key: "seeds", value: "[\(list(seeds))]",
+        expected: "a list without repeats (each seed trains into its own folder; \(list(repeated)) repeated)")
     }
     if evaluationEvery == 0 && (stopAtEvaluationReturn != nil || stopAfterNoImprovement > 0) {
       throw ExperimentError.invalidSetting(
