@@ -384,6 +384,7 @@ rein_mj_model_info rein_mj_model_get_info(const rein_mj_model *handle) {
       .njnt = m->njnt,
       .ngeom = m->ngeom,
       .nsite = m->nsite,
+      .ntendon = m->ntendon,
       .timestep = m->opt.timestep,
       .qpos0 = m->qpos0,
       .body_mass = m->body_mass,
@@ -448,6 +449,8 @@ rein_mj_data_arrays rein_mj_data_get_arrays(rein_mj_data *handle) {
       .qfrc_actuator = d->qfrc_actuator,
       .qfrc_constraint = d->qfrc_constraint,
       .cfrc_ext = d->cfrc_ext,
+      .ten_length = d->ten_length,
+      .ten_velocity = d->ten_velocity,
   };
   return arrays;
 }

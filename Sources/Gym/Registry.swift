@@ -16,6 +16,8 @@ public final class EnvironmentRegistry: @unchecked Sendable {
 
   private let lock = NSLock()
   private var entries: [String: Entry] = [:]
+  /// Ids Gymnasium has that cannot be made here, with the error that says why (not listed in ``ids``).
+  private var unavailable: [String: EnvironmentError] = [:]
   /// Serialises ``registerGroupOnce(_:_:)``; separate from `lock`, which the group's body takes.
   private let groupLock = NSLock()
   private var registeredGroups: Set<String> = []
@@ -31,6 +33,18 @@ public final class EnvironmentRegistry: @unchecked Sendable {
       if !replace, entries[spec.id] != nil { throw EnvironmentError.duplicateRegistration(id: spec.id) }
       entries[spec.id] = Entry(spec: spec, factory: factory)
     }
+  }
+
+  /// Records that `id` (one of Gymnasium's) cannot be made here: asking for it throws `reason` instead of
+  /// ``EnvironmentError/unknownEnvironment(id:known:)``, so that the error says why and what to use instead. The id
+  /// is not listed in ``ids`` and may still be registered later.
+  public func registerUnavailable(_ id: String, because reason: EnvironmentError) {
+    lock.withLock { unavailable[id] = reason }
+  }
+
+  /// The error for an id without an entry (call with `lock` held).
+  private func missing(_ id: String) -> EnvironmentError {
+    unavailable[id] ?? EnvironmentError.unknownEnvironment(id: id, known: entries.keys.sorted())
   }
 
   /// Runs `body` (which registers a group of environments) the first time it is called with `group`, and does
@@ -50,9 +64,7 @@ public final class EnvironmentRegistry: @unchecked Sendable {
   /// The spec registered under `id`.
   public func spec(_ id: String) throws -> EnvironmentSpec {
     try lock.withLock {
-      guard let entry = entries[id] else {
-        throw EnvironmentError.unknownEnvironment(id: id, known: entries.keys.sorted())
-      }
+      guard let entry = entries[id] else { throw missing(id) }
       return entry.spec
     }
   }
@@ -66,9 +78,7 @@ public final class EnvironmentRegistry: @unchecked Sendable {
   /// Builds the bare environment registered under `id` with `arguments` overriding the spec's defaults.
   public func makeUnwrapped(_ id: String, arguments: EnvironmentArguments = [:]) throws -> any Environment {
     let entry: Entry = try lock.withLock {
-      guard let entry = entries[id] else {
-        throw EnvironmentError.unknownEnvironment(id: id, known: entries.keys.sorted())
-      }
+      guard let entry = entries[id] else { throw missing(id) }
       return entry
     }
     var merged = entry.spec.arguments.merging(arguments) { _, new in new }

@@ -10,14 +10,19 @@ struct GoldenRun: Decodable {
   struct Episode: Decodable {
     var reset_obs: [Double]
     var steps: [Step]
+    /// The reset's numeric info (v5 traces only).
+    var reset_info: [String: GoldenInfoValue]?
   }
 
+  /// One step; a trimmed fixture keeps only the action of the steps it does not compare.
   struct Step: Decodable {
     var action: [Double]
-    var obs: [Double]
-    var reward: Double
-    var terminated: Bool
-    var truncated: Bool
+    var obs: [Double]?
+    var reward: Double?
+    var terminated: Bool?
+    var truncated: Bool?
+    /// The step's numeric info (v5 traces only).
+    var info: [String: GoldenInfoValue]?
   }
 
   var env: String
@@ -33,6 +38,56 @@ func loadGolden(_ name: String) throws -> [GoldenRun] {
   let text = try String(contentsOf: url, encoding: .utf8)
   let decoder = JSONDecoder()
   return try text.split(separator: "\n").map { try decoder.decode(GoldenRun.self, from: Data($0.utf8)) }
+}
+
+/// A numeric info entry of a golden trace: a number or a list of numbers.
+enum GoldenInfoValue: Decodable, Equatable {
+  case number(Double)
+  case numbers([Double])
+
+  init(from decoder: any Decoder) throws {
+    let container = try decoder.singleValueContainer()
+    if let number = try? container.decode(Double.self) {
+      self = .number(number)
+    } else {
+      self = .numbers(try container.decode([Double].self))
+    }
+  }
+
+  var values: [Double] {
+    switch self {
+    case .number(let x): return [x]
+    case .numbers(let xs): return xs
+    }
+  }
+}
+
+/// The first difference between a golden info and Rein's (numeric entries only, ``MuJoCoWarning/infoKey`` aside),
+/// or nil when every entry matches to the bit and neither has an entry the other lacks.
+func infoMismatch(_ expected: [String: GoldenInfoValue], _ info: Info, _ place: String) -> String? {
+  var numeric: [String: [Double]] = [:]
+  for (key, value) in info {
+    switch value {
+    case .double(let x): numeric[key] = [x]
+    case .int(let n): numeric[key] = [Double(n)]
+    case .doubles(let xs): numeric[key] = xs
+    default: continue
+    }
+  }
+  for key in expected.keys.sorted() {
+    guard let got = numeric[key] else { return "\(place): info has no '\(key)'" }
+    let want = expected[key]!.values
+    guard got.count == want.count else {
+      return "\(place): info '\(key)' has \(got.count) values, expected \(want.count)"
+    }
+    for i in 0..<want.count where want[i].bitPattern != got[i].bitPattern {
+      return "\(place): info '\(key)'[\(i)] = \(got[i]), expected \(want[i]) (\(ulpDistance(want[i], got[i])) ulps)"
+    }
+  }
+  if let extra = numeric.keys.sorted().first(where: { expected[$0] == nil }) {
+    return "\(place): info has '\(extra)', which Gymnasium's has not"
+  }
+  return nil
 }
 
 enum GoldenError: Error, CustomStringConvertible {
@@ -57,11 +112,12 @@ func ulpDistance(_ a: Double, _ b: Double) -> UInt64 {
 
 /// Replays every golden run of `fixture` on environments from `make`, as the golden files were made: reset with the
 /// seed once, apply the recorded actions, reset without a seed after each episode end; the time limit is
-/// `maxEpisodeSteps`. Every observation, reward and flag must match to the bit; the first mismatch of each seed is
-/// reported with its place and its distance in ulps.
+/// `maxEpisodeSteps`. Every observation, reward, flag and (where the trace has them, v5) info entry of steps and
+/// resets must match to the bit; the first mismatch of each seed is reported with its place and its distance in ulps.
 ///
 /// A fixture may hold only the first steps of an episode (a trimmed copy of a large golden file): the next reset
-/// depends only on the generator, not on where the previous episode stopped.
+/// depends only on the generator, not on where the previous episode stopped. A step may also hold only its action
+/// (the v5 fixtures keep every action and compare the first and last steps of each episode).
 func assertGoldenParity(
   fixture: String, maxEpisodeSteps: Int, make: () throws -> any Environment, file: StaticString = #filePath,
   line: UInt = #line
@@ -83,10 +139,13 @@ func assertGoldenParity(
       return nil
     }
     seedLoop: for (e, episode) in run.episodes.enumerated() {
-      let _ = try observation.withUnsafeMutableBufferPointer {
+      let resetInfo = try observation.withUnsafeMutableBufferPointer {
         try env.reset(seed: e == 0 ? run.seed : nil, options: nil, into: $0)
       }
-      if let message = mismatch("reset observation", episode.reset_obs, observation, "seed \(run.seed) episode \(e)") {
+      let resetPlace = "seed \(run.seed) episode \(e) reset"
+      if let message = mismatch("reset observation", episode.reset_obs, observation, resetPlace)
+        ?? episode.reset_info.flatMap({ infoMismatch($0, resetInfo, resetPlace) })
+      {
         XCTFail(message, file: file, line: line)
         break seedLoop
       }
@@ -94,18 +153,24 @@ func assertGoldenParity(
         let outcome = try step.action.withUnsafeBufferPointer { action in
           try observation.withUnsafeMutableBufferPointer { try env.step(action, into: $0) }
         }
+        guard let obs = step.obs, let reward = step.reward, let terminated = step.terminated,
+          let expectedTruncation = step.truncated
+        else { continue }
         let place = "seed \(run.seed) episode \(e) step \(t)"
-        var message = mismatch("observation", step.obs, observation, place)
-        if message == nil, outcome.reward.bitPattern != step.reward.bitPattern {
-          message =
-            "\(place): reward \(outcome.reward), expected \(step.reward) (\(ulpDistance(step.reward, outcome.reward)) ulps)"
+        var message = mismatch("observation", obs, observation, place)
+        if message == nil, outcome.reward.bitPattern != reward.bitPattern {
+          let ulps = ulpDistance(reward, outcome.reward)
+          message = "\(place): reward \(outcome.reward), expected \(reward) (\(ulps) ulps)"
         }
-        if message == nil, outcome.terminated != step.terminated {
-          message = "\(place): terminated \(outcome.terminated), expected \(step.terminated)"
+        if message == nil, outcome.terminated != terminated {
+          message = "\(place): terminated \(outcome.terminated), expected \(terminated)"
         }
         let truncated = t + 1 >= maxEpisodeSteps
-        if message == nil, truncated != step.truncated {
-          message = "\(place): truncated \(truncated), expected \(step.truncated)"
+        if message == nil, truncated != expectedTruncation {
+          message = "\(place): truncated \(truncated), expected \(expectedTruncation)"
+        }
+        if message == nil, let expectedInfo = step.info {
+          message = infoMismatch(expectedInfo, outcome.info, place)
         }
         if let message {
           XCTFail(message, file: file, line: line)

@@ -18,12 +18,16 @@ final class MuJoCoEnvironmentTests: XCTestCase {
 
   // MARK: - Specs and spaces
 
-  func testRegistersTheTenEnvironmentsWithGymnasiumsSpecs() throws {
+  func testRegistersTheTwentyOneEnvironmentsWithGymnasiumsSpecs() throws {
     let expected: [(String, Int, Double?, Int, Int)] = [
       ("InvertedPendulum-v4", 1000, 950, 4, 1), ("InvertedDoublePendulum-v4", 1000, 9100, 11, 1),
       ("Reacher-v4", 50, -3.75, 11, 2), ("Swimmer-v4", 1000, 360, 8, 2), ("HalfCheetah-v4", 1000, 4800, 17, 6),
       ("Hopper-v4", 1000, 3800, 11, 3), ("Walker2d-v4", 1000, nil, 17, 6), ("Ant-v4", 1000, 6000, 27, 8),
       ("Humanoid-v4", 1000, nil, 376, 17), ("HumanoidStandup-v4", 1000, nil, 376, 17),
+      ("InvertedPendulum-v5", 1000, 950, 4, 1), ("InvertedDoublePendulum-v5", 1000, 9100, 9, 1),
+      ("Reacher-v5", 50, -3.75, 10, 2), ("Pusher-v5", 100, 0, 23, 7), ("Swimmer-v5", 1000, 360, 8, 2),
+      ("HalfCheetah-v5", 1000, 4800, 17, 6), ("Hopper-v5", 1000, 3800, 11, 3), ("Walker2d-v5", 1000, nil, 17, 6),
+      ("Ant-v5", 1000, 6000, 105, 8), ("Humanoid-v5", 1000, nil, 348, 17), ("HumanoidStandup-v5", 1000, nil, 348, 17),
     ]
     XCTAssertEqual(registry.ids.count, expected.count)
     for (id, steps, threshold, observations, actions) in expected {
@@ -54,8 +58,20 @@ final class MuJoCoEnvironmentTests: XCTestCase {
       XCTAssertEqual($0 as? EnvironmentError, .duplicateRegistration(id: "Hopper-v4"))
     }
     XCTAssertEqual(try custom.spec("Hopper-v4").maxEpisodeSteps, 7)
-    XCTAssertEqual(custom.ids.count, 10)
+    XCTAssertEqual(custom.ids.count, 21)
     XCTAssertEqual(try custom.spec("Walker2d-v4").maxEpisodeSteps, 1000)
+  }
+
+  func testPusherV4SaysItNeedsMuJoCo2() throws {
+    XCTAssertFalse(registry.ids.contains("Pusher-v4"))
+    XCTAssertThrowsError(try registry.make("Pusher-v4")) { error in
+      guard case .libraryUnavailable(let library, let help) = error as? EnvironmentError else {
+        return XCTFail("\(error)")
+      }
+      XCTAssertTrue(library.contains("MuJoCo 2"), library)
+      XCTAssertTrue(help.contains("Pusher-v5") && help.contains("mujoco < 3"), help)
+    }
+    XCTAssertThrowsError(try registry.spec("Pusher-v4"))
   }
 
   func testHumanoidActionsAreBoundedByTheControlRange() throws {

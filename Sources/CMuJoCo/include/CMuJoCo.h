@@ -63,6 +63,7 @@ typedef struct rein_mj_model_info {
   int64_t njnt;
   int64_t ngeom;
   int64_t nsite;
+  int64_t ntendon;
   double timestep;  ///< seconds per mj_step
   const double *qpos0;  ///< nq: the reference configuration
   const double *body_mass;  ///< nbody
@@ -110,6 +111,8 @@ typedef struct rein_mj_data_arrays {
   double *qfrc_actuator;  ///< nv
   double *qfrc_constraint;  ///< nv
   double *cfrc_ext;  ///< nbody x 6: com-based external forces (computed by the post-constraint pass)
+  double *ten_length;  ///< ntendon: tendon lengths
+  double *ten_velocity;  ///< ntendon: tendon velocities
 } rein_mj_data_arrays;
 
 /// Allocates simulation data for `model`; NULL on failure (see rein_mj_last_error()).

@@ -1,29 +1,36 @@
 import Gym
 
-// MARK: - Hopper-v4
+// MARK: - Hopper-v4, Hopper-v5
 
-/// A planar one-legged robot that should hop forward without falling (Gymnasium's `Hopper-v4`, identical to it to
-/// the bit).
+/// A planar one-legged robot that should hop forward without falling (Gymnasium's `Hopper-v4` and `Hopper-v5`,
+/// identical to them to the bit).
 ///
 /// - Action space: `Box(-1, 1, (3,), float32)`: torques on the thigh, leg and foot joints, times a gear of 200.
 /// - Observation space: `Box(-inf, inf, (11,), float64)`: the positions without the root's x (torso height (m),
 ///   torso angle and three joint angles (rad)), then the six velocities clipped to [-10, 10]; `(12,)` with
 ///   `exclude_current_positions_from_observation` false.
 /// - Reward: `forward_reward_weight * x_velocity + healthy_reward - ctrl_cost_weight * sum(action^2)` (the control
-///   cost in float32 as numpy computes it); `healthy_reward` is paid while healthy, or always when
-///   `terminate_when_unhealthy`.
+///   cost in float32 as numpy computes it); v5 pays `healthy_reward` only while healthy, v4 also for the
+///   terminating step when `terminate_when_unhealthy`.
 /// - Healthy: every state value but the root's x and height strictly within `healthy_state_range`, the height
 ///   strictly within `healthy_z_range` and the torso angle strictly within `healthy_angle_range`.
 /// - Start state: rest plus noise uniform in [-reset_noise_scale, reset_noise_scale] on every position and velocity.
 /// - Episode end: terminated when unhealthy (if `terminate_when_unhealthy`); truncated at 1000 steps.
 /// - Time: 4 MuJoCo steps of 0.002 s (RK4) per environment step: `dt` = 0.008 s.
-/// - Info: `x_position`, `x_velocity` (and ``MuJoCoWarning/infoKey`` when MuJoCo warned).
+/// - Info: `x_position`, `x_velocity`; v5 also `z_distance_from_origin` (the height above the start's reference),
+///   `reward_forward`, `reward_ctrl`, `reward_survive`. Both add ``MuJoCoWarning/infoKey`` when MuJoCo warned.
+///   Reset info: v5: `x_position`, `z_distance_from_origin`; v4: empty.
 /// - Keyword arguments: `forward_reward_weight` (1), `ctrl_cost_weight` (1e-3), `healthy_reward` (1),
 ///   `terminate_when_unhealthy` (true), `healthy_state_range` ([-100, 100]), `healthy_z_range` ([0.7, inf]),
 ///   `healthy_angle_range` ([-0.2, 0.2]), `reset_noise_scale` (5e-3),
-///   `exclude_current_positions_from_observation` (true).
+///   `exclude_current_positions_from_observation` (true); v5 also `xml_file` (`hopper.xml`), `frame_skip` (4),
+///   `default_camera_config` and the rendering arguments.
+/// - Version history: v5 pays the healthy reward only while healthy, reports the reward terms and positions in the
+///   step and reset info, and takes `xml_file`, `frame_skip`, `default_camera_config`; model and dynamics are v4's.
 public final class Hopper: Environment {
   public static let id = "Hopper-v4"
+  /// The id of `version`.
+  public static func id(_ version: MuJoCoVersion) -> String { "Hopper-" + version.rawValue }
   /// MuJoCo steps per environment step.
   public static let frameSkip = 4
   /// Velocities in the observation are clipped to this magnitude.
@@ -31,6 +38,10 @@ public final class Hopper: Environment {
 
   /// The keyword arguments, with Gymnasium's defaults.
   public struct Configuration: Sendable, Equatable {
+    public var version: MuJoCoVersion
+    /// Gymnasium's `xml_file`: nil for Rein's copy of the version's own model, or the path of an MJCF file.
+    public var xmlFile: String? = nil
+    public var frameSkip = Hopper.frameSkip
     public var forwardRewardWeight = 1.0
     public var controlCostWeight = 1e-3
     public var healthyReward = 1.0
@@ -41,7 +52,7 @@ public final class Hopper: Environment {
     public var resetNoiseScale = 5e-3
     public var excludeCurrentPositionsFromObservation = true
 
-    public init() {}
+    public init(version: MuJoCoVersion = .v4) { self.version = version }
   }
 
   public let configuration: Configuration
@@ -55,17 +66,28 @@ public final class Hopper: Environment {
   /// The reset and step shared with the other planar walker.
   private let walker: PlanarWalker
 
-  /// Makes the environment.
+  /// Makes the environment of `configuration.version` (v4 by default).
   ///
-  /// - Throws: ``EnvironmentError/libraryUnavailable(library:help:)`` when MuJoCo is not installed.
+  /// - Throws: ``EnvironmentError/libraryUnavailable(library:help:)`` when MuJoCo is not installed,
+  ///   ``EnvironmentError/invalidArgument(_:)`` when `xml_file` cannot be read, does not compile or does not fit.
   public init(configuration: Configuration = Configuration()) throws {
     self.configuration = configuration
-    simulation = try MuJoCoSimulation(environment: Self.id, xml: MuJoCoModels.hopper, frameSkip: Self.frameSkip)
+    let id = Self.id(configuration.version)
+    simulation = try MuJoCoSimulation(
+      environment: id,
+      source: MuJoCoModelSource(
+        xmlFile: configuration.xmlFile,
+        builtin: [("hopper.xml", MuJoCoModels.hopper)],
+        environment: id),
+      frameSkip: configuration.frameSkip)
+    try simulation.requireModel(
+      simulation.model.nq >= 3,
+      "it needs the root's x, height and angle as its first 3 positions, has \(simulation.model.nq) positions")
     skippedPositions = configuration.excludeCurrentPositionsFromObservation ? 1 : 0
     let count = simulation.model.nq - skippedPositions + simulation.model.nv
     observationSpace = .box(BoxSpace(low: -.infinity, high: .infinity, shape: [count], dtype: .float64))
     walker = PlanarWalker(
-      simulation: simulation, forwardRewardWeight: configuration.forwardRewardWeight,
+      version: configuration.version, simulation: simulation, forwardRewardWeight: configuration.forwardRewardWeight,
       controlCostWeight: configuration.controlCostWeight, healthyReward: configuration.healthyReward,
       terminateWhenUnhealthy: configuration.terminateWhenUnhealthy, resetNoiseScale: configuration.resetNoiseScale,
       skippedPositions: skippedPositions, velocityLimit: Self.velocityLimit, observationCount: count)

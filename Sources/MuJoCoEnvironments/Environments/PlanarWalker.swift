@@ -2,11 +2,16 @@ import Gym
 
 // MARK: - Planar walkers
 
-/// The reset and step that Hopper-v4 and Walker2d-v4 share (Gymnasium's two v4 classes compute them the same way):
-/// a uniformly perturbed start; reward = forward_reward_weight · x velocity + healthy reward - control cost, in that
-/// order; termination when unhealthy (if asked); observation = positions (the x position skipped unless asked)
-/// and velocities clipped to ±`velocityLimit`.
+/// The reset and step that Hopper and Walker2d share (Gymnasium's classes compute them the same way, in v4 and in
+/// v5): a uniformly perturbed start; reward = forward_reward_weight · x velocity + healthy reward - control cost, in
+/// that order; termination when unhealthy (if asked); observation = positions (the x position skipped unless
+/// asked) and velocities clipped to ±`velocityLimit`.
+///
+/// v4 pays the healthy reward whenever `terminate_when_unhealthy` is set (so also for the terminating step), v5 only
+/// while healthy; v5 reports the reward terms and `z_distance_from_origin` in the step info and the position in the
+/// reset info.
 struct PlanarWalker {
+  let version: MuJoCoVersion
   let simulation: MuJoCoSimulation
   let forwardRewardWeight: Double
   let controlCostWeight: Double
@@ -27,6 +32,10 @@ struct PlanarWalker {
     simulation.writePositionsAndVelocities(
       skippingPositions: skippedPositions, velocityLimit: velocityLimit, into: observation)
     var info: Info = [:]
+    if version == .v5 {
+      info["x_position"] = .double(simulation.data.qpos[0])
+      info["z_distance_from_origin"] = .double(simulation.data.qpos[1] - simulation.initialPositions[1])
+    }
     simulation.reportWarnings(into: &info)
     return info
   }
@@ -44,10 +53,21 @@ struct PlanarWalker {
     let controlCost = Double(NumpyArithmetic.float32ControlCost(weight: controlCostWeight, action: action))
     let forwardReward = forwardRewardWeight * xVelocity
     let healthy = isHealthy()
-    let healthyReward = (healthy || terminateWhenUnhealthy ? 1.0 : 0.0) * self.healthyReward
+    let paid: Bool
+    switch version {
+    case .v4: paid = healthy || terminateWhenUnhealthy
+    case .v5: paid = healthy
+    }
+    let healthyReward = (paid ? 1.0 : 0.0) * self.healthyReward
     simulation.writePositionsAndVelocities(
       skippingPositions: skippedPositions, velocityLimit: velocityLimit, into: observation)
     var info: Info = ["x_position": .double(xAfter), "x_velocity": .double(xVelocity)]
+    if version == .v5 {
+      info["z_distance_from_origin"] = .double(data.qpos[1] - simulation.initialPositions[1])
+      info["reward_forward"] = .double(forwardReward)
+      info["reward_ctrl"] = .double(-controlCost)
+      info["reward_survive"] = .double(healthyReward)
+    }
     simulation.reportWarnings(into: &info)
     return StepOutcome(
       reward: (forwardReward + healthyReward) - controlCost, terminated: terminateWhenUnhealthy && !healthy,

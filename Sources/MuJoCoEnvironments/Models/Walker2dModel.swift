@@ -1,12 +1,19 @@
 // MARK: - Walker2d's model
 
 extension MuJoCoModels {
-  /// The MJCF model of `Walker2d-v4` (mirrors Gymnasium's `walker2d.xml`).
-  static let walker2d = #"""
+  /// The MJCF model of `Walker2d-v4` (mirrors Gymnasium's `walker2d.xml`): the right foot has friction 0.9.
+  static let walker2d = walker2dModel(rightFootFriction: "0.9")
+
+  /// The MJCF model of `Walker2d-v5` (mirrors Gymnasium's `walker2d_v5.xml`): v4's with friction 1.9 on both feet.
+  static let walker2dV5 = walker2dModel(rightFootFriction: "1.9")
+
+  /// Walker2d's model with the right foot's friction as given (the left foot's is 1.9).
+  private static func walker2dModel(rightFootFriction: String) -> String {
+    #"""
     <!--
       Walker2d: a planar biped, torso and two legs of thigh, leg and foot.
-      Same bodies, joints, actuators, options and parameters as Gymnasium's v4 model (walker2d.xml): the right foot has
-      friction 0.9, the left 1.9.
+      Same bodies, joints, actuators, options and parameters as Gymnasium's models (walker2d.xml for v4,
+      walker2d_v5.xml for v5): the right foot has friction \#(rightFootFriction), the left 1.9.
       Units: metres, degrees for joint ranges, seconds; density 1000 kg/m^3.
       State: qpos = (rootx, rootz, rooty, thigh, leg, foot, thigh_left, leg_left, foot_left), qvel likewise; rootz has
       reference 1.25, so qpos[1] is the torso height.
@@ -47,7 +54,7 @@ extension MuJoCoModels {
                 <geom name="foot_geom" type="capsule" size="0.059999999999999998 0.10000000000000001"
                       pos="-0.10000000000000001 0 0.10000000000000001"
                       quat="0.70710678118654757 0 -0.70710678118654746 0"
-                      friction="0.9"/>
+                      friction="\#(rightFootFriction)"/>
               </body>
             </body>
           </body>
@@ -93,4 +100,5 @@ extension MuJoCoModels {
       </asset>
     </mujoco>
     """#
+  }
 }

@@ -132,6 +132,7 @@ extension Walker2d: MuJoCoRenderable {}
 extension Ant: MuJoCoRenderable {}
 extension Humanoid: MuJoCoRenderable {}
 extension HumanoidStandup: MuJoCoRenderable {}
+extension Pusher: MuJoCoRenderable {}
 
 /// Wraps a factory so that it takes Gymnasium's `width` and `height` (pixels of rendered pictures, 480 each) besides
 /// the environment's own keyword arguments.
@@ -150,23 +151,66 @@ func takingRenderArguments(
       throw EnvironmentError.invalidArgument(
         "\(environment): width and height of rendered pictures must be 1 to 8192 pixels, got \(width)x\(height)")
     }
+    let camera = try cameraConfiguration(&own, environment: environment)
     let made = try factory(own)
-    (made as? any MuJoCoRenderable)?.simulation.renderSize = (width, height)
+    if let simulation = (made as? any MuJoCoRenderable)?.simulation {
+      simulation.renderSize = (width, height)
+      simulation.camera = camera
+    }
     return made
   }
 }
 
+/// Gymnasium's `default_camera_config`, a dictionary, given as `default_camera_config.KEY` arguments: `distance`
+/// (m), `azimuth` and `elevation` (degrees), `lookat` ([x, y, z], m), and `trackbodyid` (accepted; like
+/// Gymnasium's, it has no effect on the free camera). Removes them from `arguments`; nil when there are none.
+private func cameraConfiguration(
+  _ arguments: inout EnvironmentArguments, environment: String
+) throws -> MuJoCoCamera? {
+  let prefix = "default_camera_config."
+  let keys = arguments.keys.filter { $0.hasPrefix(prefix) }
+  guard !keys.isEmpty else { return nil }
+  let known: Set<String> = ["distance", "azimuth", "elevation", "lookat", "trackbodyid"]
+  for key in keys where !known.contains(String(key.dropFirst(prefix.count))) {
+    throw EnvironmentError.invalidArgument(
+      "\(environment): unknown camera setting '\(key)'; the camera takes "
+        + known.sorted().map { prefix + $0 }.joined(separator: ", "))
+  }
+  var camera = MuJoCoCamera()
+  if arguments[prefix + "distance"] != nil { camera.distance = try arguments.double(prefix + "distance", default: 0) }
+  if arguments[prefix + "azimuth"] != nil { camera.azimuth = try arguments.double(prefix + "azimuth", default: 0) }
+  if arguments[prefix + "elevation"] != nil {
+    camera.elevation = try arguments.double(prefix + "elevation", default: 0)
+  }
+  if arguments[prefix + "lookat"] != nil {
+    let point = try arguments.doubles(prefix + "lookat", default: [])
+    guard point.count == 3, point.allSatisfy(\.isFinite) else {
+      throw EnvironmentError.invalidArgument(
+        "\(environment): \(prefix)lookat must be three finite numbers [x, y, z], got \(point)")
+    }
+    camera.lookAt = (point[0], point[1], point[2])
+  }
+  if let distance = camera.distance, !(distance > 0 && distance.isFinite) {
+    throw EnvironmentError.invalidArgument(
+      "\(environment): \(prefix)distance must be a positive number of metres, got \(distance)")
+  }
+  _ = try arguments.int(prefix + "trackbodyid", default: 0)
+  for key in keys { arguments[key] = nil }
+  return camera
+}
+
 // MARK: - The environments' pictures
 
-// Each environment renders 480 x 480 pictures from Gymnasium's DEFAULT_CAMERA_CONFIG of its v4 version, at
-// 1 / dt frames per second (Gymnasium's `render_fps`).
+// Each environment renders 480 x 480 pictures from Gymnasium's DEFAULT_CAMERA_CONFIG (the v5 configs place the
+// free camera as the v4 ones do; their `trackbodyid` has no effect on a free camera), or from the camera the
+// environment was made with (`default_camera_config.*`), at 1 / dt frames per second (Gymnasium's `render_fps`).
 
 extension InvertedPendulum {
   /// Gymnasium's camera: distance 2.04 m.
   public static let camera = MuJoCoCamera(distance: 2.04)
   public var renderFramesPerSecond: Double? { 1 / simulation.dt }
   /// Draws the current state (480x480) with MuJoCo's renderer.
-  public func render() throws -> Frame { try simulation.renderFrame(camera: Self.camera) }
+  public func render() throws -> Frame { try simulation.renderFrame(camera: simulation.camera ?? Self.camera) }
 }
 
 extension InvertedDoublePendulum {
@@ -174,7 +218,7 @@ extension InvertedDoublePendulum {
   public static let camera = MuJoCoCamera(lookAt: (0, 0, 0.122_5), distance: 4.122_5)
   public var renderFramesPerSecond: Double? { 1 / simulation.dt }
   /// Draws the current state (480x480) with MuJoCo's renderer.
-  public func render() throws -> Frame { try simulation.renderFrame(camera: Self.camera) }
+  public func render() throws -> Frame { try simulation.renderFrame(camera: simulation.camera ?? Self.camera) }
 }
 
 extension Reacher {
@@ -182,7 +226,7 @@ extension Reacher {
   public static let camera = MuJoCoCamera()
   public var renderFramesPerSecond: Double? { 1 / simulation.dt }
   /// Draws the current state (480x480) with MuJoCo's renderer.
-  public func render() throws -> Frame { try simulation.renderFrame(camera: Self.camera) }
+  public func render() throws -> Frame { try simulation.renderFrame(camera: simulation.camera ?? Self.camera) }
 }
 
 extension Swimmer {
@@ -190,7 +234,7 @@ extension Swimmer {
   public static let camera = MuJoCoCamera()
   public var renderFramesPerSecond: Double? { 1 / simulation.dt }
   /// Draws the current state (480x480) with MuJoCo's renderer.
-  public func render() throws -> Frame { try simulation.renderFrame(camera: Self.camera) }
+  public func render() throws -> Frame { try simulation.renderFrame(camera: simulation.camera ?? Self.camera) }
 }
 
 extension HalfCheetah {
@@ -198,7 +242,7 @@ extension HalfCheetah {
   public static let camera = MuJoCoCamera(distance: 4)
   public var renderFramesPerSecond: Double? { 1 / simulation.dt }
   /// Draws the current state (480x480) with MuJoCo's renderer.
-  public func render() throws -> Frame { try simulation.renderFrame(camera: Self.camera) }
+  public func render() throws -> Frame { try simulation.renderFrame(camera: simulation.camera ?? Self.camera) }
 }
 
 extension Hopper {
@@ -206,7 +250,7 @@ extension Hopper {
   public static let camera = MuJoCoCamera(lookAt: (0, 0, 1.15), distance: 3, elevation: -20)
   public var renderFramesPerSecond: Double? { 1 / simulation.dt }
   /// Draws the current state (480x480) with MuJoCo's renderer.
-  public func render() throws -> Frame { try simulation.renderFrame(camera: Self.camera) }
+  public func render() throws -> Frame { try simulation.renderFrame(camera: simulation.camera ?? Self.camera) }
 }
 
 extension Walker2d {
@@ -214,7 +258,7 @@ extension Walker2d {
   public static let camera = MuJoCoCamera(lookAt: (0, 0, 1.15), distance: 4, elevation: -20)
   public var renderFramesPerSecond: Double? { 1 / simulation.dt }
   /// Draws the current state (480x480) with MuJoCo's renderer.
-  public func render() throws -> Frame { try simulation.renderFrame(camera: Self.camera) }
+  public func render() throws -> Frame { try simulation.renderFrame(camera: simulation.camera ?? Self.camera) }
 }
 
 extension Ant {
@@ -222,7 +266,7 @@ extension Ant {
   public static let camera = MuJoCoCamera(distance: 4)
   public var renderFramesPerSecond: Double? { 1 / simulation.dt }
   /// Draws the current state (480x480) with MuJoCo's renderer.
-  public func render() throws -> Frame { try simulation.renderFrame(camera: Self.camera) }
+  public func render() throws -> Frame { try simulation.renderFrame(camera: simulation.camera ?? Self.camera) }
 }
 
 extension Humanoid {
@@ -230,7 +274,7 @@ extension Humanoid {
   public static let camera = MuJoCoCamera(lookAt: (0, 0, 2), distance: 4, elevation: -20)
   public var renderFramesPerSecond: Double? { 1 / simulation.dt }
   /// Draws the current state (480x480) with MuJoCo's renderer.
-  public func render() throws -> Frame { try simulation.renderFrame(camera: Self.camera) }
+  public func render() throws -> Frame { try simulation.renderFrame(camera: simulation.camera ?? Self.camera) }
 }
 
 extension HumanoidStandup {
@@ -238,5 +282,13 @@ extension HumanoidStandup {
   public static let camera = MuJoCoCamera(lookAt: (0, 0, 0.892_5), distance: 4, elevation: -20)
   public var renderFramesPerSecond: Double? { 1 / simulation.dt }
   /// Draws the current state (480x480) with MuJoCo's renderer.
-  public func render() throws -> Frame { try simulation.renderFrame(camera: Self.camera) }
+  public func render() throws -> Frame { try simulation.renderFrame(camera: simulation.camera ?? Self.camera) }
+}
+
+extension Pusher {
+  /// Gymnasium's camera: distance 4 m.
+  public static let camera = MuJoCoCamera(distance: 4)
+  public var renderFramesPerSecond: Double? { 1 / simulation.dt }
+  /// Draws the current state (480x480) with MuJoCo's renderer.
+  public func render() throws -> Frame { try simulation.renderFrame(camera: simulation.camera ?? Self.camera) }
 }

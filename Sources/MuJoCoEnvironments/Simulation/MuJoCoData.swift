@@ -41,6 +41,10 @@ public final class MuJoCoData {
   /// Com-based external forces on each body, nbody x 6 values; current only after a post-constraint pass
   /// (``step(count:postConstraint:)`` with `postConstraint: true`).
   public let cfrcExt: UnsafeMutableBufferPointer<Double>
+  /// Tendon lengths, ntendon values.
+  public let tendonLength: UnsafeMutableBufferPointer<Double>
+  /// Tendon velocities, ntendon values.
+  public let tendonVelocity: UnsafeMutableBufferPointer<Double>
   private let timePointer: UnsafeMutablePointer<Double>
 
   /// Allocates data for `model`, in the model's reference state.
@@ -68,6 +72,8 @@ public final class MuJoCoData {
     qfrcActuator = view(arrays.qfrc_actuator, model.nv)
     qfrcConstraint = view(arrays.qfrc_constraint, model.nv)
     cfrcExt = view(arrays.cfrc_ext, model.nbody * 6)
+    tendonLength = view(arrays.ten_length, model.ntendon)
+    tendonVelocity = view(arrays.ten_velocity, model.ntendon)
     timePointer = arrays.time
   }
 

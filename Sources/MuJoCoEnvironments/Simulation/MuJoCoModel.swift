@@ -64,6 +64,8 @@ public final class MuJoCoModel: @unchecked Sendable {
   public var ngeom: Int { Int(info.ngeom) }
   /// The number of sites.
   public var nsite: Int { Int(info.nsite) }
+  /// The number of tendons.
+  public var ntendon: Int { Int(info.ntendon) }
   /// The simulation time step in seconds.
   public var timestep: Double { info.timestep }
 

@@ -42,30 +42,50 @@ extension MuJoCoData {
       ("cfrc_ext", cfrcExt),
     ]
   }
+
+  /// The derived arrays only some models have (tendons), saved when present and restored when saved.
+  var optionalDerivedArrays: [(name: String, values: UnsafeMutableBufferPointer<Double>)] {
+    model.ntendon > 0 ? [("ten_length", tendonLength), ("ten_velocity", tendonVelocity)] : []
+  }
 }
 
 extension MuJoCoSimulation {
+  /// The `kind` of this environment's saved states: the task's name for v4 (as before v5 existed), the full id for
+  /// later versions, so that a state of one version is refused by another.
+  public var stateKind: String {
+    environmentName.hasSuffix("-v4") ? String(environmentName.dropLast(3)) : environmentName
+  }
+
   /// The state of a MuJoCo environment of `kind`: the simulation's integration state and derived arrays, whether
   /// it was reset, and the environment's generator.
-  public func saveState(kind: String, random: NumpyGenerator) throws -> EnvironmentState {
-    var state = EnvironmentState(kind: kind)
+  public func saveState(kind: String? = nil, random: NumpyGenerator) throws -> EnvironmentState {
+    var state = EnvironmentState(kind: kind ?? stateKind)
     state.doubles["integration_state"] = try data.integrationState()
-    for (name, values) in data.derivedArrays { state.doubles["data." + name] = Array(values) }
+    for (name, values) in data.derivedArrays + data.optionalDerivedArrays {
+      state.doubles["data." + name] = Array(values)
+    }
     state.set("is_reset", flag: isReset)
     state.set("np_random", generator: random)
     return state
   }
 
   /// Restores what ``saveState(kind:random:)`` saved and returns the environment's generator.
-  public func restoreState(_ state: EnvironmentState, kind: String) throws -> NumpyGenerator {
-    try state.requireKind(kind)
+  public func restoreState(_ state: EnvironmentState, kind: String? = nil) throws -> NumpyGenerator {
+    try state.requireKind(kind ?? stateKind)
     let integration = try state.doubles("integration_state")
     var derived: [[Double]] = []
     for (name, values) in data.derivedArrays { derived.append(try state.doubles("data." + name, count: values.count)) }
+    var optional: [(UnsafeMutableBufferPointer<Double>, [Double])] = []
+    for (name, target) in data.optionalDerivedArrays where state.doubles["data." + name] != nil {
+      optional.append((target, try state.doubles("data." + name, count: target.count)))
+    }
     let wasReset = try state.flag("is_reset")
     let random = try state.generator("np_random")
     try data.setIntegrationState(integration)
     for ((_, target), values) in zip(data.derivedArrays, derived) {
+      for k in 0..<values.count { target[k] = values[k] }
+    }
+    for (target, values) in optional {
       for k in 0..<values.count { target[k] = values[k] }
     }
     isReset = wasReset
@@ -76,70 +96,71 @@ extension MuJoCoSimulation {
 // MARK: - The environments
 
 extension Ant {
-  public func saveState() throws -> EnvironmentState { try simulation.saveState(kind: "Ant", random: random) }
+  public func saveState() throws -> EnvironmentState { try simulation.saveState(random: random) }
   public func restoreState(_ state: EnvironmentState) throws {
-    random = try simulation.restoreState(state, kind: "Ant")
+    random = try simulation.restoreState(state)
   }
 }
 
 extension HalfCheetah {
-  public func saveState() throws -> EnvironmentState { try simulation.saveState(kind: "HalfCheetah", random: random) }
+  public func saveState() throws -> EnvironmentState { try simulation.saveState(random: random) }
   public func restoreState(_ state: EnvironmentState) throws {
-    random = try simulation.restoreState(state, kind: "HalfCheetah")
+    random = try simulation.restoreState(state)
   }
 }
 
 extension Hopper {
-  public func saveState() throws -> EnvironmentState { try simulation.saveState(kind: "Hopper", random: random) }
+  public func saveState() throws -> EnvironmentState { try simulation.saveState(random: random) }
   public func restoreState(_ state: EnvironmentState) throws {
-    random = try simulation.restoreState(state, kind: "Hopper")
+    random = try simulation.restoreState(state)
   }
 }
 
 extension Humanoid {
-  public func saveState() throws -> EnvironmentState { try simulation.saveState(kind: "Humanoid", random: random) }
+  public func saveState() throws -> EnvironmentState { try simulation.saveState(random: random) }
   public func restoreState(_ state: EnvironmentState) throws {
-    random = try simulation.restoreState(state, kind: "Humanoid")
+    random = try simulation.restoreState(state)
   }
 }
 
 extension HumanoidStandup {
-  public func saveState() throws -> EnvironmentState {
-    try simulation.saveState(kind: "HumanoidStandup", random: random)
-  }
+  public func saveState() throws -> EnvironmentState { try simulation.saveState(random: random) }
   public func restoreState(_ state: EnvironmentState) throws {
-    random = try simulation.restoreState(state, kind: "HumanoidStandup")
+    random = try simulation.restoreState(state)
   }
 }
 
 extension InvertedDoublePendulum {
-  public func saveState() throws -> EnvironmentState {
-    try simulation.saveState(kind: "InvertedDoublePendulum", random: random)
-  }
+  public func saveState() throws -> EnvironmentState { try simulation.saveState(random: random) }
   public func restoreState(_ state: EnvironmentState) throws {
-    random = try simulation.restoreState(state, kind: "InvertedDoublePendulum")
+    random = try simulation.restoreState(state)
   }
 }
 
 extension InvertedPendulum {
-  public func saveState() throws -> EnvironmentState {
-    try simulation.saveState(kind: "InvertedPendulum", random: random)
-  }
+  public func saveState() throws -> EnvironmentState { try simulation.saveState(random: random) }
   public func restoreState(_ state: EnvironmentState) throws {
-    random = try simulation.restoreState(state, kind: "InvertedPendulum")
+    random = try simulation.restoreState(state)
+  }
+}
+
+extension Pusher {
+  public func saveState() throws -> EnvironmentState { try simulation.saveState(random: random) }
+  public func restoreState(_ state: EnvironmentState) throws {
+    random = try simulation.restoreState(state)
   }
 }
 
 extension Swimmer {
-  public func saveState() throws -> EnvironmentState { try simulation.saveState(kind: "Swimmer", random: random) }
+  public func saveState() throws -> EnvironmentState { try simulation.saveState(random: random) }
   public func restoreState(_ state: EnvironmentState) throws {
-    random = try simulation.restoreState(state, kind: "Swimmer")
+    random = try simulation.restoreState(state)
   }
 }
 
 extension Walker2d {
-  public func saveState() throws -> EnvironmentState { try simulation.saveState(kind: "Walker2d", random: random) }
+  public func saveState() throws -> EnvironmentState { try simulation.saveState(random: random) }
   public func restoreState(_ state: EnvironmentState) throws {
-    random = try simulation.restoreState(state, kind: "Walker2d")
+    random = try simulation.restoreState(state)
   }
 }

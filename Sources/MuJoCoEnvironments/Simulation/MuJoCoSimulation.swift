@@ -26,6 +26,12 @@ public final class MuJoCoSimulation {
   /// The action space: one float32 box dimension per actuator, bounded by its control range.
   public let actionSpace: Space
 
+  /// How error messages name the model: Rein's own, or the user's `xml_file`.
+  public internal(set) var modelDescription = "Rein's own model"
+  /// The camera of rendered pictures when the environment was made with one (Gymnasium's `default_camera_config`,
+  /// `camera_id`, `camera_name`); nil for the task's own camera.
+  public var camera: MuJoCoCamera?
+
   /// True once the environment has been reset (stepping before is an error).
   public internal(set) var isReset = false
 
