@@ -37,17 +37,10 @@ public final class OneStepActorCritic {
   public let optimizer: Optimizer
   public var generator: RandomGenerator
   public let seed: UInt64
-  public private(set) var steps = 0
-  private var episodesStarted = 0
-  let history = EpisodeHistory()
-  // The episode in progress (kept between `learn` calls and in checkpoints).
-  private var inEpisode = false
-  private var observation: [Double] = []
-  private var episodeReturn = 0.0
-  private var episodeLength = 0
-  // The squared TD errors since the last logged update, and their number.
-  private var squaredTDErrors = 0.0
-  private var updatesSinceLog = 0
+  /// The loop state and finished episodes.
+  let loop = TrainingLoop()
+  /// The episode in progress (kept between `learn` calls and in checkpoints).
+  private var current = EpisodeInProgress()
 
   public init(environment: any Environment, configuration: ActorCriticConfiguration, seed: UInt64) throws {
     guard configuration.policy.includesValue else {
@@ -61,28 +54,29 @@ public final class OneStepActorCritic {
     optimizer = configuration.optimizer.make(learningRate: configuration.learningRate)
   }
 
+  /// Environment steps taken so far.
+  public var steps: Int { loop.state.steps }
+
   public func learn(_ budget: TrainingBudget, observer: TrainingObserver? = nil) throws -> TrainingSummary {
-    try budget.validate()
-    var tracker = EpisodeTracker(budget: budget, observer: observer, history: history)
-    let start = monotonicSeconds()
+    var tracker = try loop.begin(budget, observer: observer)
     let c = configuration
     let columns = policy.observationCount
     while !tracker.done(steps: steps) {
-      if !inEpisode {
-        observation = try environment.reset(seed: episodesStarted == 0 ? seed : nil).observation
-        episodesStarted += 1
-        episodeReturn = 0
-        episodeLength = 0
-        inEpisode = true
+      if !current.running {
+        current.observation = try environment.reset(seed: loop.state.episodesStarted == 0 ? seed : nil).observation
+        loop.state.episodesStarted += 1
+        current.episodeReturn = 0
+        current.length = 0
+        current.running = true
       }
       while true {
         // Act.
-        let s = Tensor.observations(observation, columns: columns)
+        let s = Tensor.observations(current.observation, columns: columns)
         let raw = policy.distribution(s).sample(using: &generator)
         let step = try environment.step(policy.environmentActions(raw))
-        steps += 1
-        episodeLength += 1
-        episodeReturn += step.reward
+        loop.state.steps += 1
+        current.length += 1
+        current.episodeReturn += step.reward
 
         // Learn from (s, a, r, s').
         let bootstrap = step.terminated ? 0 : Double(policy.values(.observations(step.observation, columns: columns)).item)
@@ -101,30 +95,29 @@ public final class OneStepActorCritic {
         try Divergence.check(gradients, norm: norm, update: steps - 1)
         optimizer.update(policy, along: gradients)
         try Divergence.checkParameters(of: policy, update: steps - 1)
-        squaredTDErrors += Double(delta * delta)
-        updatesSinceLog += 1
-        observation = step.observation
+        current.squaredTDErrors += Double(delta * delta)
+        current.updatesSinceLog += 1
+        current.observation = step.observation
 
         // The episode ends before the update is reported, so that the loop state is complete at every event.
         if step.terminated || step.truncated {
-          inEpisode = false
-          tracker.finish(return: episodeReturn, length: episodeLength, step: steps, terminated: step.terminated)
+          current.running = false
+          tracker.finish(
+            return: current.episodeReturn, length: current.length, step: steps, terminated: step.terminated)
         }
         if steps % c.logInterval == 0 {
-          let rms = (squaredTDErrors / Double(updatesSinceLog)).squareRoot()
-          squaredTDErrors = 0
-          updatesSinceLog = 0
+          let rms = (current.squaredTDErrors / Double(current.updatesSinceLog)).squareRoot()
+          current.squaredTDErrors = 0
+          current.updatesSinceLog = 0
           tracker.update(step: steps, metrics: ["train/td_error_rms": rms])
         }
         tracker.boundary(step: steps)
-        if !inEpisode { break }
+        if !current.running { break }
         if let limit = tracker.budget.steps, steps >= limit { break }
         if tracker.stopReason != nil { break }
       }
     }
-    return TrainingSummary(
-      steps: steps, episodes: tracker.episodes, wallSeconds: monotonicSeconds() - start,
-      stoppedEarly: tracker.stopReason)
+    return loop.summary(tracker)
   }
 
   // MARK: Saving and restoring
@@ -132,40 +125,22 @@ public final class OneStepActorCritic {
   /// The loop state: steps, episodes started, the episode in progress (observation, return, length), the TD-error
   /// accumulators of the next logged update, finished episodes, and the environment's state.
   public func saveTrainingState() throws -> AgentTrainingState {
-    AgentTrainingState(
-      algorithm: Self.algorithmName,
-      counters: [
-        "steps": steps, "episodes_started": episodesStarted, "in_episode": inEpisode ? 1 : 0,
-        "episode_length": episodeLength, "updates_since_log": updatesSinceLog,
-      ],
-      values: ["observation": observation, "episode_return": [episodeReturn], "squared_td_errors": [squaredTDErrors]],
-      episodes: history.episodes, recentReturnSum: history.recentSum, recentReturnWindow: history.window,
-      environment: try environment.saveState())
+    loop.save(algorithm: Self.algorithmName, environment: try environment.saveState(), episodeInProgress: current)
   }
 
   /// Restores a state from ``saveTrainingState()`` of an identically configured agent.
   public func restoreTrainingState(_ state: AgentTrainingState) throws {
-    let savedSteps = try state.counter("steps")
-    try state.validate(algorithm: Self.algorithmName, steps: savedSteps)
-    let started = try state.counter("episodes_started")
-    let running = try state.counter("in_episode") == 1
-    let length = try state.counter("episode_length")
-    let sinceLog = try state.counter("updates_since_log")
-    let savedObservation = try state.values("observation", count: state.values["observation"]?.count ?? 0)
-    guard savedObservation.isEmpty || savedObservation.count == policy.observationCount else {
+    try state.validate(algorithm: Self.algorithmName)
+    guard let saved = state.episodeInProgress else {
+      throw TrainingError.incompatibleState("it holds no episode in progress (actor-critic saves one)")
+    }
+    guard saved.observation.isEmpty || saved.observation.count == policy.observationCount else {
       throw TrainingError.incompatibleState("the observation in progress does not fit the policy")
     }
-    let savedReturn = try state.values("episode_return", count: 1)[0]
-    let squared = try state.values("squared_td_errors", count: 1)[0]
-    try environment.restoreState(state.environment)
-    steps = savedSteps
-    episodesStarted = started
-    inEpisode = running
-    episodeLength = length
-    updatesSinceLog = sinceLog
-    observation = savedObservation
-    episodeReturn = savedReturn
-    squaredTDErrors = squared
-    history.restore(from: state)
+    guard saved.length >= 0, saved.updatesSinceLog >= 0 else {
+      throw TrainingError.incompatibleState("the episode in progress has a negative counter")
+    }
+    try loop.restore(state, algorithm: Self.algorithmName) { try environment.restoreState($0) }
+    current = saved
   }
 }

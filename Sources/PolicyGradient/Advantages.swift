@@ -26,6 +26,24 @@ public func standardized(_ values: [Double], correction: Int = 1, epsilon: Doubl
   return values.map { ($0 - mean) * scale }
 }
 
+/// (x - mean) / (std + 1e-8) with the Bessel-corrected std, in place, in `Float`: how PPO (per minibatch) and A2C
+/// (per rollout) normalise advantages, SB3's `(a - a.mean()) / (a.std() + 1e-8)`. Bit for bit the values of the
+/// tensor expression `(x - x.mean()) / (x.standardDeviation(unbiased: true) + 1e-8)` (the same sums in the same
+/// order, one division per element; AdvantageTests checks it), without its ten operations. A single value is left
+/// as it is. ``standardized(_:correction:epsilon:)`` above is REINFORCE's return standardisation: in `Double`, with
+/// ε 1e-9 and a multiplication by 1 / (std + ε), so its values differ in the last bits and the two stay apart.
+func standardizeInPlace(_ x: UnsafeMutableBufferPointer<Float>) {
+  let n = x.count
+  guard n > 1 else { return }
+  var total: Float = 0
+  for v in x { total += v }
+  let mean = total / Float(n)
+  var squares: Float = 0
+  for v in x { squares += (v - mean) * (v - mean) }
+  let denominator = (squares / Float(n - 1)).squareRoot() + 1e-8
+  for i in 0..<n { x[i] = (x[i] - mean) / denominator }
+}
+
 /// Generalised advantage estimates (Schulman et al. 2016) for a [steps, environments] rollout, and the returns
 /// A + V the critic is trained towards.
 ///

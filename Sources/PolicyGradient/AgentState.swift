@@ -1,19 +1,65 @@
 // MARK: - An agent's loop state
 //
 // Policy parameters, optimizer states and the agent's generator are saved by the experiment tooling directly
-// (`Agent.policy`, `optimizers`, `generator`). What else `learn` keeps between updates is the loop state: step and
-// update counters, flags such as "the environments were reset", the finished episodes with the running sum behind
-// the mean return, the state of the environments, and, for one-step actor-critic, the episode in progress. With all
-// of it restored into an identically configured agent, the next `learn` continues exactly where the saved one was.
+// (`Agent.policy`, `optimizers`, `generator`). What else `learn` keeps between updates is the loop state: the
+// counters of ``LoopState``, the finished episodes with the running sum behind the mean return, the state of the
+// environments, and, for one-step actor-critic, the episode in progress. With all of it restored into an
+// identically configured agent, the next `learn` continues exactly where the saved one was.
+
+/// The counters of a training loop, the same for every algorithm (each uses the ones its schedule needs).
+public struct LoopState: Sendable, Equatable, Codable {
+  /// Environment steps taken so far.
+  public var steps = 0
+  /// Gradient steps taken so far.
+  public var updates = 0
+  /// Rollouts collected (and updates made from them) so far.
+  public var iterations = 0
+  /// Whether the (vector) environment was reset (its first reset is seeded).
+  public var started = false
+  /// Episodes started on a single environment (its first reset is seeded).
+  public var episodesStarted = 0
+  /// The step count of the last logged update (A2C logs about every 100 updates).
+  public var lastReport = 0
+
+  public init() {}
+
+  /// Throws unless every counter is non-negative.
+  func validate() throws {
+    for (name, value) in [
+      ("steps", steps), ("updates", updates), ("iterations", iterations), ("episodesStarted", episodesStarted),
+      ("lastReport", lastReport),
+    ] where value < 0 {
+      throw TrainingError.incompatibleState("the counter '\(name)' is negative (\(value))")
+    }
+  }
+}
+
+/// The episode one-step actor-critic is in the middle of, and its TD errors since the last logged update.
+public struct EpisodeInProgress: Sendable, Equatable, Codable {
+  /// Whether an episode is running (otherwise the next step resets the environment).
+  public var running = false
+  /// The observation the next action is taken in (after an episode end, the episode's last one).
+  public var observation: [Double] = []
+  /// The sum of the episode's rewards so far.
+  public var episodeReturn = 0.0
+  /// The episode's steps so far.
+  public var length = 0
+  /// The sum of the squared TD errors since the last logged update.
+  public var squaredTDErrors = 0.0
+  /// The updates since the last logged one.
+  public var updatesSinceLog = 0
+
+  public init() {}
+}
 
 /// The loop state of an algorithm, besides its networks, optimizers and generator.
 public struct AgentTrainingState: Sendable, Equatable {
   /// The algorithm that saved it (``Agent/algorithmName``).
   public var algorithm: String
-  /// Counters and flags by name (`steps`, `updates`, `started`, ...).
-  public var counters: [String: Int]
-  /// Other loop values by name (an episode in progress: its observation, return, ...).
-  public var values: [String: [Double]]
+  /// The loop's counters.
+  public var loop: LoopState
+  /// The episode in progress (one-step actor-critic only).
+  public var episodeInProgress: EpisodeInProgress?
   /// Every finished episode so far.
   public var episodes: [EpisodeRecord]
   /// The sum of the last ``recentReturnWindow`` returns as accumulated (kept, not recomputed, so that the mean
@@ -25,55 +71,30 @@ public struct AgentTrainingState: Sendable, Equatable {
   public var environment: EnvironmentState
 
   public init(
-    algorithm: String, counters: [String: Int], values: [String: [Double]] = [:], episodes: [EpisodeRecord],
+    algorithm: String, loop: LoopState, episodeInProgress: EpisodeInProgress? = nil, episodes: [EpisodeRecord],
     recentReturnSum: Double, recentReturnWindow: Int, environment: EnvironmentState
   ) {
     self.algorithm = algorithm
-    self.counters = counters
-    self.values = values
+    self.loop = loop
+    self.episodeInProgress = episodeInProgress
     self.episodes = episodes
     self.recentReturnSum = recentReturnSum
     self.recentReturnWindow = recentReturnWindow
     self.environment = environment
   }
 
-  /// The counter `name`, which must be present and non-negative.
-  public func counter(_ name: String) throws -> Int {
-    guard let value = counters[name] else {
-      throw TrainingError.incompatibleState("the counter '\(name)' of \(algorithm) is missing")
-    }
-    guard value >= 0 else { throw TrainingError.incompatibleState("the counter '\(name)' is negative (\(value))") }
-    return value
-  }
-
-  /// The values `name`, which must hold `count` numbers.
-  public func values(_ name: String, count: Int) throws -> [Double] {
-    guard let found = values[name], found.count == count else {
-      throw TrainingError.incompatibleState(
-        "the loop value '\(name)' of \(algorithm) is missing or does not hold \(count) numbers")
-    }
-    return found
-  }
-
-  /// Throws unless the state was saved by `name`, and its episodes are consistent.
-  func validate(algorithm name: String, steps: Int) throws {
+  /// Throws unless the state was saved by `name`, its counters are valid and its episodes consistent.
+  func validate(algorithm name: String) throws {
     guard algorithm == name else {
       throw TrainingError.incompatibleState("it was saved by \(algorithm), not \(name)")
     }
+    try loop.validate()
     guard recentReturnWindow > 0 else { throw TrainingError.incompatibleState("the mean window must be positive") }
     for (index, episode) in episodes.enumerated() {
-      guard episode.index == index, episode.length > 0, episode.step <= steps else {
-        throw TrainingError.incompatibleState("episode record \(index) is inconsistent with the step count \(steps)")
+      guard episode.index == index, episode.length > 0, episode.step <= loop.steps else {
+        throw TrainingError.incompatibleState(
+          "episode record \(index) is inconsistent with the step count \(loop.steps)")
       }
     }
-  }
-}
-
-extension EpisodeHistory {
-  /// Restores the episodes and the running sum.
-  func restore(from state: AgentTrainingState) {
-    episodes = state.episodes
-    recentSum = state.recentReturnSum
-    window = state.recentReturnWindow
   }
 }

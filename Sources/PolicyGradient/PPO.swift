@@ -59,18 +59,8 @@ public final class PPO {
   public let environments: VectorEnvironment
   public let policy: ActorCriticPolicy
   public let optimizer: Optimizer
-  public var generator: RandomGenerator
   public let seed: UInt64
-  /// Environment steps taken so far.
-  public private(set) var steps = 0
-  /// Gradient steps taken so far.
-  public private(set) var updates = 0
-  private var collector: RolloutCollector
-  private var buffer: RolloutBuffer
-  private var started = false
-  /// Iterations (rollout + update) done so far.
-  public private(set) var iterations = 0
-  let history = EpisodeHistory()
+  let driver: OnPolicyDriver
 
   /// An agent on `environments` (which must use same-step autoreset), seeded by `seed`; environment i is
   /// seeded with `seed + i` at the first reset.
@@ -79,97 +69,62 @@ public final class PPO {
     self.configuration = configuration
     self.environments = environments
     self.seed = seed
-    generator = RandomGenerator(seed: seed)
+    var generator = RandomGenerator(seed: seed)
     policy = try ActorCriticPolicy(
       observationCount: environments.observationCount, actionKind: ActionKind(environments.singleActionSpace),
       configuration: configuration.policy, generator: &generator)
     optimizer = Adam(learningRate: Float(configuration.learningRate.initialValue), epsilon: Float(configuration.adamEpsilon))
-    collector = try RolloutCollector(policy: policy, environments: environments)
-    buffer = RolloutBuffer(
-      capacity: configuration.stepsPerEnvironment, environmentCount: environments.count,
-      observationCount: environments.observationCount, actionCount: policy.actionKind.storedCount)
+    driver = try OnPolicyDriver(
+      policy: policy, environments: environments, seed: seed, generator: generator,
+      schedule: OnPolicySchedule(stepsPerEnvironment: configuration.stepsPerEnvironment))
   }
+
+  /// The agent's generator (initialisation, action sampling, shuffling).
+  public var generator: RandomGenerator {
+    get { driver.generator }
+    set { driver.generator = newValue }
+  }
+  /// Environment steps taken so far.
+  public var steps: Int { driver.loop.state.steps }
+  /// Gradient steps taken so far.
+  public var updates: Int { driver.loop.state.updates }
+  /// Iterations (rollout + update) done so far.
+  public var iterations: Int { driver.loop.state.iterations }
 
   /// Trains for the budget. A step budget is met exactly when it is a multiple of the number of environments
   /// (otherwise the last rollout rounds it up to one); the last rollout is shortened to fit it.
   public func learn(_ budget: TrainingBudget, observer: TrainingObserver? = nil) throws -> TrainingSummary {
-    try budget.validate()
-    var tracker = EpisodeTracker(budget: budget, observer: observer, history: history)
-    let start = monotonicSeconds()
-    let n = environments.count
-    if !started {
-      try environments.reset(seed: seed)
-      started = true
+    try driver.learn(budget, observer: observer) { rollout, generator, totalSteps in
+      try update(&rollout, generator: &generator, totalSteps: totalSteps)
     }
-    while !tracker.done(steps: steps) {
-      // 1. Rollout.
-      let remainingRows = budget.steps.map { ($0 - steps + n - 1) / n } ?? Int.max
-      let rows = Swift.min(configuration.stepsPerEnvironment, remainingRows)
-      let iterationStart = monotonicSeconds()
-      steps += try collector.collect(
-        rows: rows, into: &buffer, generator: &generator, tracker: &tracker, stepsSoFar: steps)
-      // 2. Advantages, 3. update epochs.
-      var metrics = try update(totalSteps: budget.steps ?? steps)
-      iterations += 1
-      metrics["time/iterations"] = Double(iterations)
-      metrics["time/fps"] = Double(buffer.sampleCount) / Swift.max(monotonicSeconds() - iterationStart, 1e-9)
-      metrics["time/total_timesteps"] = Double(steps)
-      if let mean = tracker.recentMean {
-        metrics["rollout/ep_rew_mean"] = mean
-        let recent = tracker.episodes.suffix(tracker.budget.meanWindow)
-        metrics["rollout/ep_len_mean"] = Double(recent.reduce(0) { $0 + $1.length }) / Double(recent.count)
-      }
-      tracker.update(step: steps, metrics: metrics)
-    }
-    return TrainingSummary(
-      steps: steps, episodes: tracker.episodes, wallSeconds: monotonicSeconds() - start,
-      stoppedEarly: tracker.stopReason)
   }
-
-  // MARK: Saving and restoring
 
   /// The loop state between iterations: steps, gradient steps, iterations, whether the environments were reset,
   /// finished episodes, and the vector environment's state.
   public func saveTrainingState() throws -> AgentTrainingState {
-    AgentTrainingState(
-      algorithm: Self.algorithmName,
-      counters: ["steps": steps, "updates": updates, "iterations": iterations, "started": started ? 1 : 0],
-      episodes: history.episodes, recentReturnSum: history.recentSum, recentReturnWindow: history.window,
-      environment: try environments.saveState())
+    try driver.saveTrainingState(algorithm: Self.algorithmName)
   }
 
   /// Restores a state from ``saveTrainingState()`` of an identically configured agent.
   public func restoreTrainingState(_ state: AgentTrainingState) throws {
-    let savedSteps = try state.counter("steps")
-    try state.validate(algorithm: Self.algorithmName, steps: savedSteps)
-    let savedUpdates = try state.counter("updates")
-    let savedIterations = try state.counter("iterations")
-    let savedStarted = try state.counter("started") == 1
-    try environments.restoreState(state.environment)
-    steps = savedSteps
-    updates = savedUpdates
-    iterations = savedIterations
-    started = savedStarted
-    history.restore(from: state)
+    try driver.restoreTrainingState(state, algorithm: Self.algorithmName)
   }
 
-  /// The update epochs over the collected rollout; returns SB3-style metrics.
-  func update(totalSteps: Int) throws -> [String: Double] {
+  // MARK: The update
+
+  /// Advantages, then `epochs` passes of shuffled minibatches over the rollout; returns SB3-style metrics.
+  func update(
+    _ rollout: inout RolloutBuffer, generator: inout RandomGenerator, totalSteps: Int
+  ) throws -> [String: Double] {
     let c = configuration
     let learningRate = c.learningRate.value(step: steps, totalSteps: totalSteps)
-    let clip = Float(c.clipRange.value(step: steps, totalSteps: totalSteps))
-    let entropyCoefficient = Float(c.entropyCoefficient.value(step: steps, totalSteps: totalSteps))
+    let loss = PPOLossSettings(
+      normalizeAdvantages: c.normalizeAdvantages, clipRange: Float(c.clipRange.value(step: steps, totalSteps: totalSteps)),
+      valueClipRange: c.valueClipRange.map { Float($0) },
+      entropyCoefficient: Float(c.entropyCoefficient.value(step: steps, totalSteps: totalSteps)),
+      valueCoefficient: Float(c.valueCoefficient))
     optimizer.learningRate = Float(learningRate)
-
-    let (advantages, returns) = buffer.advantages(gamma: c.gamma, lambda: c.gaeLambda)
-    let count = buffer.sampleCount
-    let d = buffer.observationCount
-    let bObservations = Tensor(Array(buffer.observations[0..<(count * d)]), shape: [count, d])
-    let bActions = Tensor(Array(buffer.actions[0..<(count * buffer.actionCount)]), shape: [count, buffer.actionCount])
-    let bLogProbabilities = Tensor(Array(buffer.logProbabilities[0..<count]), shape: [count])
-    let bAdvantages = Tensor(doubles: advantages, shape: [count])
-    let bReturns = Tensor(doubles: returns, shape: [count])
-    let bValues = Tensor(doubles: Array(buffer.values[0..<count]), shape: [count])
+    rollout.computeAdvantages(gamma: c.gamma, lambda: c.gaeLambda)
 
     var policyLosses: [Float] = []
     var valueLosses: [Float] = []
@@ -179,35 +134,22 @@ public final class PPO {
     var totalLoss: Float = 0
     var stoppedAtEpoch: Int?
     epochs: for epoch in 0..<c.epochs {
-      let order = generator.permutation(count)
-      for start in stride(from: 0, to: count, by: c.batchSize) {
-        let indices = Array(order[start..<Swift.min(start + c.batchSize, count)])
-        let mbObservations = bObservations.gatherRows(indices)
-        let mbActions = bActions.gatherRows(indices)
-        let mbOldLogProbabilities = bLogProbabilities.gatherRows(indices)
-        let mbReturns = bReturns.gatherRows(indices)
-        var (terms, gradients) = minibatchGradients(
-          policy: policy, observations: mbObservations, actions: mbActions,
-          oldLogProbabilities: mbOldLogProbabilities, advantages: bAdvantages.gatherRows(indices),
-          returns: mbReturns, oldValues: c.valueClipRange == nil ? nil : bValues.gatherRows(indices),
-          normalizeAdvantages: c.normalizeAdvantages, clipRange: clip,
-          valueClipRange: c.valueClipRange.map { Float($0) }, entropyCoefficient: entropyCoefficient,
-          valueCoefficient: Float(c.valueCoefficient))
+      for minibatch in rollout.minibatches(size: c.batchSize, order: generator.permutation(rollout.sampleCount)) {
+        var (terms, gradients) = minibatchGradients(policy: policy, minibatch: minibatch, loss: loss)
         try Divergence.check(loss: terms.total.item, update: updates)
-        let approximateKL = terms.approximateKL
         policyLosses.append(terms.policyLoss)
         valueLosses.append(terms.valueLoss)
         entropyLosses.append(terms.entropyLoss)
         clipFractions.append(terms.clipFraction)
-        klDivergences.append(approximateKL)
-        if let target = c.targetKL, Double(approximateKL) > 1.5 * target {
+        klDivergences.append(terms.approximateKL)
+        if let target = c.targetKL, Double(terms.approximateKL) > 1.5 * target {
           stoppedAtEpoch = epoch
           break epochs
         }
         try Divergence.check(gradients, norm: gradients.clipNorm(Float(c.maxGradientNorm)), update: updates)
         optimizer.update(policy, along: gradients)
         try Divergence.checkParameters(of: policy, update: updates)
-        updates += 1
+        driver.loop.state.updates += 1
         totalLoss = terms.total.item
       }
     }
@@ -219,54 +161,53 @@ public final class PPO {
       "train/approx_kl": mean(klDivergences),
       "train/clip_fraction": mean(clipFractions),
       "train/loss": Double(totalLoss),
-      "train/explained_variance": explainedVariance(predictions: Array(buffer.values[0..<count]), targets: returns),
+      "train/explained_variance": explainedVariance(predictions: rollout.collectedValues, targets: rollout.returns),
       "train/learning_rate": learningRate,
-      "train/clip_range": Double(clip),
+      "train/clip_range": Double(loss.clipRange),
       "train/n_updates": Double(updates),
     ]
     if let logStd = policy.logStandardDeviation { metrics["train/std"] = Double(exp(logStd).mean().item) }
     if let stoppedAtEpoch { metrics["train/early_stop_epoch"] = Double(stoppedAtEpoch) }
-    metrics.merge(policy.actionStatistics(rawActions: buffer.actions[0..<(count * buffer.actionCount)])) { a, _ in a }
+    metrics.merge(policy.actionStatistics(rawActions: rollout.collectedActions)) { a, _ in a }
     return metrics
   }
 }
 
 // MARK: - The loss
 
+/// The coefficients of PPO's loss on one update.
+struct PPOLossSettings {
+  /// Standardise each minibatch's advantages.
+  var normalizeAdvantages: Bool
+  /// ε of the probability ratio's clipping.
+  var clipRange: Float
+  /// The value clip range, or nil for no value clipping.
+  var valueClipRange: Float?
+  /// c_e.
+  var entropyCoefficient: Float
+  /// c_v.
+  var valueCoefficient: Float
+}
+
 /// One minibatch's loss terms and their gradients with respect to `policy`'s parameters, advantages standardised
 /// first when asked: the part of PPO's update loop before early stopping, clipping and the optimizer step.
 func minibatchGradients(
-  policy: ActorCriticPolicy, observations: Tensor, actions: Tensor, oldLogProbabilities: Tensor,
-  advantages: consuming Tensor, returns: Tensor, oldValues: Tensor?, normalizeAdvantages: Bool, clipRange: Float,
-  valueClipRange: Float?, entropyCoefficient: Float, valueCoefficient: Float
+  policy: ActorCriticPolicy, minibatch: Minibatch, loss: PPOLossSettings
 ) -> (terms: PPOLossTerms, gradients: Gradients) {
-  var advantages = advantages
-  if normalizeAdvantages { advantages.withUnsafeMutableBufferPointer { standardizeInPlace($0) } }
+  var advantages = minibatch.advantages
+  if loss.normalizeAdvantages { advantages.withUnsafeMutableBufferPointer { standardizeInPlace($0) } }
   var terms: PPOLossTerms?
   let (_, gradients) = valueAndGradient(of: policy) { policy in
-    let (distribution, values) = policy.evaluate(observations)
+    let (distribution, values) = policy.evaluate(minibatch.observations)
     let t = ppoLoss(
-      distribution: distribution, values: values, actions: actions, oldLogProbabilities: oldLogProbabilities,
-      advantages: advantages, returns: returns, oldValues: oldValues, clipRange: clipRange,
-      valueClipRange: valueClipRange, entropyCoefficient: entropyCoefficient, valueCoefficient: valueCoefficient)
+      distribution: distribution, values: values, actions: minibatch.actions,
+      oldLogProbabilities: minibatch.oldLogProbabilities, advantages: advantages, returns: minibatch.returns,
+      oldValues: minibatch.oldValues, clipRange: loss.clipRange, valueClipRange: loss.valueClipRange,
+      entropyCoefficient: loss.entropyCoefficient, valueCoefficient: loss.valueCoefficient)
     terms = t
     return t.total
   }
   return (terms!, gradients)
-}
-
-/// (x - mean) / (std + 1e-8) with the Bessel-corrected std, in place: the values the tensor expression
-/// `(x - x.mean()) / (x.standardDeviation(unbiased: true) + 1e-8)` gives, without its ten operations.
-func standardizeInPlace(_ x: UnsafeMutableBufferPointer<Float>) {
-  let n = x.count
-  guard n > 1 else { return }
-  var total: Float = 0
-  for v in x { total += v }
-  let mean = total / Float(n)
-  var squares: Float = 0
-  for v in x { squares += (v - mean) * (v - mean) }
-  let denominator = (squares / Float(n - 1)).squareRoot() + 1e-8
-  for i in 0..<n { x[i] = (x[i] - mean) / denominator }
 }
 
 /// The PPO objective on one minibatch and its diagnostics.
@@ -286,14 +227,14 @@ struct PPOLossTerms {
 /// The clipped-surrogate loss, the (optionally clipped) value loss and the entropy bonus on one minibatch.
 func ppoLoss(
   distribution: PolicyDistribution, values: Tensor, actions: Tensor, oldLogProbabilities: Tensor,
-  advantages: Tensor, returns: Tensor, oldValues: Tensor?, clipRange: Float, valueClipRange: Float?,
+  advantages: Tensor, returns: Tensor, oldValues: Tensor, clipRange: Float, valueClipRange: Float?,
   entropyCoefficient: Float, valueCoefficient: Float
 ) -> PPOLossTerms {
   let (policyLoss, ratios, logRatios) = clippedSurrogateLoss(
     logProbabilities: distribution.logProbability(of: actions), oldLogProbabilities: oldLogProbabilities,
     advantages: advantages, clipRange: clipRange)
   var predicted = values
-  if let valueClipRange, let oldValues {
+  if let valueClipRange {
     predicted = oldValues + clamp(values - oldValues, min: -valueClipRange, max: valueClipRange)
   }
   let valueLoss = meanSquaredError(predicted, returns)

@@ -46,10 +46,8 @@ public final class REINFORCE {
   /// The agent's generator (initialisation and action sampling).
   public var generator: RandomGenerator
   public let seed: UInt64
-  /// Environment steps taken so far.
-  public private(set) var steps = 0
-  private var episodesStarted = 0
-  let history = EpisodeHistory()
+  /// The loop state and finished episodes.
+  let loop = TrainingLoop()
   private let policyParameters: [(name: String, parameter: Parameter)]
   private let valueParameters: [(name: String, parameter: Parameter)]
 
@@ -75,12 +73,13 @@ public final class REINFORCE {
       : nil
   }
 
+  /// Environment steps taken so far.
+  public var steps: Int { loop.state.steps }
+
   /// Trains until the budget (episodes or steps) is used up, the mean return target is reached or the observer
   /// stops it. Each episode is played to its end, then the policy is updated once.
   public func learn(_ budget: TrainingBudget, observer: TrainingObserver? = nil) throws -> TrainingSummary {
-    try budget.validate()
-    var tracker = EpisodeTracker(budget: budget, observer: observer, history: history)
-    let start = monotonicSeconds()
+    var tracker = try loop.begin(budget, observer: observer)
     while !tracker.done(steps: steps) {
       let episode = try playEpisode()
       let metrics = try update(episode)
@@ -89,9 +88,7 @@ public final class REINFORCE {
         terminated: episode.terminated)
       tracker.update(step: steps, metrics: metrics)
     }
-    return TrainingSummary(
-      steps: steps, episodes: tracker.episodes, wallSeconds: monotonicSeconds() - start,
-      stoppedEarly: tracker.stopReason)
+    return loop.summary(tracker)
   }
 
   // MARK: Saving and restoring
@@ -99,21 +96,12 @@ public final class REINFORCE {
   /// The loop state between episodes: steps, episodes started (the first reset is seeded), finished episodes,
   /// and the environment's state.
   public func saveTrainingState() throws -> AgentTrainingState {
-    AgentTrainingState(
-      algorithm: Self.algorithmName, counters: ["steps": steps, "episodes_started": episodesStarted],
-      episodes: history.episodes, recentReturnSum: history.recentSum, recentReturnWindow: history.window,
-      environment: try environment.saveState())
+    loop.save(algorithm: Self.algorithmName, environment: try environment.saveState())
   }
 
   /// Restores a state from ``saveTrainingState()`` of an identically configured agent.
   public func restoreTrainingState(_ state: AgentTrainingState) throws {
-    let savedSteps = try state.counter("steps")
-    try state.validate(algorithm: Self.algorithmName, steps: savedSteps)
-    let started = try state.counter("episodes_started")
-    try environment.restoreState(state.environment)
-    steps = savedSteps
-    episodesStarted = started
-    history.restore(from: state)
+    try loop.restore(state, algorithm: Self.algorithmName) { try environment.restoreState($0) }
   }
 
   // MARK: Rollout
@@ -129,15 +117,15 @@ public final class REINFORCE {
   func playEpisode() throws -> Episode {
     var episode = Episode()
     let columns = policy.observationCount
-    var (observation, _) = try environment.reset(seed: episodesStarted == 0 ? seed : nil)
-    episodesStarted += 1
+    var (observation, _) = try environment.reset(seed: loop.state.episodesStarted == 0 ? seed : nil)
+    loop.state.episodesStarted += 1
     while true {
       let distribution = policy.distribution(.observations(observation, columns: columns))
       let raw = distribution.sample(using: &generator)
       episode.observations += observation
       episode.actions += raw.scalars
       let step = try environment.step(policy.environmentActions(raw))
-      steps += 1
+      loop.state.steps += 1
       episode.rewards.append(step.reward)
       observation = step.observation
       if step.terminated || step.truncated {
@@ -175,7 +163,7 @@ public final class REINFORCE {
       policyLossValue = policyLoss.item
       return policyLoss
     }
-    let update = history.episodes.count
+    let update = loop.history.episodes.count
     try Divergence.check(loss: loss.item, update: update)
     try Divergence.check(gradients, update: update)
     policyOptimizer.update(policyParameters, along: gradients)

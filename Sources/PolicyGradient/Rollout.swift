@@ -17,6 +17,9 @@ struct RolloutBuffer {
   var rewards: [Double]
   var terminated: [Bool]
   var truncated: [Bool]
+  /// The advantages and returns of the collected samples, once computed.
+  private(set) var advantages: [Double] = []
+  private(set) var returns: [Double] = []
 
   init(capacity: Int, environmentCount: Int, observationCount: Int, actionCount: Int) {
     self.capacity = capacity
@@ -37,7 +40,11 @@ struct RolloutBuffer {
   /// The number of (step, environment) samples collected.
   var sampleCount: Int { rows * environmentCount }
 
-  mutating func clear() { rows = 0 }
+  mutating func clear() {
+    rows = 0
+    advantages = []
+    returns = []
+  }
 
   /// Appends one row: the observations the policy saw and what it did.
   mutating func append(observations batch: [Float], actions raw: [Float], logProbabilities logp: [Float], values v: [Float]) {
@@ -80,14 +87,72 @@ struct RolloutBuffer {
     }
   }
 
-  /// GAE advantages and returns over the collected rows.
-  func advantages(gamma: Double, lambda: Double) -> (advantages: [Double], returns: [Double]) {
+  /// Computes the GAE advantages and returns of the collected rows into ``advantages`` and ``returns``.
+  mutating func computeAdvantages(gamma: Double, lambda: Double) {
     let k = sampleCount
-    return generalizedAdvantages(
+    (advantages, returns) = generalizedAdvantages(
       rewards: Array(rewards[0..<k]), values: Array(values[0..<k]), nextValues: Array(nextValues[0..<k]),
       terminated: Array(terminated[0..<k]), truncated: Array(truncated[0..<k]), environmentCount: environmentCount,
       gamma: gamma, lambda: lambda)
   }
+
+  /// The collected samples of `indices` (row-major sample numbers t·n + i) as tensors, with their advantages and
+  /// returns (``computeAdvantages(gamma:lambda:)`` first).
+  func minibatch(_ indices: some Collection<Int>) -> Minibatch {
+    let d = observationCount
+    let a = actionCount
+    var mbObservations = [Float](repeating: 0, count: indices.count * d)
+    var mbActions = [Float](repeating: 0, count: indices.count * a)
+    var mbLogProbabilities = [Float](repeating: 0, count: indices.count)
+    var mbAdvantages = [Float](repeating: 0, count: indices.count)
+    var mbReturns = [Float](repeating: 0, count: indices.count)
+    var mbValues = [Float](repeating: 0, count: indices.count)
+    for (row, k) in indices.enumerated() {
+      for j in 0..<d { mbObservations[row * d + j] = observations[k * d + j] }
+      for j in 0..<a { mbActions[row * a + j] = actions[k * a + j] }
+      mbLogProbabilities[row] = logProbabilities[k]
+      mbAdvantages[row] = Float(advantages[k])
+      mbReturns[row] = Float(returns[k])
+      mbValues[row] = Float(values[k])
+    }
+    let m = indices.count
+    return Minibatch(
+      observations: Tensor(mbObservations, shape: [m, d]), actions: Tensor(mbActions, shape: [m, a]),
+      oldLogProbabilities: Tensor(mbLogProbabilities, shape: [m]), advantages: Tensor(mbAdvantages, shape: [m]),
+      returns: Tensor(mbReturns, shape: [m]), oldValues: Tensor(mbValues, shape: [m]))
+  }
+
+  /// The rollout in minibatches of `size` samples taken in `order` (a permutation of the sample numbers; the last
+  /// minibatch holds the rest).
+  func minibatches(size: Int, order: [Int]) -> some Sequence<Minibatch> {
+    precondition(size > 0 && order.count == sampleCount, "minibatches: a size > 0 and an order of every sample")
+    return stride(from: 0, to: order.count, by: size).lazy.map { start in
+      minibatch(order[start..<Swift.min(start + size, order.count)])
+    }
+  }
+
+  /// The whole rollout as one batch, in collection order.
+  var batch: Minibatch { minibatch(0..<sampleCount) }
+
+  /// The values V(s) the rollout was collected with, and its raw actions.
+  var collectedValues: [Double] { Array(values[0..<sampleCount]) }
+  var collectedActions: ArraySlice<Float> { actions[0..<(sampleCount * actionCount)] }
+}
+
+/// Samples of a rollout as tensors: what a loss needs (CleanRL's `mb_` prefix).
+struct Minibatch {
+  /// [m, observationCount].
+  var observations: Tensor
+  /// The raw actions (indices as floats, or unsquashed samples), [m, storedCount].
+  var actions: Tensor
+  /// log π_old(a | s), [m].
+  var oldLogProbabilities: Tensor
+  /// [m].
+  var advantages: Tensor
+  /// Advantages + V_old, what the critic regresses on, [m].
+  var returns: Tensor
+  /// V_old(s), [m] (used by value clipping).
+  var oldValues: Tensor
 }
 
 /// Collects rollouts from a vector environment in same-step autoreset mode.

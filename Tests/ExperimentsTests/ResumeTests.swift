@@ -319,12 +319,13 @@ final class ResumeTests: XCTestCase {
       dropped.tensors[name] = nil
       variants.append(dropped)
     }
-    for counter in ["steps", "updates", "iterations", "started"] {
+    for counter in ["steps", "updates", "iterations", "started", "episodesStarted", "lastReport"] {
       var metadata = checkpoint.metadata.objectValue ?? [:]
       var training = metadata["training"]?.objectValue ?? [:]
-      var counters = training["counters"]?.objectValue ?? [:]
+      var counters = training["loop"]?.objectValue ?? [:]
+      XCTAssertNotNil(counters[counter], "the loop state saves \(counter)")
       counters[counter] = .int(-5)
-      training["counters"] = .object(counters)
+      training["loop"] = .object(counters)
       metadata["training"] = .object(training)
       var mutated = checkpoint
       mutated.metadata = .object(metadata)

@@ -81,4 +81,43 @@ final class AdvantageTests: XCTestCase {
     buffer.completeNextValues(lastValues: [5, 6], finalValues: [0: 10])
     XCTAssertEqual(buffer.nextValues, [10, 0, 5, 6])
   }
+
+  /// PPO and A2C standardise advantages with one function; it gives the tensor expression A2C used to write,
+  /// bit for bit (so replacing one by the other changed no result).
+  func testInPlaceStandardisationIsTheTensorExpressionBitForBit() {
+    var generator = RandomGenerator(seed: 7)
+    for count in [2, 3, 5, 64, 257] {
+      let x = Tensor((0..<count).map { _ in Float(generator.nextDouble() * 40 - 13) }, shape: [count])
+      let expression = (x - x.mean()) / (x.standardDeviation(unbiased: true) + 1e-8)
+      var inPlace = Tensor(x.scalars, shape: [count])
+      inPlace.withUnsafeMutableBufferPointer { standardizeInPlace($0) }
+      XCTAssertEqual(inPlace.scalars.map(\.bitPattern), expression.scalars.map(\.bitPattern), "\(count) values")
+    }
+    var one = Tensor([3], shape: [1])
+    one.withUnsafeMutableBufferPointer { standardizeInPlace($0) }
+    XCTAssertEqual(one.scalars, [3], "a single value has no standard deviation and is left alone")
+  }
+
+  /// The buffer's minibatches hold the samples of their indices, and together every sample once.
+  func testRolloutBufferMinibatches() {
+    var buffer = RolloutBuffer(capacity: 3, environmentCount: 2, observationCount: 2, actionCount: 1)
+    for t in 0..<3 {
+      let k = Float(2 * t)
+      buffer.append(
+        observations: [k, -k, k + 1, -k - 1], actions: [k, k + 1], logProbabilities: [-k, -k - 1],
+        values: [k / 2, (k + 1) / 2])
+      buffer.recordOutcome(rewards: [1, 1], terminated: [false, false], truncated: [false, false])
+    }
+    buffer.completeNextValues(lastValues: [0, 0], finalValues: [:])
+    buffer.computeAdvantages(gamma: 0.5, lambda: 1)
+    let order = [4, 1, 5, 0, 2, 3]
+    let batches = Array(buffer.minibatches(size: 4, order: order))
+    XCTAssertEqual(batches.map { $0.actions.scalars }, [[4, 1, 5, 0], [2, 3]])
+    XCTAssertEqual(batches[0].observations.scalars, [4, -4, 1, -1, 5, -5, 0, 0])
+    XCTAssertEqual(batches[1].oldLogProbabilities.scalars, [-2, -3])
+    XCTAssertEqual(batches[1].oldValues.scalars, [1, 1.5])
+    XCTAssertEqual(batches[0].advantages.scalars, order.prefix(4).map { Float(buffer.advantages[$0]) })
+    XCTAssertEqual(batches[1].returns.scalars, order.suffix(2).map { Float(buffer.returns[$0]) })
+    XCTAssertEqual(buffer.batch.actions.scalars, [0, 1, 2, 3, 4, 5])
+  }
 }

@@ -44,7 +44,7 @@ final class AlgorithmTests: XCTestCase {
     let old = Tensor([Float(log(0.25)), Float(log(0.5))])
     let terms = ppoLoss(
       distribution: distribution, values: Tensor([0.5, 1]), actions: actions, oldLogProbabilities: old,
-      advantages: Tensor([1, -2]), returns: Tensor([1.5, 0]), oldValues: nil, clipRange: 0.2, valueClipRange: nil,
+      advantages: Tensor([1, -2]), returns: Tensor([1.5, 0]), oldValues: .zeros([2]), clipRange: 0.2, valueClipRange: nil,
       entropyCoefficient: 0.01, valueCoefficient: 0.5)
     XCTAssertEqual(terms.policyLoss, 0.9, accuracy: 1e-6)
     // Value loss: ((1.5 - 0.5)² + (0 - 1)²) / 2 = 1.

@@ -61,12 +61,17 @@ final class PPOParityTests: XCTestCase {
       let n = expected.actions.count
       let observations = Tensor(expected.observations, shape: [n, 4])
       let actions = Tensor(expected.actions.map { Float($0) }, shape: [n, 1])
-      var (t, gradients) = minibatchGradients(
-        policy: policy, observations: observations, actions: actions,
+      // W6 clips no values, so the old values are not read.
+      let minibatch = Minibatch(
+        observations: observations, actions: actions,
         oldLogProbabilities: Tensor(expected.old_log_probabilities, shape: [n]),
         advantages: Tensor(expected.advantages, shape: [n]), returns: Tensor(expected.returns, shape: [n]),
-        oldValues: nil, normalizeAdvantages: true, clipRange: 0.2, valueClipRange: nil, entropyCoefficient: 0.01,
-        valueCoefficient: 0.5)
+        oldValues: .zeros([n]))
+      var (t, gradients) = minibatchGradients(
+        policy: policy, minibatch: minibatch,
+        loss: PPOLossSettings(
+          normalizeAdvantages: true, clipRange: 0.2, valueClipRange: nil, entropyCoefficient: 0.01,
+          valueCoefficient: 0.5))
       XCTAssertEqual(Double(t.policyLoss), expected.policy_loss, accuracy: 1e-5, "policy loss, \(step)")
       XCTAssertEqual(
         Double(t.valueLoss), expected.value_loss, accuracy: 1e-5 * expected.value_loss, "value loss, \(step)")

@@ -6,11 +6,12 @@ import PolicyGradient
 // Besides what every checkpoint holds (policy, optimizers, generator: AgentCheckpoint.swift), a resumable checkpoint
 // holds the agent's loop state (``AgentTrainingState``) as data:
 //
-//   metadata "training": {"algorithm", "counters": {name: int}, "recent_return_window", "environment_labels": {...}}
+//   metadata "training": {"algorithm", "loop": LoopState (Codable), "recent_return_window",
+//                         "environment_labels": {...}, "in_progress": {"running", "length", "updatesSinceLog"}}
 //   training/recent_return_sum         F64 [1]   the running sum behind the mean return, bit for bit
 //   training/episodes/return           F64 [E]
 //   training/episodes/length|step|terminated   I64 [E]
-//   training/values/<name>             F64       loop values (an episode in progress)
+//   training/values/observation|episode_return|squared_td_errors   F64   an episode in progress (actor-critic)
 //   environment/f64/<field>            F64       the environment state's floating-point fields
 //   environment/u64/<field>            U64       its integer fields (generator words, counters, flags)
 //
@@ -20,7 +21,7 @@ import PolicyGradient
 
 extension AgentCheckpoint {
   /// Adds `state` to `checkpoint`.
-  public static func add(_ state: AgentTrainingState, to checkpoint: inout Checkpoint) {
+  public static func add(_ state: AgentTrainingState, to checkpoint: inout Checkpoint) throws {
     var tensors = checkpoint.tensors
     tensors["training/recent_return_sum"] = StoredTensor(shape: [1], doubles: [state.recentReturnSum])
     let e = state.episodes
@@ -28,8 +29,13 @@ extension AgentCheckpoint {
     tensors["training/episodes/length"] = StoredTensor(shape: [e.count], int64s: e.map { Int64($0.length) })
     tensors["training/episodes/step"] = StoredTensor(shape: [e.count], int64s: e.map { Int64($0.step) })
     tensors["training/episodes/terminated"] = StoredTensor(shape: [e.count], int64s: e.map { $0.terminated ? 1 : 0 })
-    for (name, values) in state.values {
-      tensors["training/values/\(name)"] = StoredTensor(shape: [values.count], doubles: values)
+    if let episode = state.episodeInProgress {
+      for (name, values) in [
+        ("observation", episode.observation), ("episode_return", [episode.episodeReturn]),
+        ("squared_td_errors", [episode.squaredTDErrors]),
+      ] {
+        tensors["training/values/\(name)"] = StoredTensor(shape: [values.count], doubles: values)
+      }
     }
     for (name, values) in state.environment.doubles {
       tensors["environment/f64/\(name)"] = StoredTensor(shape: [values.count], doubles: values)
@@ -38,13 +44,19 @@ extension AgentCheckpoint {
       tensors["environment/u64/\(name)"] = StoredTensor(shape: [values.count], uint64s: values)
     }
     var metadata = checkpoint.metadata.objectValue ?? [:]
-    metadata["training"] = .object([
+    var training: [String: JSONValue] = [
       "algorithm": .string(state.algorithm),
-      "counters": .object(state.counters.mapValues { .int($0) }),
-      "values": .array(state.values.keys.sorted().map { .string($0) }),
+      "loop": try JSONValue(parsing: JSONEncoder().encode(state.loop)),
       "recent_return_window": .int(state.recentReturnWindow),
       "environment_labels": .object(state.environment.labels.mapValues { .string($0) }),
-    ])
+    ]
+    if let episode = state.episodeInProgress {
+      training["in_progress"] = .object([
+        "running": .bool(episode.running), "length": .int(episode.length),
+        "updatesSinceLog": .int(episode.updatesSinceLog),
+      ])
+    }
+    metadata["training"] = .object(training)
     checkpoint = Checkpoint(metadata: .object(metadata), tensors: tensors)
   }
 
@@ -60,18 +72,40 @@ extension AgentCheckpoint {
         "it holds no training state (it was written without one, e.g. for an environment that cannot be saved), so "
           + "training cannot resume from it")
     }
-    guard let algorithm = training["algorithm"]?.stringValue, case .object(let counterValues)? = training["counters"],
+    guard let algorithm = training["algorithm"]?.stringValue, case .object(let loopValues)? = training["loop"],
       let window = training["recent_return_window"]?.intValue,
-      case .object(let labelValues)? = training["environment_labels"], case .array(let valueNames)? = training["values"]
+      case .object(let labelValues)? = training["environment_labels"]
     else {
       throw ExperimentError.incompatibleCheckpoint("its training state description is incomplete")
     }
-    var counters: [String: Int] = [:]
-    for (name, value) in counterValues {
-      guard let number = value.intValue else {
-        throw ExperimentError.incompatibleCheckpoint("the training counter '\(name)' is not an integer")
+    func integer(_ name: String, in object: [String: JSONValue]) throws -> Int {
+      guard let value = object[name]?.intValue else {
+        throw ExperimentError.incompatibleCheckpoint("the training counter '\(name)' is missing or not an integer")
       }
-      counters[name] = number
+      return value
+    }
+    func flag(_ name: String, in object: [String: JSONValue]) throws -> Bool {
+      guard case .bool(let value)? = object[name] else {
+        throw ExperimentError.incompatibleCheckpoint("the training flag '\(name)' is missing or not a boolean")
+      }
+      return value
+    }
+    let loop: LoopState
+    do {
+      loop = try JSONDecoder().decode(LoopState.self, from: Data(JSONValue.object(loopValues).serialized().utf8))
+    } catch {
+      throw ExperimentError.incompatibleCheckpoint("its loop counters cannot be read (\(error))")
+    }
+    var episodeInProgress: EpisodeInProgress?
+    if case .object(let progress)? = training["in_progress"] {
+      var episode = EpisodeInProgress()
+      episode.running = try flag("running", in: progress)
+      episode.length = try integer("length", in: progress)
+      episode.updatesSinceLog = try integer("updatesSinceLog", in: progress)
+      episode.observation = try checkpoint.doubles("training/values/observation")
+      episode.episodeReturn = try checkpoint.doubles("training/values/episode_return", shape: [1])[0]
+      episode.squaredTDErrors = try checkpoint.doubles("training/values/squared_td_errors", shape: [1])[0]
+      episodeInProgress = episode
     }
     var labels: [String: String] = [:]
     for (name, value) in labelValues {
@@ -96,11 +130,6 @@ extension AgentCheckpoint {
           episodeReturn: returns[i], length: Int(lengths[i]), step: Int(steps[i]), index: i,
           terminated: terminated[i] == 1))
     }
-    var values: [String: [Double]] = [:]
-    for name in valueNames {
-      guard let name = name.stringValue else { throw ExperimentError.incompatibleCheckpoint("a loop value is unnamed") }
-      values[name] = try checkpoint.doubles("training/values/\(name)")
-    }
     var doubles: [String: [Double]] = [:]
     var integers: [String: [UInt64]] = [:]
     for (name, tensor) in checkpoint.tensors {
@@ -117,7 +146,7 @@ extension AgentCheckpoint {
       }
     }
     return AgentTrainingState(
-      algorithm: algorithm, counters: counters, values: values, episodes: episodes,
+      algorithm: algorithm, loop: loop, episodeInProgress: episodeInProgress, episodes: episodes,
       recentReturnSum: try checkpoint.doubles("training/recent_return_sum", shape: [1])[0], recentReturnWindow: window,
       environment: EnvironmentState(doubles: doubles, integers: integers, labels: labels))
   }

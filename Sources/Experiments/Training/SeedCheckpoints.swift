@@ -152,7 +152,7 @@ final class SeedCheckpoints {
       if final { return checkpoint }
       throw error
     }
-    AgentCheckpoint.add(state, to: &checkpoint)
+    try AgentCheckpoint.add(state, to: &checkpoint)
     var metadata = checkpoint.metadata.objectValue ?? [:]
     metadata["runner"] = .object([
       "updates": .int(monitor.updateCount), "wall_s": .double(wallSeconds),

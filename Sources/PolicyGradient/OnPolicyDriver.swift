@@ -1,0 +1,114 @@
+// MARK: - The on-policy driver (A2C, PPO)
+//
+// Stable-Baselines3's `OnPolicyAlgorithm.learn` in one place: reset the environments once (seeded), then until the
+// budget is used up or a stop is asked for
+//   1. collect a rollout of `stepsPerEnvironment` steps from every environment (shortened to fit a step budget,
+//      or ended at an episode end when the schedule says so), tracking finished episodes;
+//   2. let the algorithm update its policy from it (its only part of the loop);
+//   3. report the update's metrics (every rollout, or about every `reportEverySteps` steps as A2C's log
+//      interval) with the rollout's (`rollout/ep_rew_mean`, `time/...`).
+// The driver owns the collector, the rollout buffer, the episode tracking and the loop state; the state is complete
+// at every update event, so a checkpoint taken then resumes exactly.
+
+/// The collection and reporting schedule of an on-policy algorithm.
+struct OnPolicySchedule {
+  /// Steps collected from each environment per rollout.
+  var stepsPerEnvironment: Int
+  /// End a rollout early when an episode ends (W5's A2C, with one environment).
+  var endRolloutAtEpisodeEnd = false
+  /// Report every rollout's update (nil, PPO), or the first update at least this many steps after the last one
+  /// reported and the last update of the call (A2C); the loop then also sends a boundary after every update.
+  var reportEverySteps: Int? = nil
+}
+
+/// Runs the collect-then-update loop of an on-policy algorithm on a vector environment.
+final class OnPolicyDriver {
+  let environments: VectorEnvironment
+  let seed: UInt64
+  let schedule: OnPolicySchedule
+  /// The loop state and finished episodes.
+  let loop = TrainingLoop()
+  /// The agent's generator (action sampling here, shuffling in the update).
+  var generator: RandomGenerator
+  /// The rollout being collected or updated from.
+  private(set) var buffer: RolloutBuffer
+  private let collector: RolloutCollector
+
+  init(
+    policy: ActorCriticPolicy, environments: VectorEnvironment, seed: UInt64, generator: RandomGenerator,
+    schedule: OnPolicySchedule
+  ) throws {
+    self.environments = environments
+    self.seed = seed
+    self.schedule = schedule
+    self.generator = generator
+    collector = try RolloutCollector(policy: policy, environments: environments)
+    buffer = RolloutBuffer(
+      capacity: schedule.stepsPerEnvironment, environmentCount: environments.count,
+      observationCount: environments.observationCount, actionCount: policy.actionKind.storedCount)
+  }
+
+  /// Environment steps taken so far.
+  var steps: Int { loop.state.steps }
+
+  /// Trains for `budget`; `update` is the algorithm's update of the collected rollout (``buffer``), given the
+  /// generator and the planned total of steps (for schedules), returning its `train/...` metrics.
+  func learn(
+    _ budget: TrainingBudget, observer: TrainingObserver?,
+    update: (_ rollout: inout RolloutBuffer, _ generator: inout RandomGenerator, _ totalSteps: Int) throws -> [
+      String: Double
+    ]
+  ) throws -> TrainingSummary {
+    var tracker = try loop.begin(budget, observer: observer)
+    let n = environments.count
+    if !loop.state.started {
+      try environments.reset(seed: seed)
+      loop.state.started = true
+      loop.state.lastReport = loop.state.steps
+    }
+    while !tracker.done(steps: loop.state.steps) {
+      // 1. Collect.
+      let remainingRows = budget.steps.map { ($0 - loop.state.steps + n - 1) / n } ?? Int.max
+      let rolloutStart = MonotonicClock.seconds()
+      loop.state.steps += try collector.collect(
+        rows: Swift.min(schedule.stepsPerEnvironment, remainingRows), into: &buffer, generator: &generator,
+        tracker: &tracker, stepsSoFar: loop.state.steps, stopAtEpisodeEnd: schedule.endRolloutAtEpisodeEnd)
+      // 2. Update.
+      var metrics = try update(&buffer, &generator, budget.steps ?? loop.state.steps)
+      loop.state.iterations += 1
+      // 3. Report.
+      let steps = loop.state.steps
+      if let interval = schedule.reportEverySteps {
+        if steps - loop.state.lastReport >= interval || tracker.done(steps: steps) {
+          loop.state.lastReport = steps
+          if let mean = tracker.recentMean { metrics["rollout/ep_rew_mean"] = mean }
+          metrics["time/total_timesteps"] = Double(steps)
+          metrics["time/fps"] = Double(steps) / Swift.max(MonotonicClock.seconds() - tracker.startSeconds, 1e-9)
+          tracker.update(step: steps, metrics: metrics)
+        }
+        tracker.boundary(step: steps)
+      } else {
+        metrics["time/iterations"] = Double(loop.state.iterations)
+        metrics["time/fps"] = Double(buffer.sampleCount) / Swift.max(MonotonicClock.seconds() - rolloutStart, 1e-9)
+        metrics["time/total_timesteps"] = Double(steps)
+        if let mean = tracker.recentMean {
+          metrics["rollout/ep_rew_mean"] = mean
+          let recent = tracker.episodes.suffix(tracker.budget.meanWindow)
+          metrics["rollout/ep_len_mean"] = Double(recent.reduce(0) { $0 + $1.length }) / Double(recent.count)
+        }
+        tracker.update(step: steps, metrics: metrics)
+      }
+    }
+    return loop.summary(tracker)
+  }
+
+  /// The loop state between updates (counters, finished episodes, the vector environment's state).
+  func saveTrainingState(algorithm: String) throws -> AgentTrainingState {
+    loop.save(algorithm: algorithm, environment: try environments.saveState())
+  }
+
+  /// Restores a state from ``saveTrainingState(algorithm:)`` of an identically configured agent.
+  func restoreTrainingState(_ state: AgentTrainingState, algorithm: String) throws {
+    try loop.restore(state, algorithm: algorithm) { try environments.restoreState($0) }
+  }
+}
