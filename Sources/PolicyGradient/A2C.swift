@@ -78,8 +78,8 @@ public final class A2C {
   /// Gradient steps taken so far.
   public var updates: Int { driver.loop.state.updates }
 
-  public func learn(_ budget: TrainingBudget, observer: TrainingObserver? = nil) throws -> TrainingSummary {
-    try driver.learn(budget, observer: observer) { rollout, _, totalSteps in
+  public func learn(_ budget: TrainingBudget, callback: (any TrainingCallback)? = nil) throws -> TrainingSummary {
+    try driver.learn(budget, callback: callback, algorithm: Self.algorithmName) { rollout, _, totalSteps in
       try update(&rollout, totalSteps: totalSteps)
     }
   }

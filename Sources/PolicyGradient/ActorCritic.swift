@@ -57,8 +57,8 @@ public final class OneStepActorCritic {
   /// Environment steps taken so far.
   public var steps: Int { loop.state.steps }
 
-  public func learn(_ budget: TrainingBudget, observer: TrainingObserver? = nil) throws -> TrainingSummary {
-    var tracker = try loop.begin(budget, observer: observer)
+  public func learn(_ budget: TrainingBudget, callback: (any TrainingCallback)? = nil) throws -> TrainingSummary {
+    var tracker = try loop.begin(budget, callback: callback, algorithm: Self.algorithmName, seed: seed)
     let c = configuration
     let columns = policy.observationCount
     while !tracker.done(steps: steps) {
@@ -77,6 +77,8 @@ public final class OneStepActorCritic {
         loop.state.steps += 1
         current.length += 1
         current.episodeReturn += step.reward
+        tracker.step(steps: steps, increment: 1)
+        tracker.rolloutEnd(steps: steps, rolloutSteps: 1)
 
         // Learn from (s, a, r, s').
         let bootstrap = step.terminated ? 0 : Double(policy.values(.observations(step.observation, columns: columns)).item)
@@ -105,19 +107,19 @@ public final class OneStepActorCritic {
           tracker.finish(
             return: current.episodeReturn, length: current.length, step: steps, terminated: step.terminated)
         }
+        var metrics: [String: Double]?
         if steps % c.logInterval == 0 {
-          let rms = (current.squaredTDErrors / Double(current.updatesSinceLog)).squareRoot()
+          metrics = ["train/td_error_rms": (current.squaredTDErrors / Double(current.updatesSinceLog)).squareRoot()]
           current.squaredTDErrors = 0
           current.updatesSinceLog = 0
-          tracker.update(step: steps, metrics: ["train/td_error_rms": rms])
         }
-        tracker.boundary(step: steps)
+        tracker.update(steps: steps, metrics: metrics)
         if !current.running { break }
         if let limit = tracker.budget.steps, steps >= limit { break }
         if tracker.stopReason != nil { break }
       }
     }
-    return loop.summary(tracker)
+    return loop.end(tracker)
   }
 
   // MARK: Saving and restoring

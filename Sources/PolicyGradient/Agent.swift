@@ -13,11 +13,11 @@ public protocol Agent: AnyObject {
   var steps: Int { get }
   /// The optimizers by role.
   var optimizers: [(role: String, optimizer: Optimizer)] { get }
-  /// Trains for `budget`, reporting to `observer`. Budgets count the agent's whole training: after a restore,
-  /// `learn` continues towards the same budget.
-  func learn(_ budget: TrainingBudget, observer: TrainingObserver?) throws -> TrainingSummary
+  /// Trains for `budget`, sending the events of the contract (Callbacks.swift) to `callback`. Budgets count the
+  /// agent's whole training: after a restore, `learn` continues towards the same budget.
+  func learn(_ budget: TrainingBudget, callback: (any TrainingCallback)?) throws -> TrainingSummary
   /// The loop state besides policy, optimizers and generator (counters, episodes, environments); with those, the
-  /// agent's full state. Call it between events (from an observer) or between `learn` calls.
+  /// agent's full state. Call it from ``TrainingCallback/onUpdate(_:)`` or between `learn` calls.
   func saveTrainingState() throws -> AgentTrainingState
   /// Restores a state from ``saveTrainingState()`` of an identically configured agent.
   func restoreTrainingState(_ state: AgentTrainingState) throws

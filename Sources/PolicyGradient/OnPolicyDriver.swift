@@ -5,8 +5,8 @@
 //   1. collect a rollout of `stepsPerEnvironment` steps from every environment (shortened to fit a step budget,
 //      or ended at an episode end when the schedule says so), tracking finished episodes;
 //   2. let the algorithm update its policy from it (its only part of the loop);
-//   3. report the update's metrics (every rollout, or about every `reportEverySteps` steps as A2C's log
-//      interval) with the rollout's (`rollout/ep_rew_mean`, `time/...`).
+//   3. send the update event, with the update's metrics and the rollout's (`rollout/ep_rew_mean`, `time/...`)
+//      when it is a logged one: every rollout (PPO), or about every `reportEverySteps` steps (A2C's log interval).
 // The driver owns the collector, the rollout buffer, the episode tracking and the loop state; the state is complete
 // at every update event, so a checkpoint taken then resumes exactly.
 
@@ -16,8 +16,8 @@ struct OnPolicySchedule {
   var stepsPerEnvironment: Int
   /// End a rollout early when an episode ends (W5's A2C, with one environment).
   var endRolloutAtEpisodeEnd = false
-  /// Report every rollout's update (nil, PPO), or the first update at least this many steps after the last one
-  /// reported and the last update of the call (A2C); the loop then also sends a boundary after every update.
+  /// Log every rollout's update (nil, PPO), or the first update at least this many steps after the last one
+  /// logged and the last update of the call (A2C).
   var reportEverySteps: Int? = nil
 }
 
@@ -54,12 +54,12 @@ final class OnPolicyDriver {
   /// Trains for `budget`; `update` is the algorithm's update of the collected rollout (``buffer``), given the
   /// generator and the planned total of steps (for schedules), returning its `train/...` metrics.
   func learn(
-    _ budget: TrainingBudget, observer: TrainingObserver?,
+    _ budget: TrainingBudget, callback: (any TrainingCallback)?, algorithm: String,
     update: (_ rollout: inout RolloutBuffer, _ generator: inout RandomGenerator, _ totalSteps: Int) throws -> [
       String: Double
     ]
   ) throws -> TrainingSummary {
-    var tracker = try loop.begin(budget, observer: observer)
+    var tracker = try loop.begin(budget, callback: callback, algorithm: algorithm, seed: seed)
     let n = environments.count
     if !loop.state.started {
       try environments.reset(seed: seed)
@@ -73,20 +73,21 @@ final class OnPolicyDriver {
       loop.state.steps += try collector.collect(
         rows: Swift.min(schedule.stepsPerEnvironment, remainingRows), into: &buffer, generator: &generator,
         tracker: &tracker, stepsSoFar: loop.state.steps, stopAtEpisodeEnd: schedule.endRolloutAtEpisodeEnd)
+      tracker.rolloutEnd(steps: loop.state.steps, rolloutSteps: buffer.sampleCount)
       // 2. Update.
       var metrics = try update(&buffer, &generator, budget.steps ?? loop.state.steps)
       loop.state.iterations += 1
       // 3. Report.
       let steps = loop.state.steps
       if let interval = schedule.reportEverySteps {
-        if steps - loop.state.lastReport >= interval || tracker.done(steps: steps) {
+        let logged = steps - loop.state.lastReport >= interval || tracker.done(steps: steps)
+        if logged {
           loop.state.lastReport = steps
           if let mean = tracker.recentMean { metrics["rollout/ep_rew_mean"] = mean }
           metrics["time/total_timesteps"] = Double(steps)
           metrics["time/fps"] = Double(steps) / Swift.max(MonotonicClock.seconds() - tracker.startSeconds, 1e-9)
-          tracker.update(step: steps, metrics: metrics)
         }
-        tracker.boundary(step: steps)
+        tracker.update(steps: steps, metrics: logged ? metrics : nil)
       } else {
         metrics["time/iterations"] = Double(loop.state.iterations)
         metrics["time/fps"] = Double(buffer.sampleCount) / Swift.max(MonotonicClock.seconds() - rolloutStart, 1e-9)
@@ -96,10 +97,10 @@ final class OnPolicyDriver {
           let recent = tracker.episodes.suffix(tracker.budget.meanWindow)
           metrics["rollout/ep_len_mean"] = Double(recent.reduce(0) { $0 + $1.length }) / Double(recent.count)
         }
-        tracker.update(step: steps, metrics: metrics)
+        tracker.update(steps: steps, metrics: metrics)
       }
     }
-    return loop.summary(tracker)
+    return loop.end(tracker)
   }
 
   /// The loop state between updates (counters, finished episodes, the vector environment's state).

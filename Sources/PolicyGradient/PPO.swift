@@ -93,8 +93,8 @@ public final class PPO {
 
   /// Trains for the budget. A step budget is met exactly when it is a multiple of the number of environments
   /// (otherwise the last rollout rounds it up to one); the last rollout is shortened to fit it.
-  public func learn(_ budget: TrainingBudget, observer: TrainingObserver? = nil) throws -> TrainingSummary {
-    try driver.learn(budget, observer: observer) { rollout, generator, totalSteps in
+  public func learn(_ budget: TrainingBudget, callback: (any TrainingCallback)? = nil) throws -> TrainingSummary {
+    try driver.learn(budget, callback: callback, algorithm: Self.algorithmName) { rollout, generator, totalSteps in
       try update(&rollout, generator: &generator, totalSteps: totalSteps)
     }
   }

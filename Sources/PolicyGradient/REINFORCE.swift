@@ -76,19 +76,20 @@ public final class REINFORCE {
   /// Environment steps taken so far.
   public var steps: Int { loop.state.steps }
 
-  /// Trains until the budget (episodes or steps) is used up, the mean return target is reached or the observer
-  /// stops it. Each episode is played to its end, then the policy is updated once.
-  public func learn(_ budget: TrainingBudget, observer: TrainingObserver? = nil) throws -> TrainingSummary {
-    var tracker = try loop.begin(budget, observer: observer)
+  /// Trains until the budget (episodes or steps) is used up, the mean return target is reached or a callback
+  /// stops it. Each episode is played to its end (the rollout), then the policy is updated once.
+  public func learn(_ budget: TrainingBudget, callback: (any TrainingCallback)? = nil) throws -> TrainingSummary {
+    var tracker = try loop.begin(budget, callback: callback, algorithm: Self.algorithmName, seed: seed)
     while !tracker.done(steps: steps) {
-      let episode = try playEpisode()
-      let metrics = try update(episode)
+      let episode = try playEpisode(tracker: &tracker)
       tracker.finish(
         return: episode.rewards.reduce(0, +), length: episode.rewards.count, step: steps,
         terminated: episode.terminated)
-      tracker.update(step: steps, metrics: metrics)
+      tracker.rolloutEnd(steps: steps, rolloutSteps: episode.rewards.count)
+      let metrics = try update(episode, number: loop.history.episodes.count - 1)
+      tracker.update(steps: steps, metrics: metrics)
     }
-    return loop.summary(tracker)
+    return loop.end(tracker)
   }
 
   // MARK: Saving and restoring
@@ -114,7 +115,7 @@ public final class REINFORCE {
   }
 
   /// Plays one episode with actions sampled from the current policy.
-  func playEpisode() throws -> Episode {
+  func playEpisode(tracker: inout EpisodeTracker) throws -> Episode {
     var episode = Episode()
     let columns = policy.observationCount
     var (observation, _) = try environment.reset(seed: loop.state.episodesStarted == 0 ? seed : nil)
@@ -126,6 +127,7 @@ public final class REINFORCE {
       episode.actions += raw.scalars
       let step = try environment.step(policy.environmentActions(raw))
       loop.state.steps += 1
+      tracker.step(steps: steps, increment: 1)
       episode.rewards.append(step.reward)
       observation = step.observation
       if step.terminated || step.truncated {
@@ -137,8 +139,9 @@ public final class REINFORCE {
 
   // MARK: Update
 
-  /// One gradient step on the episode: returns, optional standardisation and baseline, the losses.
-  func update(_ episode: Episode) throws -> [String: Double] {
+  /// One gradient step on the episode: returns, optional standardisation and baseline, the losses. `number` is the
+  /// update's, from 0 (one per episode).
+  func update(_ episode: Episode, number update: Int) throws -> [String: Double] {
     let c = configuration
     var returns = discountedReturns(episode.rewards, gamma: c.gamma)
     if c.standardizeReturns && returns.count > 1 { returns = standardized(returns) }
@@ -163,7 +166,6 @@ public final class REINFORCE {
       policyLossValue = policyLoss.item
       return policyLoss
     }
-    let update = loop.history.episodes.count
     try Divergence.check(loss: loss.item, update: update)
     try Divergence.check(gradients, update: update)
     policyOptimizer.update(policyParameters, along: gradients)

@@ -193,6 +193,7 @@ struct RolloutCollector {
       buffer.append(observations: observations, actions: raw.scalars, logProbabilities: logp.scalars, values: values.scalars)
       try environments.step(policy.environmentActions(raw))
       steps += n
+      tracker.step(steps: stepsSoFar + steps, increment: n)
       buffer.recordOutcome(
         rewards: environments.rewards, terminated: environments.terminated, truncated: environments.truncated)
       // Truncated episodes bootstrap from the value of the observation they really ended in.
@@ -207,7 +208,7 @@ struct RolloutCollector {
       for episode in environments.finishedEpisodes {
         tracker.finish(
           return: episode.episodeReturn, length: episode.length, step: stepsSoFar + steps,
-          terminated: episode.terminated)
+          terminated: episode.terminated, environment: episode.environmentIndex)
       }
       if stopAtEpisodeEnd && !environments.finishedEpisodes.isEmpty { break }
       if tracker.stopReason != nil { break }

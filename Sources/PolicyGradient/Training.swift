@@ -53,28 +53,6 @@ public struct EpisodeRecord: Sendable, Equatable, Codable {
   }
 }
 
-/// What an algorithm reports while it trains.
-public enum TrainingEvent: Sendable {
-  /// An episode ended.
-  case episode(EpisodeRecord)
-  /// An update was made (per iteration for A2C/PPO, per episode for REINFORCE, every `logInterval` steps for
-  /// one-step actor-critic): the step count and SB3-style metrics such as `train/value_loss`.
-  case update(step: Int, metrics: [String: Double])
-  /// The loop is between updates at `step`, with every piece of its state complete (a checkpoint taken now
-  /// resumes exactly): A2C sends it after every update, one-step actor-critic after every step. REINFORCE and PPO
-  /// are at such a point at each ``update(step:metrics:)`` event and do not send it.
-  case boundary(step: Int)
-}
-
-/// What an observer wants after an event.
-public enum TrainingControl: Sendable, Equatable {
-  case proceed
-  case stop(reason: String)
-}
-
-/// A closure called with every event; returning `.stop` ends training after the current step or update.
-public typealias TrainingObserver = (TrainingEvent) -> TrainingControl
-
 /// What a training run did.
 public struct TrainingSummary: Sendable, Equatable, Codable {
   public var steps: Int

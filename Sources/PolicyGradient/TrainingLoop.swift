@@ -3,8 +3,8 @@ import Foundation
 // MARK: - What every training loop shares
 //
 // Each algorithm's `learn` has the same prologue (check the budget, start the clock, track episodes against the
-// budget and the observer) and epilogue (the summary), and saves and restores the same loop state: a
-// ``LoopState`` of counters and the finished episodes. ``TrainingLoop`` holds them; ``OnPolicyDriver`` (A2C,
+// budget and the callback, send the start event) and epilogue (the end event, the summary), and saves and
+// restores the same loop state: a ``LoopState`` of counters and the finished episodes. ``TrainingLoop`` holds them; ``OnPolicyDriver`` (A2C,
 // PPO) and the episodic and one-step loops of REINFORCE and actor-critic are built on it.
 
 /// The loop state of an agent and the bookkeeping around it.
@@ -14,15 +14,21 @@ final class TrainingLoop {
   /// The finished episodes and the running sum behind the mean return.
   let history = EpisodeHistory()
 
-  /// The prologue of `learn`: checks the budget and starts tracking episodes and the clock.
-  func begin(_ budget: TrainingBudget, observer: TrainingObserver?) throws -> EpisodeTracker {
+  /// The prologue of `learn`: checks the budget, starts tracking episodes and the clock, and sends
+  /// ``TrainingCallback/onTrainingStart(_:)``.
+  func begin(
+    _ budget: TrainingBudget, callback: (any TrainingCallback)?, algorithm: String, seed: UInt64
+  ) throws -> EpisodeTracker {
     try budget.validate()
-    return EpisodeTracker(budget: budget, observer: observer, history: history)
+    var tracker = EpisodeTracker(budget: budget, callback: callback, history: history)
+    tracker.start(algorithm: algorithm, seed: seed, steps: state.steps)
+    return tracker
   }
 
-  /// The epilogue of `learn`: what the call did.
-  func summary(_ tracker: EpisodeTracker) -> TrainingSummary {
-    TrainingSummary(
+  /// The epilogue of `learn`: sends ``TrainingCallback/onTrainingEnd(_:)`` and returns what the call did.
+  func end(_ tracker: EpisodeTracker) -> TrainingSummary {
+    tracker.end(steps: state.steps)
+    return TrainingSummary(
       steps: state.steps, episodes: tracker.episodes, wallSeconds: MonotonicClock.seconds() - tracker.startSeconds,
       stoppedEarly: tracker.stopReason)
   }
@@ -33,7 +39,7 @@ final class TrainingLoop {
   ) -> AgentTrainingState {
     AgentTrainingState(
       algorithm: algorithm, loop: state, episodeInProgress: episodeInProgress, episodes: history.episodes,
-      recentReturnSum: history.recentSum, recentReturnWindow: history.window, environment: environment)
+      recentReturnSum: history.recent.sum, recentReturnWindow: history.recent.window, environment: environment)
   }
 
   /// Checks `saved` against `algorithm`, restores the environment with `restoreEnvironment`, then the counters and
@@ -44,9 +50,7 @@ final class TrainingLoop {
     try saved.validate(algorithm: algorithm)
     try restoreEnvironment(saved.environment)
     state = saved.loop
-    history.episodes = saved.episodes
-    history.recentSum = saved.recentReturnSum
-    history.window = saved.recentReturnWindow
+    history.restore(episodes: saved.episodes, recentSum: saved.recentReturnSum, window: saved.recentReturnWindow)
   }
 }
 
@@ -60,80 +64,116 @@ public enum MonotonicClock {
   }
 }
 
-// MARK: - Episodes
+// MARK: - Episodes and events
 
-/// The finished episodes of an agent's whole training (across `learn` calls and resumes) and the running sum of
-/// the last `window` returns, kept by the agent so that a checkpoint taken from an observer sees them up to date.
+/// The finished episodes of an agent's whole training (across `learn` calls and resumes) and the rolling mean of
+/// the last `window` returns, kept by the agent so that a checkpoint taken from a callback sees them up to date.
 final class EpisodeHistory {
   var episodes: [EpisodeRecord] = []
-  /// The sum of the last `window` returns, accumulated in order (saved as is, so resumed means are bit-identical).
-  var recentSum = 0.0
-  /// The window `recentSum` covers.
-  var window = 100
+  /// The mean of the last `window` returns (its sum is saved as is, so resumed means are bit-identical).
+  var recent = RollingMean(window: 100)
 
-  /// Makes `recentSum` cover the last `newWindow` returns (recomputing it when the window changes).
-  func use(window newWindow: Int) {
-    guard newWindow != window else { return }
-    window = newWindow
-    recentSum = episodes.suffix(newWindow).reduce(0) { $0 + $1.episodeReturn }
+  /// Makes ``recent`` cover the last `window` returns (recomputing it when the window changes).
+  func use(window: Int) {
+    guard window != recent.window else { return }
+    recent = RollingMean(window: window, continuing: episodes.map(\.episodeReturn))
+  }
+
+  /// Continues from saved episodes and the running sum of the last `window` returns.
+  func restore(episodes saved: [EpisodeRecord], recentSum: Double, window: Int) {
+    episodes = saved
+    recent = RollingMean(window: window, continuing: saved.map(\.episodeReturn), sum: recentSum)
   }
 }
 
-/// Tracks finished episodes, the budget and the observer's verdicts for a training loop; the episodes go to the
-/// agent's ``EpisodeHistory``, so budgets count the whole training, resumed parts included.
+/// A training loop's link to its callback: tracks finished episodes, the budget and the stop decisions, and sends
+/// the events of the contract (Callbacks.swift). The episodes go to the agent's ``EpisodeHistory``, so budgets
+/// count the whole training, resumed parts included.
 struct EpisodeTracker {
   let budget: TrainingBudget
-  let observer: TrainingObserver?
+  let callback: (any TrainingCallback)?
   let history: EpisodeHistory
   var stopReason: String?
   /// When the `learn` call began, on the monotonic clock.
   let startSeconds = MonotonicClock.seconds()
+  /// The mean of the last 100 returns, for ``EpisodeInfo/recentReturnMean``.
+  private var last100: RollingMean
 
-  init(budget: TrainingBudget, observer: TrainingObserver?, history: EpisodeHistory) {
+  init(budget: TrainingBudget, callback: (any TrainingCallback)?, history: EpisodeHistory) {
     self.budget = budget
-    self.observer = observer
+    self.callback = callback
     self.history = history
     history.use(window: budget.meanWindow)
+    last100 = RollingMean(window: 100, continuing: history.episodes.suffix(100).map(\.episodeReturn))
   }
 
   /// Every finished episode of the training so far.
   var episodes: [EpisodeRecord] { history.episodes }
 
-  /// Records a finished episode and tells the observer; sets ``stopReason`` when training should end.
-  mutating func finish(return episodeReturn: Double, length: Int, step: Int, terminated: Bool) {
+  private mutating func take(_ decision: CallbackDecision) {
+    if case .stop(let reason) = decision, stopReason == nil { stopReason = reason }
+  }
+
+  /// Sends ``TrainingCallback/onTrainingStart(_:)``.
+  mutating func start(algorithm: String, seed: UInt64, steps: Int) {
+    guard let callback else { return }
+    take(
+      callback.onTrainingStart(
+        TrainingStartInfo(
+          algorithm: algorithm, seed: seed, environmentSteps: steps, episodes: history.episodes.count,
+          budget: budget)))
+  }
+
+  /// Sends ``TrainingCallback/onStep(_:)`` for a step that brought the count to `steps`.
+  mutating func step(steps: Int, increment: Int) {
+    guard let callback else { return }
+    take(callback.onStep(StepInfo(environmentSteps: steps, episodes: history.episodes.count, stepIncrement: increment)))
+  }
+
+  /// Records a finished episode and sends ``TrainingCallback/onEpisodeEnd(_:)``; sets ``stopReason`` when
+  /// training should end.
+  mutating func finish(return episodeReturn: Double, length: Int, step: Int, terminated: Bool, environment: Int = 0) {
     let record = EpisodeRecord(
       episodeReturn: episodeReturn, length: length, step: step, index: history.episodes.count, terminated: terminated)
     history.episodes.append(record)
-    history.recentSum += episodeReturn
-    let count = history.episodes.count
-    if count > budget.meanWindow { history.recentSum -= history.episodes[count - 1 - budget.meanWindow].episodeReturn }
-    if case .stop(let reason) = observer?(.episode(record)) ?? .proceed { stopReason = stopReason ?? reason }
-    if let target = budget.stopAtMeanReturn, count >= budget.meanWindow,
-      history.recentSum / Double(budget.meanWindow) >= target
-    {
+    history.recent.add(episodeReturn)
+    last100.add(episodeReturn)
+    if let callback {
+      take(
+        callback.onEpisodeEnd(
+          EpisodeInfo(
+            environmentSteps: step, episodes: history.episodes.count, episodeReturn: episodeReturn, length: length,
+            environmentIndex: environment, terminated: terminated, recentReturnMean: last100.mean!)))
+    }
+    if let target = budget.stopAtMeanReturn, history.recent.isFull, let mean = history.recent.mean, mean >= target {
       stopReason =
-        stopReason
-        ?? "the mean return of the last \(budget.meanWindow) episodes reached \(recentMean!) (target \(target))"
+        stopReason ?? "the mean return of the last \(budget.meanWindow) episodes reached \(mean) (target \(target))"
     }
   }
 
-  /// Tells the observer about an update.
-  mutating func update(step: Int, metrics: [String: Double]) {
-    if case .stop(let reason) = observer?(.update(step: step, metrics: metrics)) ?? .proceed {
-      stopReason = stopReason ?? reason
-    }
+  /// Sends ``TrainingCallback/onRolloutEnd(_:)``.
+  mutating func rolloutEnd(steps: Int, rolloutSteps: Int) {
+    guard let callback else { return }
+    take(
+      callback.onRolloutEnd(
+        RolloutInfo(environmentSteps: steps, episodes: history.episodes.count, rolloutSteps: rolloutSteps)))
   }
 
-  /// Tells the observer that the loop is at a boundary between updates.
-  mutating func boundary(step: Int) {
-    if case .stop(let reason) = observer?(.boundary(step: step)) ?? .proceed { stopReason = stopReason ?? reason }
+  /// Sends ``TrainingCallback/onUpdate(_:)``, with the metrics of a logged update (nil between logged ones).
+  mutating func update(steps: Int, metrics: [String: Double]?) {
+    guard let callback else { return }
+    let sorted = metrics.map { $0.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) } }
+    take(callback.onUpdate(UpdateInfo(environmentSteps: steps, episodes: history.episodes.count, metrics: sorted)))
+  }
+
+  /// Sends ``TrainingCallback/onTrainingEnd(_:)``.
+  func end(steps: Int) {
+    callback?.onTrainingEnd(
+      TrainingEndInfo(environmentSteps: steps, episodes: history.episodes.count, stopReason: stopReason))
   }
 
   /// The mean return of the last `meanWindow` episodes.
-  var recentMean: Double? {
-    guard !history.episodes.isEmpty else { return nil }
-    return history.recentSum / Double(Swift.min(history.episodes.count, budget.meanWindow))
-  }
+  var recentMean: Double? { history.recent.mean }
 
   /// True once the episode budget is used up or a stop was asked for.
   func done(steps: Int) -> Bool {

@@ -1,4 +1,5 @@
 import Experiments
+import PolicyGradient
 import XCTest
 
 final class ProgressDisplayTests: XCTestCase {
@@ -141,7 +142,8 @@ final class CallbackTests: XCTestCase {
     }
     var stop: CallbackDecision = .proceed
     for steps in stride(from: 512, through: 8192, by: 512) {
-      stop = callback.onStep(StepInfo(environmentSteps: steps, episodes: 0, stepIncrement: 512))
+      XCTAssertEqual(callback.onStep(StepInfo(environmentSteps: steps, episodes: 0, stepIncrement: 512)), .proceed)
+      stop = callback.onUpdate(UpdateInfo(environmentSteps: steps, episodes: 0))
       if stop.stops { break }
     }
     XCTAssertEqual(saved, [2048, 4096, 6144])

@@ -33,7 +33,8 @@ final class RandomAgentRegistryTests: XCTestCase {
       policy = try ActorCriticPolicy(for: environment, generator: &generator)
     }
 
-    func learn(_ budget: TrainingBudget, observer: TrainingObserver?) throws -> TrainingSummary {
+    func learn(_ budget: TrainingBudget, callback: (any TrainingCallback)?) throws -> TrainingSummary {
+      var recent = RollingMean(window: 100, continuing: episodes.map(\.episodeReturn))
       _ = try environment.reset(seed: seed)
       var episodeReturn = 0.0
       var length = 0
@@ -49,7 +50,11 @@ final class RandomAgentRegistryTests: XCTestCase {
             episodeReturn: episodeReturn, length: length, step: steps, index: episodes.count,
             terminated: step.terminated)
           episodes.append(record)
-          _ = observer?(.episode(record))
+          recent.add(episodeReturn)
+          _ = callback?.onEpisodeEnd(
+            EpisodeInfo(
+              environmentSteps: steps, episodes: episodes.count, episodeReturn: episodeReturn, length: length,
+              terminated: step.terminated, recentReturnMean: recent.mean!))
           _ = try environment.reset(seed: nil)
           episodeReturn = 0
           length = 0
@@ -59,13 +64,15 @@ final class RandomAgentRegistryTests: XCTestCase {
     }
 
     func saveTrainingState() throws -> AgentTrainingState {
-      AgentTrainingState(
-        algorithm: Self.algorithmName, counters: ["steps": steps], episodes: episodes, recentReturnSum: 0,
+      var loop = LoopState()
+      loop.steps = steps
+      return AgentTrainingState(
+        algorithm: Self.algorithmName, loop: loop, episodes: episodes, recentReturnSum: 0,
         recentReturnWindow: 100, environment: try environment.saveState())
     }
 
     func restoreTrainingState(_ state: AgentTrainingState) throws {
-      steps = try state.counter("steps")
+      steps = state.loop.steps
       episodes = state.episodes
       try environment.restoreState(state.environment)
     }

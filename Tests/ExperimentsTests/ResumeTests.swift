@@ -40,13 +40,9 @@ final class ResumeTests: XCTestCase {
       runner.additionalCallbacks = { seed in
         guard seed == killSeed else { return [] }
         return [
-          ClosureCallback(
-            onStep: { info in
-              info.environmentSteps >= killAfter ? .stop(reason: ExperimentRunner.interruptionReason) : .proceed
-            },
-            onRolloutEnd: { info in
-              info.environmentSteps >= killAfter ? .stop(reason: ExperimentRunner.interruptionReason) : .proceed
-            })
+          ClosureCallback(onUpdate: { info in
+            info.environmentSteps >= killAfter ? .stop(reason: ExperimentRunner.interruptionReason) : .proceed
+          })
         ]
       }
     }

@@ -1,4 +1,5 @@
 import Experiments
+import PolicyGradient
 import XCTest
 
 final class StatisticsTests: XCTestCase {
@@ -212,13 +213,35 @@ final class ResultsTableTests: XCTestCase {
   }
 }
 
-final class RollingWindowTests: XCTestCase {
+final class RollingMeanTests: XCTestCase {
   func testKeepsTheLastValues() {
-    var window = RollingWindow(capacity: 3)
-    XCTAssertTrue(window.mean.isNaN)
-    for value in [1.0, 2, 3, 4] { window.append(value) }
-    XCTAssertEqual(window.values, [2, 3, 4])
+    var window = RollingMean(window: 3)
+    XCTAssertNil(window.mean)
+    for value in [1.0, 2, 3, 4] { window.add(value) }
+    XCTAssertEqual(window.count, 3)
     XCTAssertEqual(window.mean, 3)
     XCTAssertTrue(window.isFull)
+  }
+
+  /// The running sum adds the new value, then subtracts the leaving one (the order the saved sums were built in),
+  /// and a mean continued from a saved sum goes on bit for bit.
+  func testRunningSumOrderAndContinuation() {
+    let values = [0.1, 0.7, 1e16, 0.3, -1e16, 0.2, 0.9]
+    var window = RollingMean(window: 2)
+    var expected = 0.0
+    for (i, value) in values.enumerated() {
+      window.add(value)
+      expected += value
+      if i >= 2 { expected -= values[i - 2] }
+      XCTAssertEqual(window.sum.bitPattern, expected.bitPattern, "after \(i + 1) values")
+    }
+    var continued = RollingMean(window: 2, continuing: values.prefix(4), sum: {
+      var w = RollingMean(window: 2)
+      for v in values.prefix(4) { w.add(v) }
+      return w.sum
+    }())
+    for value in values.dropFirst(4) { continued.add(value) }
+    XCTAssertEqual(continued.sum.bitPattern, window.sum.bitPattern)
+    XCTAssertEqual(RollingMean(window: 5, continuing: [1.0, 2, 3]).mean, 2)
   }
 }

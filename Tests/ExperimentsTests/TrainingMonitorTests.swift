@@ -3,12 +3,7 @@ import Foundation
 import Rein
 import XCTest
 
-/// PolicyGradient's records have no public memberwise initialisers; they are Codable, so tests decode them.
-func episodeRecord(return value: Double, length: Int, step: Int, index: Int) throws -> EpisodeRecord {
-  let json = #"{"episodeReturn":\#(value),"length":\#(length),"step":\#(step),"index":\#(index),"terminated":true}"#
-  return try JSONDecoder().decode(EpisodeRecord.self, from: Data(json.utf8))
-}
-
+/// PolicyGradient's summaries have no public memberwise initialiser; they are Codable, so tests decode them.
 func trainingSummary(steps: Int, wallSeconds: Double, stoppedEarly: String? = nil) throws -> TrainingSummary {
   let reason = stoppedEarly.map { JSONValue.quoted($0) } ?? "null"
   let json = #"{"steps":\#(steps),"episodes":[],"wallSeconds":\#(wallSeconds),"stoppedEarly":\#(reason)}"#
@@ -28,28 +23,35 @@ final class TrainingMonitorTests: XCTestCase {
         StopOnRewardThreshold(threshold: 100, source: .trainingEpisodes(window: 2)),
         ClosureCallback(onTrainingEnd: { ended = $0.stopReason }),
       ], logsEpisodes: true)
-    let observe = monitor.observer
     let episodes: [(Double, Int)] = [(20, 20), (90, 90), (120, 120)]
-    var controls: [TrainingControl] = []
+    var controls: [CallbackDecision] = []
     var step = 0
+    var recent = RollingMean(window: 100)
     for (index, (value, length)) in episodes.enumerated() {
       step += length
-      let record = try episodeRecord(return: value, length: length, step: step, index: index)
-      controls.append(observe(.episode(record)))
-      controls.append(observe(.update(step: step, metrics: ["train/loss": Double(index)])))
+      recent.add(value)
+      controls.append(
+        monitor.onEpisodeEnd(
+          EpisodeInfo(
+            environmentSteps: step, episodes: index + 1, episodeReturn: value, length: length,
+            recentReturnMean: recent.mean!)))
+      XCTAssertEqual(monitor.onUpdate(UpdateInfo(environmentSteps: step, episodes: index + 1)), controls.last)
+      controls.append(
+        monitor.onUpdate(
+          UpdateInfo(environmentSteps: step, episodes: index + 1, metrics: [("train/loss", Double(index))])))
     }
     XCTAssertEqual(controls.prefix(4), [.proceed, .proceed, .proceed, .proceed])
     guard case .stop(let reason) = controls[4] else { return XCTFail("\(controls)") }
     XCTAssertTrue(reason.contains("105"), reason)
     XCTAssertEqual(controls[5], .stop(reason: reason), "the stop is repeated until the algorithm ends")
-    XCTAssertEqual(memory.records.count, 6)
+    XCTAssertEqual(memory.records.count, 6, "an update without metrics is not logged")
     XCTAssertEqual(memory.records[0]["episode/return"], 20)
     XCTAssertEqual(memory.records[1]["train/loss"], 0)
     XCTAssertEqual(memory.records[1]["time/episodes"], 1)
     XCTAssertEqual(memory.series("episode/return").map(\.x), [20, 110, 230])
     XCTAssertEqual(lines.last, "progress: 3/10 episodes (30.0%), elapsed 0:00, return 76.67\n")
-    let summary = try trainingSummary(steps: step, wallSeconds: 2, stoppedEarly: reason)
-    try monitor.finish(summary)
+    monitor.onTrainingEnd(TrainingEndInfo(environmentSteps: step, episodes: 3, stopReason: reason))
+    try monitor.finish(try trainingSummary(steps: step, wallSeconds: 2, stoppedEarly: reason))
     XCTAssertEqual(ended, reason)
   }
 
@@ -59,7 +61,7 @@ final class TrainingMonitorTests: XCTestCase {
       func close() throws {}
     }
     let monitor = TrainingMonitor(logger: FailingLogger())
-    guard case .stop(let reason) = monitor.observe(.update(step: 1, metrics: [:])) else { return XCTFail() }
+    guard case .stop(let reason) = monitor.onUpdate(UpdateInfo(environmentSteps: 1, episodes: 0, metrics: [])) else { return XCTFail() }
     XCTAssertTrue(reason.contains("disk full"), reason)
     XCTAssertThrowsError(try monitor.finish(try trainingSummary(steps: 1, wallSeconds: 1)))
   }
@@ -75,7 +77,7 @@ final class TrainingMonitorTests: XCTestCase {
       let monitor = TrainingMonitor(logger: try folder.makeLoggers(), logsEpisodes: true)
       let agent = try REINFORCE(
         environment: try registry.make("CartPole-v1"), configuration: REINFORCEConfiguration(), seed: UInt64(seed))
-      let summary = try agent.learn(TrainingBudget(episodes: 8), observer: monitor.observer)
+      let summary = try agent.learn(TrainingBudget(episodes: 8), callback: monitor)
       try monitor.finish(summary)
       entries.append(.init(seed: TrainingMonitor.seedSummary(seed: seed, training: summary)))
       XCTAssertEqual(summary.episodes.count, 8)

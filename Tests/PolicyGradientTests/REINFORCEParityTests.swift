@@ -59,7 +59,7 @@ final class REINFORCEParityTests: XCTestCase {
       let metrics = try agent.update(
         REINFORCE.Episode(
           observations: episode.observations, actions: episode.actions.map { Float($0) }, rewards: episode.rewards,
-          terminated: true))
+          terminated: true), number: index)
       let update = "update \(index + 1) (an episode of \(episode.rewards.count) steps)"
       XCTAssertEqual(
         try XCTUnwrap(metrics["train/policy_loss"]), expected.policy_loss,

@@ -1,3 +1,5 @@
+import PolicyGradient
+
 // MARK: - Stop at a reward threshold
 
 /// Stops training once a return reaches a threshold (SB3's `StopTrainingOnRewardThreshold`).
@@ -17,7 +19,7 @@ public final class StopOnRewardThreshold: TrainingCallback {
   public let threshold: Double
   /// Which return is compared.
   public let source: Source
-  private var recentReturns: [Double] = []
+  private var recentReturns: RollingMean?
 
   /// Creates the callback.
   public init(threshold: Double, source: Source = .evaluation) {
@@ -27,11 +29,10 @@ public final class StopOnRewardThreshold: TrainingCallback {
 
   public func onEpisodeEnd(_ info: EpisodeInfo) -> CallbackDecision {
     guard case .trainingEpisodes(let window) = source else { return .proceed }
-    recentReturns.append(info.episodeReturn)
-    if recentReturns.count > window { recentReturns.removeFirst(recentReturns.count - window) }
-    guard recentReturns.count == window else { return .proceed }
-    let mean = Statistics.mean(recentReturns)
-    guard mean >= threshold else { return .proceed }
+    var recent = recentReturns ?? RollingMean(window: window)
+    recent.add(info.episodeReturn)
+    recentReturns = recent
+    guard recent.isFull, let mean = recent.mean, mean >= threshold else { return .proceed }
     return .stop(
       reason: "mean return of the last \(window) episodes \(formatSignificant(mean)) reached the threshold "
         + "\(formatSignificant(threshold)) after \(info.episodes) episodes")
@@ -120,9 +121,10 @@ public struct StepSchedule: Sendable, Equatable {
   }
 }
 
-/// Calls an action every N environment steps, e.g. to write a checkpoint (SB3's `CheckpointCallback`) or to run
-/// an evaluation that keeps the best model (`EvalCallback`): the action gets the step count and may throw; an
-/// error stops training with its description as the reason.
+/// Calls an action at the first update at or after every multiple of N environment steps, e.g. to write a
+/// checkpoint (SB3's `CheckpointCallback`) or to run an evaluation that keeps the best model (`EvalCallback`): at an
+/// update the loop state is complete. The action gets the step count and may throw; an error stops training with
+/// its description as the reason.
 public final class PeriodicCallback: TrainingCallback {
   private var schedule: StepSchedule
   private let action: (Int) throws -> CallbackDecision
@@ -135,7 +137,7 @@ public final class PeriodicCallback: TrainingCallback {
     self.action = action
   }
 
-  public func onStep(_ info: StepInfo) -> CallbackDecision {
+  public func onUpdate(_ info: UpdateInfo) -> CallbackDecision {
     guard schedule.isDue(at: info.environmentSteps) else { return .proceed }
     do {
       return try action(info.environmentSteps)
@@ -145,35 +147,11 @@ public final class PeriodicCallback: TrainingCallback {
   }
 }
 
-// MARK: - Closures
+// MARK: - Evaluation statistics
 
-/// A callback made of closures, for one-off hooks (print something, collect values, stop on a condition).
-public final class ClosureCallback: TrainingCallback {
-  private let trainingStart: ((TrainingStartInfo) -> CallbackDecision)?
-  private let step: ((StepInfo) -> CallbackDecision)?
-  private let episodeEnd: ((EpisodeInfo) -> CallbackDecision)?
-  private let rolloutEnd: ((RolloutInfo) -> CallbackDecision)?
-  private let evaluation: ((EvaluationInfo) -> CallbackDecision)?
-  private let trainingEnd: ((TrainingEndInfo) -> Void)?
-
-  /// Creates the callback from the closures given; missing ones proceed.
-  public init(
-    onTrainingStart: ((TrainingStartInfo) -> CallbackDecision)? = nil, onStep: ((StepInfo) -> CallbackDecision)? = nil,
-    onEpisodeEnd: ((EpisodeInfo) -> CallbackDecision)? = nil, onRolloutEnd: ((RolloutInfo) -> CallbackDecision)? = nil,
-    onEvaluation: ((EvaluationInfo) -> CallbackDecision)? = nil, onTrainingEnd: ((TrainingEndInfo) -> Void)? = nil
-  ) {
-    trainingStart = onTrainingStart
-    step = onStep
-    episodeEnd = onEpisodeEnd
-    rolloutEnd = onRolloutEnd
-    evaluation = onEvaluation
-    trainingEnd = onTrainingEnd
-  }
-
-  public func onTrainingStart(_ info: TrainingStartInfo) -> CallbackDecision { trainingStart?(info) ?? .proceed }
-  public func onStep(_ info: StepInfo) -> CallbackDecision { step?(info) ?? .proceed }
-  public func onEpisodeEnd(_ info: EpisodeInfo) -> CallbackDecision { episodeEnd?(info) ?? .proceed }
-  public func onRolloutEnd(_ info: RolloutInfo) -> CallbackDecision { rolloutEnd?(info) ?? .proceed }
-  public func onEvaluation(_ info: EvaluationInfo) -> CallbackDecision { evaluation?(info) ?? .proceed }
-  public func onTrainingEnd(_ info: TrainingEndInfo) { trainingEnd?(info) }
+extension EvaluationInfo {
+  /// Mean return of the evaluation episodes.
+  public var meanReturn: Double { Statistics.mean(returns) }
+  /// Standard deviation of the returns (population, as SB3's `evaluate_policy` reports).
+  public var returnStandardDeviation: Double { Statistics.standardDeviation(returns, deltaDegreesOfFreedom: 0) }
 }

@@ -4,21 +4,22 @@ import PolicyGradient
 // MARK: - Training monitor
 
 /// Connects an algorithm's training events to the experiment tooling: loggers, the progress display and callbacks.
+/// It is itself the callback the algorithm is given:
 ///
 ///     let seedFolder = try run.seedFolder(seed: 1)
 ///     let monitor = TrainingMonitor(
 ///       logger: try seedFolder.makeLoggers(console: true),
 ///       progress: ProgressDisplay(totalSteps: 100_000),
 ///       callbacks: [StopOnRewardThreshold(threshold: 475, source: .trainingEpisodes(window: 50))])
-///     let summary = try ppo.learn(budget, observer: monitor.observer)
+///     let summary = try ppo.learn(budget, callback: monitor)
 ///     try monitor.finish(summary)
 ///
-/// Every update event becomes one log record at its step, holding the algorithm's metrics plus
+/// Every logged update becomes one log record at its step, holding the algorithm's metrics plus
 /// `time/episodes`; with ``logsEpisodes``, every finished episode also becomes a record with `episode/index`,
-/// `episode/return` and `episode/length` (what per-episode plots such as W1's read). Callbacks see episodes as
-/// ``TrainingCallback/onEpisodeEnd(_:)`` and updates as ``TrainingCallback/onRolloutEnd(_:)``; a stop from any
-/// of them, or a logger failure, stops training with its reason.
-public final class TrainingMonitor {
+/// `episode/return` and `episode/length` (what per-episode plots such as W1's read). Every event goes on to the
+/// callbacks, updates with those metrics; a stop from any of them, or a logger failure, stops training with its
+/// reason.
+public final class TrainingMonitor: TrainingCallback {
   /// Where records go (nil: nowhere).
   public let logger: (any ScalarLogger)?
   /// The progress display (nil: none).
@@ -34,10 +35,10 @@ public final class TrainingMonitor {
   /// The stop reason given to the algorithm, if any.
   public private(set) var stopReason: String?
 
-  private var recentReturns = RollingWindow(capacity: 100)
+  private var recentReturnMean: Double?
   private var environmentSteps = 0
   private var episodes = 0
-  private var iterations = 0
+  private var loggedUpdates = 0
 
   /// Creates a monitor; progress counts episodes when the display's unit is "episodes".
   public init(
@@ -53,81 +54,91 @@ public final class TrainingMonitor {
 
   /// Episodes finished so far (resumed ones included).
   public var episodeCount: Int { episodes }
-  /// Update events seen so far (resumed ones included).
-  public var updateCount: Int { iterations }
+  /// Logged updates seen so far (resumed ones included).
+  public var updateCount: Int { loggedUpdates }
 
-  /// Continues counting after a resume: the episodes already finished and the update events already seen, so
-  /// that `time/episodes`, the iteration numbers given to callbacks and the recent mean return go on as in an
-  /// uninterrupted run.
+  /// Continues counting after a resume: the episodes already finished and the logged updates already seen, so
+  /// that `time/episodes` and the update numbers go on as in an uninterrupted run.
   public func resume(episodes finished: [EpisodeRecord], updates: Int, environmentSteps steps: Int) {
     episodes = finished.count
-    iterations = updates
+    loggedUpdates = updates
     environmentSteps = steps
-    recentReturns = RollingWindow(capacity: 100)
-    for record in finished.suffix(100) { recentReturns.append(record.episodeReturn) }
+    recentReturnMean = RollingMean(window: 100, continuing: finished.map(\.episodeReturn)).mean
   }
 
-  /// The closure to pass as an algorithm's `observer`.
-  public var observer: TrainingObserver {
-    { [self] event in observe(event) }
+  // MARK: Events
+
+  public func onTrainingStart(_ info: TrainingStartInfo) -> CallbackDecision {
+    decide(callbacks.onTrainingStart(info))
   }
 
-  /// Handles one training event.
-  public func observe(_ event: TrainingEvent) -> TrainingControl {
-    var decision = CallbackDecision.proceed
-    switch event {
-    case .episode(let record):
-      episodes = record.index + 1
-      environmentSteps = max(environmentSteps, record.step)
-      recentReturns.append(record.episodeReturn)
-      if logsEpisodes {
-        write(
-          ScalarRecord(
-            step: record.step,
-            values: [
-              ("episode/index", Double(record.index)), ("episode/return", record.episodeReturn),
-              ("episode/length", Double(record.length)),
-            ]))
-      }
-      decision = callbacks.onEpisodeEnd(
-        EpisodeInfo(
-          environmentSteps: record.step, episodes: episodes, episodeReturn: record.episodeReturn,
-          length: record.length, recentReturnMean: recentReturns.mean))
-    case .boundary(let step):
-      // Between updates (A2C, actor-critic): callbacks see it as a step; nothing is logged or displayed.
-      environmentSteps = max(environmentSteps, step)
-      decision = callbacks.onStep(StepInfo(environmentSteps: step, episodes: episodes))
-      if case .stop(let reason) = decision, stopReason == nil { stopReason = reason }
-      return stopReason.map { .stop(reason: $0) } ?? .proceed
-    case .update(let step, let metrics):
-      iterations += 1
-      environmentSteps = max(environmentSteps, step)
-      var values = metrics.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }
-      if metrics["time/episodes"] == nil { values.append(("time/episodes", Double(episodes))) }
-      write(ScalarRecord(step: step, values: values))
-      decision = callbacks.onRolloutEnd(
-        RolloutInfo(environmentSteps: step, episodes: episodes, iterations: iterations, metrics: values))
+  public func onStep(_ info: StepInfo) -> CallbackDecision {
+    environmentSteps = info.environmentSteps
+    return decide(callbacks.onStep(info))
+  }
+
+  public func onEpisodeEnd(_ info: EpisodeInfo) -> CallbackDecision {
+    episodes = info.episodes
+    environmentSteps = max(environmentSteps, info.environmentSteps)
+    recentReturnMean = info.recentReturnMean
+    if logsEpisodes {
+      write(
+        ScalarRecord(
+          step: info.environmentSteps,
+          values: [
+            ("episode/index", Double(info.episodes - 1)), ("episode/return", info.episodeReturn),
+            ("episode/length", Double(info.length)),
+          ]))
     }
-    progress?.update(
-      completed: progressCountsEpisodes ? episodes : environmentSteps,
-      recentReturn: recentReturns.values.isEmpty ? nil : recentReturns.mean)
-    if let loggingError, stopReason == nil { stopReason = "logging failed: \(loggingError)" }
-    if case .stop(let reason) = decision, stopReason == nil { stopReason = reason }
-    return stopReason.map { .stop(reason: $0) } ?? .proceed
+    let decision = callbacks.onEpisodeEnd(info)
+    showProgress()
+    return decide(decision)
   }
 
-  /// Ends the progress display, tells the callbacks, and closes the logger; throws a logging error that stopped
-  /// training, or one from closing.
+  public func onRolloutEnd(_ info: RolloutInfo) -> CallbackDecision {
+    decide(callbacks.onRolloutEnd(info))
+  }
+
+  public func onUpdate(_ info: UpdateInfo) -> CallbackDecision {
+    environmentSteps = max(environmentSteps, info.environmentSteps)
+    guard var values = info.metrics else { return decide(callbacks.onUpdate(info)) }
+    loggedUpdates += 1
+    if !values.contains(where: { $0.key == "time/episodes" }) { values.append(("time/episodes", Double(episodes))) }
+    write(ScalarRecord(step: info.environmentSteps, values: values))
+    var logged = info
+    logged.metrics = values
+    let decision = callbacks.onUpdate(logged)
+    showProgress()
+    return decide(decision)
+  }
+
+  public func onEvaluation(_ info: EvaluationInfo) -> CallbackDecision {
+    decide(callbacks.onEvaluation(info))
+  }
+
+  public func onTrainingEnd(_ info: TrainingEndInfo) {
+    callbacks.onTrainingEnd(info)
+  }
+
+  /// Ends the progress display and closes the logger; throws a logging error that stopped training, or one from
+  /// closing.
   public func finish(_ summary: TrainingSummary) throws {
     progress?.finish(
       completed: progressCountsEpisodes ? summary.episodes.count : summary.steps,
       recentReturn: summary.meanReturn(last: 100))
-    callbacks.onTrainingEnd(
-      TrainingEndInfo(
-        environmentSteps: summary.steps, episodes: summary.episodes.count,
-        stopReason: summary.stoppedEarly ?? stopReason))
     try logger?.close()
     if let loggingError { throw loggingError }
+  }
+
+  private func showProgress() {
+    progress?.update(completed: progressCountsEpisodes ? episodes : environmentSteps, recentReturn: recentReturnMean)
+  }
+
+  /// The decision to return: the first stop (a callback's or a logging failure), repeated until training ends.
+  private func decide(_ decision: CallbackDecision) -> CallbackDecision {
+    if let loggingError, stopReason == nil { stopReason = "logging failed: \(loggingError)" }
+    if case .stop(let reason) = decision, stopReason == nil { stopReason = reason }
+    return stopReason.map { .stop(reason: $0) } ?? .proceed
   }
 
   /// The seed's line of `summary.json` from a training summary and optional evaluation returns.

@@ -172,46 +172,47 @@ public final class ExperimentRunner: @unchecked Sendable {
       SeedCheckpoints.removeStale(in: seedFolder)
     }
     if job == 0 { say(Self.parameterCounts(agent.policy)) }
-    var printWindow = RecentReturns(capacity: plan.printing.window)
-    let console = ConsoleTableLogger { [self] text in say(text) }
-    let countsEpisodes = plan.budget.steps == nil
-    let reporter = ClosureCallback(
-      onEpisodeEnd: { [self] info in
-        printWindow.add(info.episodeReturn)
-        if plan.printing.everyEpisodes > 0 && info.episodes % plan.printing.everyEpisodes == 0 {
-          say(
-            prefix
-              + String(
-                format: "seed %llu | episode %d | steps %d | mean return of the last %d episodes: %.2f", seed,
-                info.episodes, info.environmentSteps, printWindow.count, printWindow.mean))
-        }
-        reportProgress(job, completed: countsEpisodes ? info.episodes : info.environmentSteps, recent: info.recentReturnMean)
-        return .proceed
-      },
-      onRolloutEnd: { [self] info in
-        if plan.printing.everyUpdates > 0 && info.iterations % plan.printing.everyUpdates == 0 {
-          say("\(prefix)seed \(seed)")
-          try? console.log(ScalarRecord(step: info.environmentSteps, values: info.metrics))
-        }
-        if !countsEpisodes { reportProgress(job, completed: info.environmentSteps, recent: nil) }
-        return .proceed
-      })
-    if let resumed {
-      for record in resumed.episodes.suffix(plan.printing.window) { printWindow.add(record.episodeReturn) }
-    }
     let monitor = TrainingMonitor(
       logger: try seedFolder.makeLoggers(resumeAfterStep: resumed.map { _ in agent.steps }),
-      callbacks: [reporter], logsEpisodes: !plan.algorithm.isVectorized || plan.plotX == "episode")
+      logsEpisodes: !plan.algorithm.isVectorized || plan.plotX == "episode")
     if let resumed {
       monitor.resume(episodes: resumed.episodes, updates: resumed.updates, environmentSteps: agent.steps)
     }
+    var printWindow = RollingMean(
+      window: plan.printing.window, continuing: (resumed?.episodes ?? []).map(\.episodeReturn))
+    let console = ConsoleTableLogger { [self] text in say(text) }
+    let countsEpisodes = plan.budget.steps == nil
+    monitor.callbacks.append(
+      ClosureCallback(
+        onEpisodeEnd: { [self] info in
+          printWindow.add(info.episodeReturn)
+          if plan.printing.everyEpisodes > 0 && info.episodes % plan.printing.everyEpisodes == 0 {
+            say(
+              prefix
+                + String(
+                  format: "seed %llu | episode %d | steps %d | mean return of the last %d episodes: %.2f", seed,
+                  info.episodes, info.environmentSteps, printWindow.count, printWindow.mean ?? .nan))
+          }
+          reportProgress(
+            job, completed: countsEpisodes ? info.episodes : info.environmentSteps, recent: info.recentReturnMean)
+          return .proceed
+        },
+        onUpdate: { [self, unowned monitor] info in
+          guard let metrics = info.metrics else { return .proceed }
+          if plan.printing.everyUpdates > 0 && monitor.updateCount % plan.printing.everyUpdates == 0 {
+            say("\(prefix)seed \(seed)")
+            try? console.log(ScalarRecord(step: info.environmentSteps, values: metrics))
+          }
+          if !countsEpisodes { reportProgress(job, completed: info.environmentSteps, recent: nil) }
+          return .proceed
+        }))
     let periodic = try SeedCheckpoints(
       agent: agent, plan: plan, configuration: setting.configuration, seed: seed, folder: seedFolder,
       registry: registry, monitor: monitor, resumed: resumed)
     for callback in periodic.callbacks { monitor.callbacks.append(callback) }
     for callback in additionalCallbacks?(seed) ?? [] { monitor.callbacks.append(callback) }
 
-    var summary = try agent.learn(plan.budget, observer: monitor.observer)
+    var summary = try agent.learn(plan.budget, callback: monitor)
     summary.wallSeconds = periodic.wallSeconds
     if let failure = periodic.failure {
       try? monitor.logger?.close()
@@ -364,30 +365,4 @@ public final class ExperimentRunner: @unchecked Sendable {
       return known.isEmpty ? nil : known.reduce(0, +) / Double(known.count)
     }
   }
-}
-
-// MARK: - Helpers
-
-/// The mean of the last `capacity` values.
-struct RecentReturns {
-  let capacity: Int
-  private var values: [Double] = []
-  private var next = 0
-  private var sum = 0.0
-
-  init(capacity: Int) { self.capacity = Swift.max(capacity, 1) }
-
-  mutating func add(_ value: Double) {
-    if values.count < capacity {
-      values.append(value)
-    } else {
-      sum -= values[next]
-      values[next] = value
-      next = (next + 1) % capacity
-    }
-    sum += value
-  }
-
-  var count: Int { values.count }
-  var mean: Double { values.isEmpty ? .nan : sum / Double(values.count) }
 }

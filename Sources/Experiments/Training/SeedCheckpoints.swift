@@ -86,8 +86,8 @@ final class SeedCheckpoints {
         evaluations: resumed.evaluations)
     }
     guard evaluationSchedule != nil || checkpointSchedule != nil else { return }
-    // Due at the first update event or loop boundary (TrainingEvent.boundary, seen as a step) at or after each
-    // multiple; the evaluation first, so that a checkpoint at the same point holds its outcome.
+    // Due at the first update at or after each multiple; the evaluation first, so that a checkpoint at the same
+    // point holds its outcome.
     let atBoundary: (Int) -> CallbackDecision = { [unowned self] steps in
       var decision = CallbackDecision.proceed
       do {
@@ -101,10 +101,7 @@ final class SeedCheckpoints {
       }
       return decision
     }
-    callbacks.insert(
-      ClosureCallback(
-        onStep: { info in atBoundary(info.environmentSteps) },
-        onRolloutEnd: { info in atBoundary(info.environmentSteps) }), at: 0)
+    callbacks.insert(ClosureCallback(onUpdate: { info in atBoundary(info.environmentSteps) }), at: 0)
   }
 
   deinit { evaluationEnvironment?.close() }
