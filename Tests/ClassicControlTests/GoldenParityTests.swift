@@ -31,18 +31,18 @@ final class GoldenParityTests: XCTestCase {
     let url = try XCTUnwrap(Bundle.module.url(forResource: id, withExtension: "jsonl", subdirectory: "Fixtures"))
     let text = try String(contentsOf: url, encoding: .utf8)
     return try text.split(separator: "\n").map { line in
-      let object = try ExactJSON.parse(String(line))
-      let episodes = (object["episodes"]?.array ?? []).map { episode in
+      let object = try JSONValue(parsing: String(line))
+      let episodes = (object["episodes"]?.arrayValue ?? []).map { episode in
         GoldenEpisode(
-          resetObservation: episode["reset_obs"]?.doubles ?? [],
-          steps: (episode["steps"]?.array ?? []).map { step in
+          resetObservation: episode["reset_obs"]?.doublesValue ?? [],
+          steps: (episode["steps"]?.arrayValue ?? []).map { step in
             GoldenStep(
-              action: step["action"]?.doubles ?? [], observation: step["obs"]?.doubles ?? [],
-              reward: step["reward"]?.double ?? .nan, terminated: step["terminated"]?.bool ?? false,
-              truncated: step["truncated"]?.bool ?? false)
+              action: step["action"]?.doublesValue ?? [], observation: step["obs"]?.doublesValue ?? [],
+              reward: step["reward"]?.doubleValue ?? .nan, terminated: step["terminated"]?.boolValue ?? false,
+              truncated: step["truncated"]?.boolValue ?? false)
           })
       }
-      return GoldenRun(seed: UInt64(try XCTUnwrap(object["seed"]?.double)), episodes: episodes)
+      return GoldenRun(seed: UInt64(try XCTUnwrap(object["seed"]?.intValue)), episodes: episodes)
     }
   }
 

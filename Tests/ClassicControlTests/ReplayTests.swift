@@ -49,4 +49,31 @@ final class ReplayTests: XCTestCase {
     XCTAssertThrowsError(try EnvironmentReplay.parseActions("[1, 2"))
     XCTAssertEqual(try EnvironmentReplay.parseActions("[1, [0.5, -0.25], 0]"), [[1], [0.5, -0.25], [0]])
   }
+
+  /// Issue 17 item 5: 7000 nested brackets overflowed the old reader's stack (SIGSEGV), 1000 gave a 23 KB message,
+  /// and `[[NaN]]` was accepted. Nesting is capped at 256 with a short message; non-finite numbers are refused.
+  func testHostileActionFilesGetShortErrors() {
+    for depth in [300, 7000, 100_000] {
+      let text = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+      XCTAssertThrowsError(try EnvironmentReplay.parseActions(text)) { error in
+        let message = "\(error)"
+        XCTAssertTrue(message.contains("nested more than 256 levels"), message)
+        XCTAssertLessThan(message.utf8.count, 200, "depth \(depth)")
+      }
+    }
+    for text in ["[[NaN]]", "[NaN]", "[Infinity]", "[[1, -Infinity]]", "[1e999]", "[[0.5, -1e400]]"] {
+      XCTAssertThrowsError(try EnvironmentReplay.parseActions(text), text) { error in
+        XCTAssertLessThan("\(error)".utf8.count, 200, text)
+      }
+    }
+    let long = "[" + String(repeating: "[1, \"x\"], ", count: 2000) + "0]"
+    XCTAssertThrowsError(try EnvironmentReplay.parseActions(long)) { error in
+      XCTAssertLessThan("\(error)".utf8.count, 200)
+    }
+    // Nesting just under the cap is still an ordinary (wrong-shape) action error, not a depth error.
+    let deep = "[" + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "]"
+    XCTAssertThrowsError(try EnvironmentReplay.parseActions(deep)) { error in
+      XCTAssertTrue("\(error)".contains("action 0"), "\(error)")
+    }
+  }
 }

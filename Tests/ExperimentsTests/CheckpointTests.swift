@@ -1,6 +1,7 @@
 import Experiments
 import Foundation
 import Graphics
+import Gym
 import XCTest
 
 final class CheckpointTests: XCTestCase {

@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import Gym
 import XCTest
 
 final class RunFolderTests: XCTestCase {

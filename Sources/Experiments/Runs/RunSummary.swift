@@ -1,3 +1,5 @@
+import Gym
+
 // MARK: - Run summary
 
 /// What one seed of a run achieved, as `summary.json` records it (DESIGN.md).

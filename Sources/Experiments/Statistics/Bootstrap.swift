@@ -1,3 +1,5 @@
+import Gym
+
 // MARK: - Bootstrap confidence intervals
 
 /// Percentile-bootstrap confidence intervals of a mean across seeds, as seaborn and rliable draw them.

@@ -1,4 +1,5 @@
 import Foundation
+import Gym
 import PolicyGradient
 
 // MARK: - Periodic checkpoints and evaluations of one seed

@@ -8,11 +8,13 @@
 /// `{"reset_obs": [...]}` after each reset and `{"obs": [...], "reward": r, "terminated": b, "truncated": b}`
 /// per step, with numbers in shortest round-trip form (as Python's `json.dumps`).
 public enum EnvironmentReplay {
-  /// Parses an actions file: a JSON array with, per step, an integer or an array of numbers.
+  /// Parses an actions file: a JSON array with, per step, a number or an array of numbers, every one finite.
+  /// Malformed, too deeply nested (over 256 levels) or non-finite input gets a short
+  /// ``EnvironmentError/invalidArgument(_:)`` saying where.
   public static func parseActions(_ text: String) throws -> [[Double]] {
-    let document: ExactJSON
+    let document: JSONValue
     do {
-      document = try ExactJSON.parse(text)
+      document = try JSONValue(parsing: text)
     } catch {
       throw EnvironmentError.invalidArgument("the actions file is not valid JSON (\(error))")
     }
@@ -20,19 +22,21 @@ public enum EnvironmentReplay {
       throw EnvironmentError.invalidArgument("the actions file must hold a JSON array, one action per step")
     }
     return try items.enumerated().map { index, item in
-      switch item {
-      case .number(let value): return [value]
-      case .array(let values):
-        return try values.map { value in
-          guard case .number(let number) = value else {
-            throw EnvironmentError.invalidArgument("action \(index) holds \(value), expected numbers")
-          }
-          return number
-        }
-      default:
-        throw EnvironmentError.invalidArgument("action \(index) is \(item), expected a number or a list of numbers")
+      guard let action = item.doublesValue else {
+        throw EnvironmentError.invalidArgument(
+          "action \(index) is \(brief(item)), expected a number or a list of numbers")
       }
+      guard action.allSatisfy(\.isFinite) else {
+        throw EnvironmentError.invalidArgument("action \(index) holds a number out of Double's range")
+      }
+      return action
     }
+  }
+
+  /// At most 60 characters of `value`'s JSON text, for messages.
+  static func brief(_ value: JSONValue) -> String {
+    let text = value.serialized()
+    return text.count <= 60 ? text : text.prefix(57) + "..."
   }
 
   /// Runs the replay and passes each output line to `emit`.

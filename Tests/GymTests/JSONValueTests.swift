@@ -1,4 +1,4 @@
-import Experiments
+import Gym
 import XCTest
 
 final class JSONValueTests: XCTestCase {

@@ -2,9 +2,11 @@ import Foundation
 
 // MARK: - JSON value
 
-/// A JSON document as a Swift value: what checkpoint metadata, summaries and configurations are made of.
+/// A JSON document as a Swift value: what checkpoint metadata, summaries, configurations, replay action files and
+/// golden fixtures are made of (Rein's one JSON reader and writer).
 ///
-/// Integers and floating-point numbers are kept apart so that counters survive a round trip exactly.
+/// Integers and floating-point numbers are kept apart so that counters survive a round trip exactly, and every
+/// decimal is read with `Double(_: String)`, which rounds correctly, so fixtures compare to the bit.
 public enum JSONValue: Hashable, Sendable {
   case null
   case bool(Bool)
@@ -50,6 +52,20 @@ public enum JSONValue: Hashable, Sendable {
   public var boolValue: Bool? {
     if case .bool(let value) = self { return value }
     return nil
+  }
+
+  /// A number as a one-element list, or a list of numbers; nil for anything else (a list holding a non-number
+  /// included).
+  public var doublesValue: [Double]? {
+    if let number = doubleValue { return [number] }
+    guard case .array(let items) = self else { return nil }
+    var numbers: [Double] = []
+    numbers.reserveCapacity(items.count)
+    for item in items {
+      guard let number = item.doubleValue else { return nil }
+      numbers.append(number)
+    }
+    return numbers
   }
 
   /// The elements, else nil.
