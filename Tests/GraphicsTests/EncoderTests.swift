@@ -13,6 +13,22 @@ final class CRC32Tests: XCTestCase {
     let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
     let split = CRC32.castagnoli.update(CRC32.castagnoli.checksum(bytes[..<377]), with: bytes[377...])
     XCTAssertEqual(split, CRC32.castagnoli.checksum(bytes))
+    let ieeeSplit = CRC32.ieee.update(CRC32.ieee.checksum(bytes[..<377]), with: bytes[377...])
+    XCTAssertEqual(ieeeSplit, CRC32.ieee.checksum(bytes))
+  }
+
+  /// ``CRC32/ieee`` is zlib's `crc32_z`; it must agree with the table-driven form of the same polynomial on every
+  /// length (zlib switches between byte-wise and word-wise paths by length and alignment) and on non-contiguous
+  /// sequences.
+  func testZlibAgreesWithTheTableDrivenReference() {
+    let reference = CRC32(reflectedPolynomial: 0xEDB8_8320)
+    var generator = SystemRandomNumberGenerator()
+    for length in Array(0..<70) + [255, 256, 1000, 4099, 65_537] {
+      let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+      XCTAssertEqual(CRC32.ieee.checksum(bytes), reference.checksum(bytes), "length \(length)")
+      XCTAssertEqual(CRC32.ieee.checksum(bytes.dropFirst(length / 3)), reference.checksum(bytes.dropFirst(length / 3)))
+      XCTAssertEqual(CRC32.ieee.checksum(bytes.lazy.map { $0 }), reference.checksum(bytes))
+    }
   }
 }
 
