@@ -70,10 +70,6 @@ public final class RecordVideo: EnvironmentWrapper {
   /// A trigger recording exactly the given episodes.
   public static func episodes(_ chosen: Set<Int>) -> @Sendable (Int) -> Bool { { chosen.contains($0) } }
 
-  public var observationSpace: Space { inner.observationSpace }
-  public var actionSpace: Space { inner.actionSpace }
-  public var name: String { inner.name }
-
   /// The path of episode `episode`'s file: `FOLDER/PREFIX-episode-N.gif`, or the name `fileName` gives.
   public func path(forEpisode episode: Int) -> String {
     folder + "/" + (fileName?(episode) ?? "\(namePrefix)-episode-\(episode).\(format.rawValue)")

@@ -58,16 +58,13 @@ public enum RenderError: Error, Equatable, CustomStringConvertible {
 extension Environment {
   /// Draws the current state, as Gymnasium's `env.render()` with `render_mode="rgb_array"`.
   ///
-  /// The default forwards through wrappers to the environment they wrap and throws
-  /// ``RenderError/notSupported(environment:)`` for an environment without a renderer. Rendering never changes the
-  /// environment's state or its random stream, so a recorded episode is the same as an unrecorded one.
-  public func render() throws -> Frame {
-    guard let wrapper = self as? any EnvironmentWrapper else { throw RenderError.notSupported(environment: name) }
-    return try wrapper.inner.render()
-  }
+  /// The default throws ``RenderError/notSupported(environment:)`` (a wrapper forwards to the environment it wraps,
+  /// see ``EnvironmentWrapper``). Rendering never changes the environment's state or its random stream, so a
+  /// recorded episode is the same as an unrecorded one.
+  public func render() throws -> Frame { throw RenderError.notSupported(environment: name) }
 
-  /// The default: the wrapped environment's rate, or nil for an environment without a renderer.
-  public var renderFramesPerSecond: Double? { (self as? any EnvironmentWrapper)?.inner.renderFramesPerSecond }
+  /// The default: nil, an environment without a renderer (a wrapper forwards to the environment it wraps).
+  public var renderFramesPerSecond: Double? { nil }
 
   /// True when `render()` can draw this environment (it, or the environment it wraps, has a renderer).
   public var canRender: Bool { renderFramesPerSecond != nil }

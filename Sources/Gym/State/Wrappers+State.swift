@@ -1,7 +1,8 @@
 // MARK: - Saving and restoring the wrappers without private state
 //
-// Each wrapper stores its own fields and its inner environment's under `inner.`. TimeLimit and
-// RecordEpisodeStatistics implement theirs next to their private storage.
+// Each wrapper stores its own fields and its inner environment's under `inner.`. Wrappers without state of their
+// own (ClipAction, RescaleAction, the transforms) use the forwarding default of `EnvironmentWrapper`; TimeLimit
+// and RecordEpisodeStatistics implement theirs next to their private storage, the normalisers below.
 
 extension EnvironmentWrapper {
   /// A state of `kind` holding the inner environment's state under `inner.`.
@@ -72,33 +73,4 @@ extension NormalizeReward {
     discountedReturn = discounted
     updatesStatistics = updates
   }
-}
-
-extension ClipAction {
-  public func saveState() throws -> EnvironmentState { try wrapperState(kind: "ClipAction") }
-  public func restoreState(_ state: EnvironmentState) throws { try restoreWrapped(state, kind: "ClipAction") }
-}
-
-extension RescaleAction {
-  public func saveState() throws -> EnvironmentState { try wrapperState(kind: "RescaleAction") }
-  public func restoreState(_ state: EnvironmentState) throws { try restoreWrapped(state, kind: "RescaleAction") }
-}
-
-extension TransformObservation {
-  /// The transform is a closure (code, not state): only the inner environment's state is saved.
-  public func saveState() throws -> EnvironmentState { try wrapperState(kind: "TransformObservation") }
-  public func restoreState(_ state: EnvironmentState) throws {
-    try restoreWrapped(state, kind: "TransformObservation")
-  }
-}
-
-extension TransformReward {
-  /// The transform is a closure (code, not state): only the inner environment's state is saved.
-  public func saveState() throws -> EnvironmentState { try wrapperState(kind: "TransformReward") }
-  public func restoreState(_ state: EnvironmentState) throws { try restoreWrapped(state, kind: "TransformReward") }
-}
-
-extension FlattenObservation {
-  public func saveState() throws -> EnvironmentState { try wrapperState(kind: "FlattenObservation") }
-  public func restoreState(_ state: EnvironmentState) throws { try restoreWrapped(state, kind: "FlattenObservation") }
 }

@@ -20,15 +20,6 @@ public final class ClipAction: EnvironmentWrapper {
     actionSpace = .box(BoxSpace(low: -.infinity, high: .infinity, shape: box.shape, dtype: box.dtype))
   }
 
-  public var observationSpace: Space { inner.observationSpace }
-  public var name: String { inner.name }
-
-  public func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>)
-    throws -> Info
-  {
-    try inner.reset(seed: seed, options: options, into: observation)
-  }
-
   public func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>)
     throws -> StepOutcome
   {
@@ -41,7 +32,6 @@ public final class ClipAction: EnvironmentWrapper {
     }
   }
 
-  public func close() { inner.close() }
 }
 
 // MARK: - RescaleAction
@@ -87,15 +77,6 @@ public final class RescaleAction: EnvironmentWrapper {
     actionSpace = .box(BoxSpace(low: minAction, high: maxAction, shape: box.shape, dtype: box.dtype))
   }
 
-  public var observationSpace: Space { inner.observationSpace }
-  public var name: String { inner.name }
-
-  public func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>)
-    throws -> Info
-  {
-    try inner.reset(seed: seed, options: options, into: observation)
-  }
-
   public func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>)
     throws -> StepOutcome
   {
@@ -110,5 +91,4 @@ public final class RescaleAction: EnvironmentWrapper {
     }
   }
 
-  public func close() { inner.close() }
 }

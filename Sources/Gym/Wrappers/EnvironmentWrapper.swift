@@ -27,3 +27,43 @@ extension Environment {
     }
   }
 }
+
+// MARK: - Forwarding by default
+
+/// Everything a wrapper does not state itself goes to `inner`, as in Gymnasium's `gym.Wrapper`: spaces, name,
+/// reset, step, close, rendering and the render rate. A wrapper declares only what it changes (its own action
+/// space, a transformed observation, a scaled reward).
+///
+/// Saving and restoring forward too: the default state is the wrapper's kind (its type's name) with the inner
+/// environment's state nested under `inner.`. A wrapper with state of its own (counters, statistics) must
+/// implement ``Environment/saveState()`` and ``Environment/restoreState(_:)`` itself, as ``TimeLimit`` and
+/// ``NormalizeObservation`` do, or a resumed run would not continue exactly.
+extension EnvironmentWrapper {
+  public var observationSpace: Space { inner.observationSpace }
+  public var actionSpace: Space { inner.actionSpace }
+  public var name: String { inner.name }
+
+  public func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>)
+    throws -> Info
+  {
+    try inner.reset(seed: seed, options: options, into: observation)
+  }
+
+  public func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>)
+    throws -> StepOutcome
+  {
+    try inner.step(action, into: observation)
+  }
+
+  public func close() { inner.close() }
+
+  public func render() throws -> Frame { try inner.render() }
+
+  public var renderFramesPerSecond: Double? { inner.renderFramesPerSecond }
+
+  public func saveState() throws -> EnvironmentState { try wrapperState(kind: String(describing: Self.self)) }
+
+  public func restoreState(_ state: EnvironmentState) throws {
+    try restoreWrapped(state, kind: String(describing: Self.self))
+  }
+}

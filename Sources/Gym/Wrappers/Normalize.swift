@@ -22,9 +22,6 @@ public final class NormalizeObservation: EnvironmentWrapper {
     observationSpace = .box(BoxSpace(low: -.infinity, high: .infinity, shape: [count], dtype: .float32))
   }
 
-  public var actionSpace: Space { inner.actionSpace }
-  public var name: String { inner.name }
-
   public func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>)
     throws -> Info
   {
@@ -48,7 +45,6 @@ public final class NormalizeObservation: EnvironmentWrapper {
     }
   }
 
-  public func close() { inner.close() }
 }
 
 // MARK: - NormalizeReward
@@ -73,16 +69,6 @@ public final class NormalizeReward: EnvironmentWrapper {
     self.epsilon = epsilon
   }
 
-  public var observationSpace: Space { inner.observationSpace }
-  public var actionSpace: Space { inner.actionSpace }
-  public var name: String { inner.name }
-
-  public func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>)
-    throws -> Info
-  {
-    try inner.reset(seed: seed, options: options, into: observation)
-  }
-
   public func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>)
     throws -> StepOutcome
   {
@@ -93,5 +79,4 @@ public final class NormalizeReward: EnvironmentWrapper {
     return outcome
   }
 
-  public func close() { inner.close() }
 }

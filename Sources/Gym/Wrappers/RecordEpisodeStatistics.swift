@@ -33,10 +33,6 @@ public final class RecordEpisodeStatistics: EnvironmentWrapper {
     returnQueue.reserveCapacity(bufferLength)
   }
 
-  public var observationSpace: Space { inner.observationSpace }
-  public var actionSpace: Space { inner.actionSpace }
-  public var name: String { inner.name }
-
   public func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>)
     throws -> Info
   {
@@ -65,8 +61,6 @@ public final class RecordEpisodeStatistics: EnvironmentWrapper {
     }
     return outcome
   }
-
-  public func close() { inner.close() }
 
   // MARK: - Saving and restoring
 

@@ -26,10 +26,6 @@ public final class TimeLimit: EnvironmentWrapper {
     self.maxEpisodeSteps = maxEpisodeSteps
   }
 
-  public var observationSpace: Space { inner.observationSpace }
-  public var actionSpace: Space { inner.actionSpace }
-  public var name: String { inner.name }
-
   public func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>)
     throws -> Info
   {
@@ -54,8 +50,6 @@ public final class TimeLimit: EnvironmentWrapper {
     if outcome.terminated || outcome.truncated { phase = .ended }
     return outcome
   }
-
-  public func close() { inner.close() }
 
   // MARK: - Saving and restoring
 

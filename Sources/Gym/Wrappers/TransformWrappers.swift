@@ -24,9 +24,6 @@ public final class TransformObservation: EnvironmentWrapper {
     self.transform = transform
   }
 
-  public var actionSpace: Space { inner.actionSpace }
-  public var name: String { inner.name }
-
   public func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>)
     throws -> Info
   {
@@ -43,7 +40,6 @@ public final class TransformObservation: EnvironmentWrapper {
     return outcome
   }
 
-  public func close() { inner.close() }
 }
 
 // MARK: - TransformReward
@@ -58,16 +54,6 @@ public final class TransformReward: EnvironmentWrapper {
     self.transform = transform
   }
 
-  public var observationSpace: Space { inner.observationSpace }
-  public var actionSpace: Space { inner.actionSpace }
-  public var name: String { inner.name }
-
-  public func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>)
-    throws -> Info
-  {
-    try inner.reset(seed: seed, options: options, into: observation)
-  }
-
   public func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>)
     throws -> StepOutcome
   {
@@ -76,7 +62,6 @@ public final class TransformReward: EnvironmentWrapper {
     return outcome
   }
 
-  public func close() { inner.close() }
 }
 
 // MARK: - FlattenObservation
@@ -95,9 +80,6 @@ public final class FlattenObservation: EnvironmentWrapper {
     observationSpace = .box(innerSpace.flattened)
     innerObservation = [Double](repeating: 0, count: innerSpace.flatCount)
   }
-
-  public var actionSpace: Space { inner.actionSpace }
-  public var name: String { inner.name }
 
   public func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>)
     throws -> Info
@@ -122,5 +104,4 @@ public final class FlattenObservation: EnvironmentWrapper {
     for k in 0..<min(flat.count, observation.count) { observation[k] = flat[k] }
   }
 
-  public func close() { inner.close() }
 }
