@@ -13,7 +13,8 @@ struct ReplayCommand: ParsableCommand {
       FILE is a JSON array with one action per step: an integer for a discrete action space, a list of numbers
       for a Box. After each episode end (when actions remain) the environment is reset without a seed. Output:
       {"reset_obs": [...]} after each reset and {"obs": [...], "reward": r, "terminated": b, "truncated": b} per
-      step, numbers in shortest round-trip form.
+      step, numbers in shortest round-trip form; a reset or step that reports numeric info entries (the v5 MuJoCo
+      tasks' reward terms and positions) adds "info": {...} with them (keys sorted, arrays as lists).
       """)
 
   @Argument(help: "The environment id, such as CartPole-v1.")

@@ -6,7 +6,10 @@
 /// `reset(seed:)` first, then one action per step; when an episode ends and actions remain, `reset()` without a
 /// seed (the environment's generator carries on, as in the golden recordings). Lines:
 /// `{"reset_obs": [...]}` after each reset and `{"obs": [...], "reward": r, "terminated": b, "truncated": b}`
-/// per step, with numbers in shortest round-trip form (as Python's `json.dumps`).
+/// per step, with numbers in shortest round-trip form (as Python's `json.dumps`). Where the reset or the step
+/// reports numeric info entries (the v5 MuJoCo tasks' reward terms and positions), the line also holds
+/// `"info": {...}`: those entries with their keys sorted, numbers as above, integers as integers, arrays as lists
+/// (entries of other kinds, such as MuJoCo's nested warning report, are left out).
 public enum EnvironmentReplay {
   /// Parses an actions file: a JSON array with, per step, a number or an array of numbers, every one finite.
   /// Malformed, too deeply nested (over 256 levels) or non-finite input gets a short
@@ -43,8 +46,9 @@ public enum EnvironmentReplay {
   public static func run(
     _ env: any Environment, seed: UInt64, actions: [[Double]], emit: (String) throws -> Void
   ) throws {
-    var observation = try env.reset(seed: seed).observation
-    try emit("{\"reset_obs\": \(json(observation))}")
+    let first = try env.reset(seed: seed)
+    var observation = first.observation
+    try emit("{\"reset_obs\": \(json(observation))\(infoMember(first.info))}")
     for (index, action) in actions.enumerated() {
       guard env.actionSpace.flatCount == action.count else {
         throw EnvironmentError.invalidAction(
@@ -54,10 +58,11 @@ public enum EnvironmentReplay {
       observation = result.observation
       try emit(
         "{\"obs\": \(json(observation)), \"reward\": \(json(result.reward)), "
-          + "\"terminated\": \(result.terminated), \"truncated\": \(result.truncated)}")
+          + "\"terminated\": \(result.terminated), \"truncated\": \(result.truncated)\(infoMember(result.info))}")
       if result.done && index + 1 < actions.count {
-        observation = try env.reset().observation
-        try emit("{\"reset_obs\": \(json(observation))}")
+        let next = try env.reset()
+        observation = next.observation
+        try emit("{\"reset_obs\": \(json(observation))\(infoMember(next.info))}")
       }
     }
   }
@@ -68,6 +73,48 @@ public enum EnvironmentReplay {
     if value == .infinity { return "Infinity" }
     if value == -.infinity { return "-Infinity" }
     return value.description
+  }
+
+  /// The numeric entries of `info` as a JSON object with sorted keys, or nil when it has none.
+  public static func json(numericInfo info: Info) -> String? {
+    var members: [String] = []
+    for key in info.keys.sorted() {
+      let value: String
+      switch info[key]! {
+      case .double(let x): value = json(x)
+      case .int(let n): value = String(n)
+      case .doubles(let xs): value = json(xs)
+      default: continue
+      }
+      members.append(json(key: key) + ": " + value)
+    }
+    return members.isEmpty ? nil : "{" + members.joined(separator: ", ") + "}"
+  }
+
+  /// `, "info": {...}` for a line, or nothing when `info` has no numeric entry.
+  private static func infoMember(_ info: Info) -> String {
+    json(numericInfo: info).map { ", \"info\": " + $0 } ?? ""
+  }
+
+  /// A key as a JSON string (quotes, backslashes and control characters escaped, as `json.dumps` does).
+  private static func json(key: String) -> String {
+    var text = "\""
+    for scalar in key.unicodeScalars {
+      switch scalar {
+      case "\"": text += "\\\""
+      case "\\": text += "\\\\"
+      case "\n": text += "\\n"
+      case "\t": text += "\\t"
+      case "\r": text += "\\r"
+      case _ where scalar.value < 0x20 || scalar.value > 0x7e:
+        for unit in String(scalar).utf16 {
+          let hex = String(unit, radix: 16)
+          text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        }
+      default: text.unicodeScalars.append(scalar)
+      }
+    }
+    return text + "\""
   }
 
   /// A list of numbers as Python's `json.dumps` writes it.
