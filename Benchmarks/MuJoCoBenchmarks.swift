@@ -9,7 +9,8 @@ import Rein
 //   pre-drawn uniform actions in a cycle and reset at episode ends, as ../shared/peers/env_steps.py does for
 //   Gymnasium (`gym.make(ID)`, reset on termination or truncation).
 // - mujoco.compare.ID: the same loop, alternating with the Gymnasium peer in one run (three rounds each, medians),
-//   printing a comparison line before its own timing; needs the peer stack (REIN_PEER_PYTHON, default
+//   printing a comparison line before its own timing, for the eleven v5 tasks and the two v4 ones above; needs the
+//   peer stack (REIN_PEER_PYTHON, default
 //   ~/.cache/rein-peers/bin/python; REIN_PEER_SCRIPT, default ../shared/peers/env_steps.py) and says so otherwise.
 // - mujoco.threads2.ID: two plain threads, each stepping its own environment: over mujoco.step.ID, the speed-up
 //   of the environments themselves on two cores.
@@ -19,7 +20,11 @@ import Rein
 func registerMuJoCoBenchmarks() {
   registerBuiltinEnvironments()
   let ids = ["InvertedPendulum-v4", "HalfCheetah-v4"]
-  for id in ids {
+  let v5 = [
+    "InvertedPendulum-v5", "InvertedDoublePendulum-v5", "Reacher-v5", "Pusher-v5", "Swimmer-v5", "HalfCheetah-v5",
+    "Hopper-v5", "Walker2d-v5", "Ant-v5", "Humanoid-v5", "HumanoidStandup-v5",
+  ]
+  for id in ids + v5 {
     benchmarks.append(
       Benchmark(name: "mujoco.step.\(id)", unit: "steps", iterations: 100_000, repetitions: 7) {
         try MuJoCoStepLoop(id: id).body
@@ -42,7 +47,7 @@ func registerMuJoCoBenchmarks() {
         }
       })
   }
-  for id in ids {
+  for id in ids + v5 {
     benchmarks.append(
       Benchmark(name: "mujoco.compare.\(id)", unit: "steps", iterations: 100_000, repetitions: 3) {
         let loop = try MuJoCoStepLoop(id: id)
@@ -134,6 +139,15 @@ private func rawSimulation(of env: any Environment) throws -> MuJoCoSimulation {
   switch current {
   case let env as InvertedPendulum: return env.simulation
   case let env as HalfCheetah: return env.simulation
+  case let env as InvertedDoublePendulum: return env.simulation
+  case let env as Reacher: return env.simulation
+  case let env as Pusher: return env.simulation
+  case let env as Swimmer: return env.simulation
+  case let env as Hopper: return env.simulation
+  case let env as Walker2d: return env.simulation
+  case let env as Ant: return env.simulation
+  case let env as Humanoid: return env.simulation
+  case let env as HumanoidStandup: return env.simulation
   default: throw EnvironmentError.invalidArgument("\(env.name) is not a MuJoCo environment this benchmark knows")
   }
 }

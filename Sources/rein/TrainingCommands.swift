@@ -126,8 +126,8 @@ struct TrainCommand: ParsableCommand {
         rein train ppo CartPole-v1 --steps 100000 --seeds 1,2,3
         rein train a2c CartPole-v1 --steps 200000 --envs 8 --set learning_rate=linear(7e-4,0)
         rein train reinforce CartPole-v1 --episodes 1000 --set standardize_returns=true --set policy.hidden=[128]
-        rein train ppo Hopper-v4 --steps 1000000 --set checkpoint_every=50000 --set eval_every=20000
-        rein train --resume runs/ppo-hopper-v4      (after an interruption: continues bit for bit)
+        rein train ppo Hopper-v5 --steps 1000000 --set checkpoint_every=50000 --set eval_every=20000
+        rein train --resume runs/ppo-hopper-v5      (after an interruption: continues bit for bit)
       """
   )
 

@@ -1,7 +1,6 @@
+import Gym
 import MuJoCoEnvironments
 import XCTest
-
-@testable import Gym
 
 /// `rein replay`'s `"info": {...}` on the v5 tasks: replaying a golden seed prints, on every reset and step line, the
 /// numeric info Gymnasium reported, to the bit (numbers and the humanoids' tendon lists).
@@ -12,9 +11,9 @@ final class ReplayInfoTests: XCTestCase {
     for id in ["Hopper-v5", "Humanoid-v5", "InvertedPendulum-v5", "Reacher-v5"] {
       let run = try XCTUnwrap(loadGolden(id).first, id)
       let actions = run.episodes.flatMap { $0.steps.map(\.action) }
-      var lines: [ExactJSON] = []
+      var lines: [JSONValue] = []
       try EnvironmentReplay.run(registry.make(id), seed: run.seed, actions: actions) {
-        lines.append(try ExactJSON.parse($0))
+        lines.append(try JSONValue(parsing: $0))
       }
       // The golden records, in the order the replay prints them.
       var expected: [(info: [String: GoldenInfoValue]?, isReset: Bool)] = []
@@ -32,7 +31,7 @@ final class ReplayInfoTests: XCTestCase {
         guard case .object(let printed)? = line["info"] else { continue }
         XCTAssertEqual(Set(printed.keys), Set(info.keys), "\(id) line \(index)")
         for (key, value) in info {
-          let got = printed[key]?.doubles ?? []
+          let got = printed[key]?.doublesValue ?? []
           let want = value.values
           XCTAssertEqual(got.map(\.bitPattern), want.map(\.bitPattern), "\(id) line \(index) \(key): \(got) \(want)")
         }
