@@ -20,13 +20,21 @@ public struct TrainingBudget: Sendable, Equatable, Codable {
     self.meanWindow = meanWindow
   }
 
-  /// Throws unless at least one limit is set and every limit is positive.
+  /// The largest number of steps or episodes a budget may give: far enough below `Int.max` that the loops' counters
+  /// can add a rollout to it.
+  public static let maximum = 1_000_000_000_000_000
+
+  /// Throws unless at least one limit is set and every limit is positive and at most ``maximum``.
   public func validate() throws {
     guard steps != nil || episodes != nil else {
       throw TrainingError.invalidBudget("give a number of steps or of episodes to train for")
     }
     if let steps, steps <= 0 { throw TrainingError.invalidBudget("steps must be positive, got \(steps)") }
     if let episodes, episodes <= 0 { throw TrainingError.invalidBudget("episodes must be positive, got \(episodes)") }
+    for (name, value) in [("steps", steps), ("episodes", episodes)] where (value ?? 0) > Self.maximum {
+      throw TrainingError.invalidBudget(
+        "\(name) must be at most 10^15 (the counters add rollouts to it), got \(value!)")
+    }
     guard meanWindow > 0 else { throw TrainingError.invalidBudget("the mean window must be positive") }
   }
 }

@@ -158,6 +158,32 @@ final class SettingsTableTests: XCTestCase {
     XCTAssertNoThrow(try plan("ppo", ["steps=1000000000000"]))
   }
 
+  func testTheLibraryRefusesHugeBudgetsToo() throws {
+    registerBuiltinEnvironments()
+    for steps in [Int.max, Int.max - 6, TrainingBudget.maximum + 1] {
+      let agent = try PPO(
+        environments: SyncVectorEnvironment(id: "CartPole-v1", count: 8, autoresetMode: .sameStep),
+        configuration: { var c = PPOConfiguration(); c.stepsPerEnvironment = 64; return c }(), seed: 1)
+      XCTAssertThrowsError(try agent.learn(TrainingBudget(steps: steps))) { error in
+        guard case .invalidBudget = error as? TrainingError else { return XCTFail("\(error)") }
+      }
+      agent.close()
+      let a2c = try A2C(
+        environments: SyncVectorEnvironment(id: "CartPole-v1", count: 8, autoresetMode: .sameStep),
+        configuration: A2CConfiguration(), seed: 1)
+      XCTAssertThrowsError(try a2c.learn(TrainingBudget(steps: steps)))
+      a2c.close()
+    }
+    XCTAssertThrowsError(try TrainingBudget(episodes: Int.max).validate())
+  }
+
+  func testNonFiniteEnvironmentArgumentsAreRefused() {
+    for value in [".nan", ".inf", "[1.0, .nan]"] {
+      let text = message { _ = try self.plan("ppo", ["env_kwargs.gravity=\(value)"]) }
+      XCTAssertTrue(text.contains("'env_kwargs.gravity'") && text.contains("finite"), text)
+    }
+  }
+
   func testABatchLargerThanTheRolloutIsRefused() {
     let text = message { _ = try self.plan("ppo", ["n_steps=64", "n_envs=2", "batch_size=256"]) }
     XCTAssertTrue(text.contains("'batch_size'") && text.contains("128"), text)
@@ -212,7 +238,8 @@ final class SettingsTableTests: XCTestCase {
     let listing = SettingsTable.listing()
     for setting in SettingsTable.rows { XCTAssertTrue(listing.contains("  \(setting.key) "), setting.key) }
     for group in SettingGroup.allCases {
-      XCTAssertTrue(listing.hasPrefix(group.rawValue + "\n") || listing.contains("\n\(group.rawValue)\n"), group.rawValue)
+      let heading = group.rawValue + "\n"
+      XCTAssertTrue(listing.hasPrefix(heading) || listing.contains("\n" + heading), group.rawValue)
     }
     XCTAssertTrue(listing.contains("used by a2c, ppo"))
     let ppoOnly = SettingsTable.listing(algorithm: "ppo")

@@ -17,8 +17,8 @@ public enum SettingsTable {
   typealias A2 = A2CConfiguration
   typealias P = PPOConfiguration
 
-  /// Budgets beyond this cannot be counted safely with rollouts added on (the counters are 64-bit integers).
-  public static let maximumBudget = 1e15
+  /// Budgets beyond this cannot be counted safely with rollouts added on (``TrainingBudget/maximum``).
+  public static let maximumBudget = Double(TrainingBudget.maximum)
 
   public static let rows: [Setting] = [
     // Experiment

@@ -206,7 +206,11 @@ extension ExperimentPlan {
     switch value {
     case .bool(let b): return .bool(b)
     case .int(let i): return .int(i)
-    case .double(let d): return .double(d)
+    case .double(let d):
+      guard d.isFinite else {
+        throw ExperimentError.invalidSetting(key: key, value: "\(value)", expected: "a finite number")
+      }
+      return .double(d)
     case .string(let s): return .string(s)
     case .list(let items):
       let numbers = items.compactMap { item -> Double? in
@@ -216,8 +220,8 @@ extension ExperimentPlan {
         default: return nil
         }
       }
-      guard numbers.count == items.count else {
-        throw ExperimentError.invalidSetting(key: key, value: "\(value)", expected: "a number, flag, text or list of numbers")
+      guard numbers.count == items.count, numbers.allSatisfy(\.isFinite) else {
+        throw ExperimentError.invalidSetting(key: key, value: "\(value)", expected: "a number, flag, text or list of finite numbers")
       }
       return .doubles(numbers)
     }
