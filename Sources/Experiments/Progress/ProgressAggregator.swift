@@ -1,0 +1,50 @@
+import Foundation
+
+// MARK: - Progress of several seeds
+
+/// The progress of a run's seeds on one display: each seed reports its own count (steps or episodes) and recent
+/// mean return; the display shows their sum against every seed's budget, and the mean of the known returns.
+/// Seeds report from their own threads.
+final class ProgressAggregator: @unchecked Sendable {
+  private let lock = NSLock()
+  private var counts: [Int]
+  private var returns: [Double?]
+  private let display: ProgressDisplay
+
+  /// A display for `seeds` seeds of `plan`, writing through `write`.
+  init(plan: ExperimentPlan, seeds: Int, write: @escaping @Sendable (String) -> Void) {
+    counts = Array(repeating: 0, count: seeds)
+    returns = Array(repeating: nil, count: seeds)
+    let style: ProgressDisplay.Style
+    switch plan.printing.progress {
+    case "bar": style = .bar
+    case "lines": style = .lines
+    case "none": style = .silent
+    default: style = .automatic
+    }
+    let perSeed = plan.budget.steps ?? plan.budget.episodes ?? 1
+    display = ProgressDisplay(
+      totalSteps: perSeed * seeds, unit: plan.budget.steps != nil ? "steps" : "episodes", style: style, write: write)
+  }
+
+  /// Seed `index` has done `completed` steps or episodes; `recent` is its recent mean return, when known.
+  func report(_ index: Int, completed: Int, recent: Double?) {
+    lock.withLock {
+      counts[index] = completed
+      if let recent { returns[index] = recent }
+    }
+    display.update(completed: lock.withLock { counts.reduce(0, +) }, recentReturn: meanOfRecentReturns())
+  }
+
+  /// Ends the display.
+  func finish() {
+    display.finish(completed: lock.withLock { counts.reduce(0, +) }, recentReturn: meanOfRecentReturns())
+  }
+
+  private func meanOfRecentReturns() -> Double? {
+    lock.withLock {
+      let known = returns.compactMap { $0 }
+      return known.isEmpty ? nil : known.reduce(0, +) / Double(known.count)
+    }
+  }
+}

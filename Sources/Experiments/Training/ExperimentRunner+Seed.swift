@@ -1,0 +1,150 @@
+import Foundation
+import PolicyGradient
+import Recording
+
+// MARK: - One seed's training
+//
+// A cell's seed from start (or resume) to its summary: the agent, its monitor with loggers and printing, periodic
+// checkpoints and evaluations (SeedCheckpoints), training, the final evaluation and checkpoint, the reload check.
+
+extension ExperimentRunner {
+  func trainSeed(_ setting: Setting, seedIndex: Int, job: Int) throws -> SeedSummary {
+    let plan = setting.plan
+    let seed = plan.seeds[seedIndex]
+    let seedFolder = try folder.seedFolder(seed: Int(seed), setting: setting.label)
+    let prefix = setting.label.isEmpty ? "" : "[\(setting.label)] "
+    if resumes, let finished = try SeedCheckpoints.finishedSummary(in: seedFolder) {
+      say("\(prefix)seed \(seed): finished before, left alone")
+      progress?.report(job, completed: plan.budget.steps ?? plan.budget.episodes ?? 0, recent: finished.finalReturnMean)
+      return finished
+    }
+    let agent = try makeAgent(plan, seed: seed)
+    defer { agent.close() }
+    var resumed: SeedCheckpoints.RunnerState?
+    if resumes, let latest = try SeedCheckpoints.latest(in: seedFolder) {
+      resumed = try SeedCheckpoints.restore(agent, from: latest)
+      say("\(prefix)seed \(seed): resuming at \(agent.steps) steps from \(seedFolder.latestCheckpointPath)")
+    } else {
+      if resumes { say("\(prefix)seed \(seed): no checkpoint to resume from, starting over") }
+      SeedCheckpoints.removeStale(in: seedFolder)
+    }
+    if job == 0 { say(Self.parameterCounts(agent.policy)) }
+    let monitor = TrainingMonitor(
+      logger: try seedFolder.makeLoggers(resumeAfterStep: resumed.map { _ in agent.steps }),
+      logsEpisodes: !plan.algorithm.isVectorized || plan.plotX == "episode")
+    if let resumed {
+      monitor.resume(episodes: resumed.episodes, updates: resumed.updates, environmentSteps: agent.steps)
+    }
+    var printWindow = RollingMean(
+      window: plan.printing.window, continuing: (resumed?.episodes ?? []).map(\.episodeReturn))
+    let console = ConsoleTableLogger { [self] text in say(text) }
+    let countsEpisodes = plan.budget.steps == nil
+    monitor.callbacks.append(
+      ClosureCallback(
+        onEpisodeEnd: { [self] info in
+          printWindow.add(info.episodeReturn)
+          if plan.printing.everyEpisodes > 0 && info.episodes % plan.printing.everyEpisodes == 0 {
+            say(
+              prefix
+                + String(
+                  format: "seed %llu | episode %d | steps %d | mean return of the last %d episodes: %.2f", seed,
+                  info.episodes, info.environmentSteps, printWindow.count, printWindow.mean ?? .nan))
+          }
+          progress?.report(
+            job, completed: countsEpisodes ? info.episodes : info.environmentSteps, recent: info.recentReturnMean)
+          return .proceed
+        },
+        onUpdate: { [self, unowned monitor] info in
+          guard let metrics = info.metrics else { return .proceed }
+          if plan.printing.everyUpdates > 0 && monitor.updateCount % plan.printing.everyUpdates == 0 {
+            say("\(prefix)seed \(seed)")
+            try? console.log(ScalarRecord(step: info.environmentSteps, values: metrics))
+          }
+          if !countsEpisodes { progress?.report(job, completed: info.environmentSteps, recent: nil) }
+          return .proceed
+        }))
+    let periodic = try SeedCheckpoints(
+      agent: agent, plan: plan, configuration: setting.configuration, seed: seed, folder: seedFolder,
+      registry: registry, monitor: monitor, resumed: resumed)
+    for callback in periodic.callbacks { monitor.callbacks.append(callback) }
+    for callback in additionalCallbacks?(seed) ?? [] { monitor.callbacks.append(callback) }
+
+    var summary = try agent.learn(plan.budget, callback: monitor)
+    summary.wallSeconds = periodic.wallSeconds
+    if let failure = periodic.failure {
+      try? monitor.logger?.close()
+      throw failure
+    }
+    if summary.stoppedEarly == Self.interruptionReason {
+      try monitor.logger?.close()
+      say("\(prefix)seed \(seed): interrupted at \(agent.steps) steps")
+      throw ExperimentError.interrupted(folder: folder.path, seeds: [Int(seed)])
+    }
+    try monitor.finish(summary)
+    if let reason = summary.stoppedEarly { say("\(prefix)seed \(seed): stopped early: \(reason)") }
+
+    var evaluation: EvaluationResult?
+    if plan.evaluationEpisodes > 0 {
+      var environment = try registry.make(plan.environmentID, arguments: plan.environmentArguments)
+      defer { environment.close() }
+      if plan.recordFinal { environment = try finalEpisodeRecorder(environment, folder: seedFolder.path, seed: seed) }
+      var generator = RandomGenerator(seed: seed &+ 1_000_003)
+      evaluation = try evaluate(
+        agent.policy, on: environment, episodes: plan.evaluationEpisodes, deterministic: plan.evaluationDeterministic,
+        seed: seed &+ 1000, generator: &generator)
+    }
+    try periodic.checkpoint(final: true, wallSeconds: summary.wallSeconds).write(to: seedFolder.checkpointPath)
+    if plan.testEpisodeAfterReload { try playTestEpisode(from: seedFolder.checkpointPath, plan: plan, seed: seed, prefix: prefix) }
+    let seedSummary = TrainingMonitor.seedSummary(
+      seed: Int(seed), training: summary, evaluationReturns: evaluation?.returns)
+    try SeedCheckpoints.markFinished(seedFolder, summary: seedSummary)
+    return seedSummary
+  }
+
+  /// Throws unless the environment can save its state (needed for checkpoints that resume exactly).
+  func requireSavableState(_ environment: any Environment, plan: ExperimentPlan) throws {
+    do {
+      _ = try environment.reset(seed: 0)
+      _ = try environment.saveState()
+    } catch let error as EnvironmentStateError {
+      throw ExperimentError.invalidSetting(
+        key: "checkpoint_every", value: "\(plan.checkpointEvery)", expected: "0 for \(plan.environmentID): \(error)")
+    }
+  }
+
+  /// Loads the saved checkpoint into a fresh policy and plays one deterministic episode with it (W8's check
+  /// that the model saved is the model trained).
+  private func playTestEpisode(from path: String, plan: ExperimentPlan, seed: UInt64, prefix: String) throws {
+    let checkpoint = try Checkpoint(contentsOf: path)
+    let environment = try registry.make(plan.environmentID, arguments: plan.environmentArguments)
+    defer { environment.close() }
+    let policy = try AgentCheckpoint.loadPolicy(checkpoint, for: environment)
+    var generator = RandomGenerator(seed: seed)
+    let result = try evaluate(policy, on: environment, episodes: 1, seed: seed &+ 2000, generator: &generator)
+    say(
+      prefix
+        + String(
+          format: "seed %llu: reloaded %@ and played one test episode: return %.2f in %d steps", seed, path,
+          result.returns[0], result.lengths[0]))
+  }
+
+  /// The agent for `seed`, with its environments (built by the algorithm's registered definition).
+  func makeAgent(_ plan: ExperimentPlan, seed: UInt64) throws -> any Agent {
+    try plan.algorithm.makeAgent(AgentContext(plan: plan, seed: seed, environments: registry))
+  }
+
+  /// The file in each seed's folder that `record_final: true` writes.
+  static let finalEpisodeFileName = "final-episode.gif"
+
+  /// Wraps the evaluation environment so that its last episode is recorded to `final-episode.gif` in `folder`; an
+  /// environment that cannot render is left unrecorded, with a note.
+  func finalEpisodeRecorder(_ environment: any Environment, folder: String, seed: UInt64) throws -> any Environment {
+    guard environment.canRender else {
+      say("seed \(seed): record_final: \(RenderError.notSupported(environment: environment.unwrapped.name))")
+      return environment
+    }
+    let last = plan.evaluationEpisodes - 1
+    return try RecordVideo(
+      environment, folder: folder, episodeTrigger: { $0 == last }, fileName: { _ in Self.finalEpisodeFileName })
+  }
+}
