@@ -54,7 +54,8 @@ final class TrainingLoop {
   }
 }
 
-/// A monotonic clock, for wall times and rates.
+/// The monotonic clock of the training layer, for wall times, rates and the progress display (Gym keeps its own in
+/// RecordEpisodeStatistics and ParallelVectorEnvironment, below this module).
 public enum MonotonicClock {
   /// Seconds since an arbitrary fixed point (CLOCK_MONOTONIC).
   public static func seconds() -> Double {

@@ -48,7 +48,7 @@ final class SeedCheckpoints {
   private var evaluationEnvironment: (any Environment)?
   private var bestMean = -Double.infinity
   private var noImprovement: StopOnNoImprovement?
-  private let startSeconds = Date().timeIntervalSinceReferenceDate
+  private let startSeconds = MonotonicClock.seconds()
   private let previousWallSeconds: Double
 
   init(
@@ -108,7 +108,7 @@ final class SeedCheckpoints {
   deinit { evaluationEnvironment?.close() }
 
   /// Wall-clock seconds of training so far, earlier sessions included.
-  var wallSeconds: Double { previousWallSeconds + Date().timeIntervalSinceReferenceDate - startSeconds }
+  var wallSeconds: Double { previousWallSeconds + MonotonicClock.seconds() - startSeconds }
 
   // MARK: - Evaluation
 

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyGradient
 
 #if canImport(Glibc)
   import Glibc
@@ -63,7 +64,7 @@ public final class ProgressDisplay {
     self.style = style == .automatic ? (ProgressDisplay.standardOutputIsTerminal() ? .bar : .lines) : style
     self.lineInterval = lineInterval
     self.barRefreshInterval = barRefreshInterval
-    self.clock = clock ?? { Date().timeIntervalSinceReferenceDate }
+    self.clock = clock ?? { MonotonicClock.seconds() }
     self.write =
       write ?? { text in
         FileHandle.standardOutput.write(Data(text.utf8))
