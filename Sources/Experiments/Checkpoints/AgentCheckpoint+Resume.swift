@@ -60,6 +60,10 @@ extension AgentCheckpoint {
     checkpoint = Checkpoint(metadata: .object(metadata), tensors: tensors)
   }
 
+  /// The largest counter (steps, episodes, updates) a checkpoint may hold: 2^53, so that sums stay exact and
+  /// the loops' arithmetic on them cannot overflow.
+  static let maximumCounter = 1 << 53
+
   /// Whether `checkpoint` holds a loop state (checkpoints of Box2D runs and older files do not).
   public static func isResumable(_ checkpoint: Checkpoint) -> Bool {
     checkpoint.metadata["training"] != nil
@@ -79,8 +83,10 @@ extension AgentCheckpoint {
       throw ExperimentError.incompatibleCheckpoint("its training state description is incomplete")
     }
     func integer(_ name: String, in object: [String: JSONValue]) throws -> Int {
-      guard let value = object[name]?.intValue else {
-        throw ExperimentError.incompatibleCheckpoint("the training counter '\(name)' is missing or not an integer")
+      guard let value = object[name]?.intValue, (0...maximumCounter).contains(value) else {
+        throw ExperimentError.incompatibleCheckpoint(
+          "the training counter '\(name)' is \(object[name]?.serialized() ?? "missing"), not an integer in "
+            + "0...\(maximumCounter)")
       }
       return value
     }
@@ -95,6 +101,13 @@ extension AgentCheckpoint {
       loop = try JSONDecoder().decode(LoopState.self, from: Data(JSONValue.object(loopValues).serialized().utf8))
     } catch {
       throw ExperimentError.incompatibleCheckpoint("its loop counters cannot be read (\(error))")
+    }
+    for (name, value) in [
+      ("steps", loop.steps), ("updates", loop.updates), ("iterations", loop.iterations),
+      ("episodesStarted", loop.episodesStarted), ("lastReport", loop.lastReport),
+    ] where !(0...maximumCounter).contains(value) {
+      throw ExperimentError.incompatibleCheckpoint(
+        "the training counter '\(name)' is \(value), not an integer in 0...\(maximumCounter)")
     }
     var episodeInProgress: EpisodeInProgress?
     if case .object(let progress)? = training["in_progress"] {
@@ -114,6 +127,9 @@ extension AgentCheckpoint {
       }
       labels[name] = text
     }
+    guard window > 0 else {
+      throw ExperimentError.incompatibleCheckpoint("its recent_return_window is \(window), not a positive count")
+    }
     let returns = try checkpoint.doubles("training/episodes/return")
     let count = returns.count
     let lengths = try checkpoint.int64s("training/episodes/length", shape: [count])
@@ -122,7 +138,9 @@ extension AgentCheckpoint {
     var episodes: [EpisodeRecord] = []
     episodes.reserveCapacity(count)
     for i in 0..<count {
-      guard lengths[i] > 0, steps[i] >= 0, terminated[i] == 0 || terminated[i] == 1 else {
+      guard (1...Int64(maximumCounter)).contains(lengths[i]), (0...Int64(maximumCounter)).contains(steps[i]),
+        terminated[i] == 0 || terminated[i] == 1
+      else {
         throw ExperimentError.incompatibleCheckpoint("episode record \(i) is invalid")
       }
       episodes.append(
@@ -170,6 +188,10 @@ extension AgentCheckpoint {
       throw ExperimentError.incompatibleCheckpoint("it was written by \(saved), this run trains \(algorithm)")
     }
     try checkArchitecture(of: agent.policy, in: checkpoint)
+    try checkPolicyTensors(of: checkpoint, parameterNames: agent.policy.namedParameters().map(\.name))
+    for name in checkpoint.tensors.keys.sorted() where name.hasPrefix("optimizer/") {
+      try requireFinite(checkpoint, name)
+    }
     let state = try trainingState(of: checkpoint)
 
     // Read and check everything before changing the agent.
@@ -190,6 +212,14 @@ extension AgentCheckpoint {
         throw ExperimentError.incompatibleCheckpoint("it holds no state for the \(role) optimizer")
       }
       let scalars = scalarValues.compactMapValues(\.doubleValue)
+      for (name, value) in scalars {
+        guard value.isFinite, name != "step" || (0...Double(maximumCounter)).contains(value) && value.rounded() == value
+        else {
+          throw ExperimentError.incompatibleCheckpoint(
+            "the \(role) optimizer's '\(name)' is \(value), not a finite number "
+              + "(a step count in 0...\(maximumCounter))")
+        }
+      }
       var tensors: [String: Tensor] = [:]
       let prefix = "optimizer/\(role)/"
       for name in checkpoint.tensors.keys where name.hasPrefix(prefix) {

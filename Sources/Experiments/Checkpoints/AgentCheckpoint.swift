@@ -47,18 +47,11 @@ public enum AgentCheckpoint {
 
   /// The policy stored in `checkpoint`, rebuilt for `environment` and loaded with the saved parameters.
   public static func loadPolicy(_ checkpoint: Checkpoint, for environment: any Environment) throws -> ActorCriticPolicy {
-    guard let policyJSON = checkpoint.metadata["policy"] else {
-      throw ExperimentError.incompatibleCheckpoint("it holds no policy description (not written by `rein train`)")
-    }
-    let configuration: PolicyConfiguration
-    do {
-      configuration = try JSONDecoder().decode(
-        PolicyConfiguration.self, from: Data(policyJSON.serialized().utf8))
-    } catch {
-      throw ExperimentError.incompatibleCheckpoint("its policy description cannot be read (\(error))")
-    }
+    let configuration = try checkedPolicyConfiguration(
+      of: checkpoint, observationCount: environment.observationSpace.flatCount)
     var generator = RandomGenerator(seed: 0)
     let policy = try ActorCriticPolicy(for: environment, configuration: configuration, generator: &generator)
+    try checkPolicyTensors(of: checkpoint, parameterNames: policy.namedParameters().map(\.name))
     var values: [String: Tensor] = [:]
     for (name, parameter) in policy.namedParameters() {
       let floats = try checkpoint.floats("policy/\(name)", shape: parameter.value.shape.array)
@@ -78,7 +71,8 @@ public enum AgentCheckpoint {
       case .int(let i): arguments[key] = .int(i)
       case .double(let d): arguments[key] = .double(d)
       case .string(let s): arguments[key] = .string(s)
-      case .array(let items): arguments[key] = .doubles(items.compactMap(\.doubleValue))
+      case .array(let items) where items.allSatisfy({ $0.doubleValue != nil }):
+        arguments[key] = .doubles(items.compactMap(\.doubleValue))
       default: throw ExperimentError.incompatibleCheckpoint("its environment argument '\(key)' cannot be read")
       }
     }

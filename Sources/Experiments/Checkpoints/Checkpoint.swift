@@ -198,6 +198,7 @@ public struct Checkpoint: Equatable, Sendable {
       var dtype: String
       var shape: [Int]
       var start: Int
+      var end: Int
       var count: Int
     }
     var entries: [Entry] = []
@@ -221,7 +222,7 @@ public struct Checkpoint: Equatable, Sendable {
           count.multipliedReportingOverflow(by: width).overflow
             == false, count * width == end - start
         else { throw HeaderProblem("shape \(shape) of \(dtype) does not match data_offsets [\(start), \(end)]") }
-        entries.append(Entry(name: name, dtype: dtype, shape: shape, start: start, count: count))
+        entries.append(Entry(name: name, dtype: dtype, shape: shape, start: start, end: end, count: count))
         dataLength = max(dataLength, end)
       } catch let problem as HeaderProblem {
         if isFuture {
@@ -230,7 +231,28 @@ public struct Checkpoint: Equatable, Sendable {
         throw CheckpointError.malformedHeader(reason: "tensor '\(name)': \(problem.reason)")
       }
     }
-    let expectedSize = headerEnd + dataLength
+    // The tensors tile the data section, as safetensors requires: no overlaps, no holes.
+    entries.sort { ($0.start, $0.end, $0.name) < ($1.start, $1.end, $1.name) }
+    var covered = 0
+    var previous: Entry?
+    for entry in entries {
+      guard entry.start == covered else {
+        if isFuture {
+          throw CheckpointError.unsupportedFormatVersion(found: version, supported: Checkpoint.formatVersion)
+        }
+        let other = previous.map { "tensor '\($0.name)'" } ?? "the start"
+        throw CheckpointError.malformedHeader(
+          reason: entry.start < covered
+            ? "the data of tensor '\(entry.name)' (from byte \(entry.start)) overlaps \(other) (up to \(covered))"
+            : "bytes \(covered)..<\(entry.start) of the data, after \(other), belong to no tensor")
+      }
+      covered = entry.end
+      previous = entry
+    }
+    let (expectedSize, overflow) = headerEnd.addingReportingOverflow(dataLength)
+    guard !overflow else {
+      throw CheckpointError.malformedHeader(reason: "data_offsets reach byte \(dataLength), beyond any file")
+    }
     guard bytes.count >= expectedSize else {
       throw CheckpointError.truncated(expectedBytes: expectedSize, actualBytes: bytes.count)
     }
