@@ -47,11 +47,13 @@ func registerMuJoCoBenchmarks() {
         }
       })
   }
+  // REIN_COMPARE_STEPS shortens the comparisons on a busy machine (100,000 steps per round by default).
+  let compareSteps = ProcessInfo.processInfo.environment["REIN_COMPARE_STEPS"].flatMap { Int($0) } ?? 100_000
   for id in ids + v5 {
     benchmarks.append(
-      Benchmark(name: "mujoco.compare.\(id)", unit: "steps", iterations: 100_000, repetitions: 3) {
+      Benchmark(name: "mujoco.compare.\(id)", unit: "steps", iterations: compareSteps, repetitions: 3) {
         let loop = try MuJoCoStepLoop(id: id)
-        try compareWithGymnasium(id: id, steps: 100_000, loop: loop)
+        try compareWithGymnasium(id: id, steps: compareSteps, loop: loop)
         return loop.body
       })
   }
