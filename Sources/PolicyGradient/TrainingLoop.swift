@@ -54,17 +54,6 @@ final class TrainingLoop {
   }
 }
 
-/// The monotonic clock of the training layer, for wall times, rates and the progress display (Gym keeps its own in
-/// RecordEpisodeStatistics and ParallelVectorEnvironment, below this module).
-public enum MonotonicClock {
-  /// Seconds since an arbitrary fixed point (CLOCK_MONOTONIC).
-  public static func seconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-  }
-}
-
 // MARK: - Episodes and events
 
 /// The finished episodes of an agent's whole training (across `learn` calls and resumes) and the rolling mean of

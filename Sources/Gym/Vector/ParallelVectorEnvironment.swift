@@ -169,7 +169,7 @@ final class WorkerPool: @unchecked Sendable {
       return
     }
     if runsInWindow == 0 {
-      windowStart = Self.now()
+      windowStart = MonotonicClock.seconds()
       // Window 0 measures the workers, window 1 the calling thread alone, the others use the faster.
       switch windowIndex {
       case 0: useWorkers = true
@@ -183,18 +183,12 @@ final class WorkerPool: @unchecked Sendable {
     if useWorkers { runWithWorkers() } else { core.process(0..<core.count) }
     runsInWindow += 1
     if runsInWindow == Self.windowRuns {
-      let secondsPerRun = (Self.now() - windowStart) / Double(Self.windowRuns)
+      let secondsPerRun = (MonotonicClock.seconds() - windowStart) / Double(Self.windowRuns)
       if windowIndex == 0 { workersSecondsPerRun = secondsPerRun }
       if windowIndex == 1 { soloSecondsPerRun = secondsPerRun }
       runsInWindow = 0
       windowIndex = windowIndex == Self.windowsBetweenProbes + 1 ? 0 : windowIndex + 1
     }
-  }
-
-  private static func now() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
   }
 
   /// One run shared between the calling thread and the workers.
@@ -215,14 +209,14 @@ final class WorkerPool: @unchecked Sendable {
       condition.broadcast()
       condition.unlock()
     }
-    let start = Self.now()
+    let start = MonotonicClock.seconds()
     claimChunks()
     var spins = 0
     while completedChunks.load(ordering: .acquiring) < chunks.count {
       spins += 1
       if spins > Self.spinsBeforeYielding { sched_yield() }
     }
-    lastRunSeconds = Self.now() - start
+    lastRunSeconds = MonotonicClock.seconds() - start
   }
 
   /// Processes chunks until none is left to claim.

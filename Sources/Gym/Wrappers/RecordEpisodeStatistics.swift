@@ -39,7 +39,7 @@ public final class RecordEpisodeStatistics: EnvironmentWrapper {
     let info = try inner.reset(seed: seed, options: options, into: observation)
     episodeReturn = 0
     episodeLength = 0
-    episodeStart = Self.now()
+    episodeStart = MonotonicClock.seconds()
     return info
   }
 
@@ -50,7 +50,7 @@ public final class RecordEpisodeStatistics: EnvironmentWrapper {
     episodeReturn += outcome.reward
     episodeLength += 1
     if outcome.terminated || outcome.truncated {
-      let time = ((Self.now() - episodeStart) * 1e6).rounded() / 1e6
+      let time = ((MonotonicClock.seconds() - episodeStart) * 1e6).rounded() / 1e6
       outcome.info["episode"] = .info([
         "r": .double(episodeReturn), "l": .int(episodeLength), "t": .double(time),
       ])
@@ -75,7 +75,7 @@ public final class RecordEpisodeStatistics: EnvironmentWrapper {
     state.set("episode_count", count: episodeCount)
     state.doubles["episode_returns"] = [episodeReturn]
     state.set("episode_lengths", count: episodeLength)
-    state.doubles["episode_elapsed_seconds"] = [Self.now() - episodeStart]
+    state.doubles["episode_elapsed_seconds"] = [MonotonicClock.seconds() - episodeStart]
     return state
   }
 
@@ -104,17 +104,11 @@ public final class RecordEpisodeStatistics: EnvironmentWrapper {
     episodeCount = count
     episodeReturn = running
     episodeLength = length
-    episodeStart = Self.now() - elapsed
+    episodeStart = MonotonicClock.seconds() - elapsed
   }
 
   private func append<T>(_ queue: inout [T], _ value: T) {
     if queue.count == bufferLength { queue.removeFirst() }
     queue.append(value)
-  }
-
-  static func now() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
   }
 }
