@@ -94,6 +94,13 @@ final class SettingsTableTests: XCTestCase {
     let text = message { _ = try self.plan("ppo", ["learning_rat=0.1"]) }
     XCTAssertTrue(text.contains("did you mean 'learning_rate'"), text)
     XCTAssertTrue(message { _ = try self.plan("ppo", ["policy.hiden=[8]"]) }.contains("'policy.hidden'"))
+    for (override, suggestion) in [
+      ("policy.activation=rellu", "'relu'"), ("optimizer=adamm", "'adam'"), ("progress=line", "'lines'"),
+      ("policy.gaussian_head=softplus", "'softplus-std'"),
+    ] {
+      let text = message { _ = try self.plan("a2c", [override]) }
+      XCTAssertTrue(text.contains("did you mean \(suggestion)"), text)
+    }
     let algorithm = message { _ = try self.plan("ppp") }
     XCTAssertTrue(algorithm.contains("did you mean 'ppo'"), algorithm)
   }

@@ -218,15 +218,21 @@ extension Schedule: SettingValue {
   }
 }
 
+/// The error for a value that is none of `choices`, naming the closest.
+func choiceError(key: String, value: String, choices: [String]) -> ExperimentError {
+  var close = closeMatches(to: value, among: choices)
+  if close.isEmpty, !value.isEmpty { close = choices.filter { $0.contains(value) } }
+  let hint = close.isEmpty ? "" : " (did you mean \(close.map { "'\($0)'" }.joined(separator: " or "))?)"
+  return .invalidSetting(key: key, value: "'\(value)'\(hint)", expected: "one of " + choices.joined(separator: ", "))
+}
+
 /// An enumeration a setting names by its raw value (`adam`, `relu`, ...).
 public protocol ChoiceSettingValue: SettingValue, CaseIterable, RawRepresentable where RawValue == String {}
 
 extension ChoiceSettingValue {
   public static func read(_ value: ConfigValue, key: String) throws -> Self {
     let name = try String.read(value, key: key)
-    guard let choice = Self(rawValue: name) else {
-      throw ExperimentError.invalidSetting(key: key, value: name, expected: choices.joined(separator: ", "))
-    }
+    guard let choice = Self(rawValue: name) else { throw choiceError(key: key, value: name, choices: choices) }
     return choice
   }
   public static var choices: [String] { allCases.map(\.rawValue) }
@@ -382,9 +388,7 @@ public struct Setting: Sendable {
     if written.contains(where: { !$0.isFinite }) {
       throw ExperimentError.invalidSetting(key: key, value: text, expected: "a finite number, \(expectedText)")
     }
-    if let choices, !choices.contains(text) {
-      throw ExperimentError.invalidSetting(key: key, value: text, expected: "one of " + choices.joined(separator: ", "))
-    }
+    if let choices, !choices.contains(text) { throw choiceError(key: key, value: text, choices: choices) }
     if let range, let outside = reached.first(where: { !range.contains($0) }) {
       let reaches = reached.count > 1 || written != reached ? " (it reaches \(outside.settingText))" : ""
       throw ExperimentError.invalidSetting(key: key, value: text + reaches, expected: expectedText)
