@@ -39,6 +39,9 @@ struct RecordCommand: ParsableCommand {
   @Option(help: "For a .png output: the picture after this many steps of the first episode.")
   var frame: Int = 0
 
+  @Option(help: "The MuJoCo model file to use instead of the one next to the checkpoint (env_kwargs.xml_file).")
+  var xmlFile: String?
+
   func run() throws {
     try reportingErrors {
       guard !(deterministic && stochastic) else {
@@ -51,7 +54,8 @@ struct RecordCommand: ParsableCommand {
       if FileManager.default.fileExists(atPath: source) {
         let file = try Checkpoint(contentsOf: source)
         environment = try makeEnvironment(
-          AgentCheckpoint.environmentID(of: file), arguments: AgentCheckpoint.environmentArguments(of: file))
+          AgentCheckpoint.environmentID(of: file),
+          arguments: AgentCheckpoint.environmentArguments(of: file, at: source, modelFile: xmlFile))
         let agent = try AgentCheckpoint.loadPolicy(file, for: environment)
         let greedy = !stochastic
         policy = { agent.predict($0, deterministic: greedy, generator: &generator) }

@@ -29,15 +29,29 @@ struct ExperimentOptions: ParsableArguments {
         + "checkpoint (written with checkpoint_every) and train on to the budget.", valueName: "RUN"))
   var resume: String?
 
+  @Flag(help: "Replace the run already in --out (without it, a folder that holds files is refused).")
+  var overwrite = false
+
+  @Flag(help: "With --resume: continue even though config.yaml was edited since the run started.")
+  var acceptConfigChanges = false
+
   /// Throws when options that would change the run are combined with `--resume`.
   func validateResume(_ extra: [String: Bool] = [:]) throws {
-    let given = ["--seeds": seeds != nil, "--out": out != nil, "--set": !overrides.isEmpty, "--grid": !grid.isEmpty]
+    let given = [
+      "--seeds": seeds != nil, "--out": out != nil, "--set": !overrides.isEmpty, "--grid": !grid.isEmpty,
+      "--overwrite": overwrite,
+    ]
     let conflicting = given.merging(extra) { $1 }.filter(\.value).map(\.key).sorted()
     guard conflicting.isEmpty else {
       throw ValidationError(
         "--resume continues a run exactly as it was configured (RUN/config.yaml); drop "
           + conflicting.joined(separator: ", "))
     }
+  }
+
+  /// Throws when a flag that only `--resume` takes is given without it.
+  func validateFresh() throws {
+    guard !acceptConfigChanges else { throw ValidationError("--accept-config-changes goes with --resume RUN") }
   }
 
   /// Applies the options to `configuration`.
@@ -55,34 +69,51 @@ func printSettings(of algorithm: String?) throws {
   print(SettingsTable.listing(algorithm: algorithm), terminator: "")
 }
 
-/// Reads the plan (and the sweep's settings), makes the run folder and trains.
-func runExperiment(_ configuration: RunConfiguration, grid: [String], defaultName: String, out: String?) throws {
+/// Reads the plan (and the sweep's settings), checks them and the environments, then claims the run folder (locked,
+/// refused when it holds files unless `overwrite`) and trains. Nothing is written before every check passed.
+func runExperiment(
+  _ configuration: RunConfiguration, grid: [String], defaultName: String, out: String?, overwrite: Bool
+) throws {
   registerBuiltinEnvironments()
   let plan = try ExperimentPlan(configuration, defaultName: defaultName)
+  try RunFolder.checkName(plan.name)
   var resolved = configuration
   resolved.set("grid", .list(grid.map { .string($0) }))
   let path = out ?? freshRunPath(plan.name)
-  let folder = try RunFolder(creatingAt: path, configuration: grid.isEmpty ? configuration : resolved)
-  try ExperimentRunner(
+  let folder = RunFolder(at: path)
+  let runner = try ExperimentRunner(
     configuration: configuration, grid: ParameterGrid(grid), registry: .shared, folder: folder,
-    defaultName: defaultName
-  ).run()
+    defaultName: defaultName)
+  try runner.checkEnvironments()
+  let lock = try RunFolder.claim(path, reuse: overwrite ? .overwrite : .refuse)
+  try withExtendedLifetime(lock) {
+    try folder.writeConfiguration(grid.isEmpty ? configuration : resolved)
+    try runner.run()
+  }
 }
 
-/// Continues the interrupted run in `path` with the configuration it was started with.
-func resumeExperiment(_ path: String) throws {
+/// Continues the interrupted run in `path` with the configuration it was started with; refuses an edited
+/// config.yaml unless `acceptChanges`.
+func resumeExperiment(_ path: String, acceptChanges: Bool) throws {
   registerBuiltinEnvironments()
   let file = path + "/" + RunFolder.configurationFileName
   guard FileManager.default.fileExists(atPath: file) else {
     throw ValidationError("\(path) is not a run folder: it has no \(RunFolder.configurationFileName)")
   }
+  let lock = try RunFolder.claim(path, reuse: .resume)
   let configuration = try RunConfiguration(contentsOfFile: file)
-  let folder = try RunFolder(creatingAt: path)
   let runner = try ExperimentRunner(
     configuration: configuration, grid: ParameterGrid(try configuration.gridOptions()), registry: .shared,
-    folder: folder)
+    folder: RunFolder(at: path))
+  let changes = runner.configurationChanges()
+  if !changes.isEmpty {
+    guard acceptChanges else {
+      throw RunFolderError.configurationEdited(path: path, changes: changes.map(\.description))
+    }
+    print("resuming with the edited config.yaml: \(changes.map(\.description).joined(separator: "; "))")
+  }
   runner.resumes = true
-  try runner.run()
+  try withExtendedLifetime(lock) { _ = try runner.run() }
 }
 
 /// `runs/NAME`, or the first of `runs/NAME-2`, `runs/NAME-3`, ... that does not exist yet.
@@ -158,9 +189,10 @@ struct TrainCommand: ParsableCommand {
           "ALGO": algorithm != nil, "ENV-ID": environment != nil, "--steps": steps != nil,
           "--episodes": episodes != nil, "--envs": envs != nil,
         ])
-        return try resumeExperiment(run)
+        return try resumeExperiment(run, acceptChanges: options.acceptConfigChanges)
       }
       if options.helpKeys { return try printSettings(of: algorithm) }
+      try options.validateFresh()
       guard let algorithm, let environment else {
         throw ValidationError("give an algorithm and an environment id, e.g. `rein train ppo CartPole-v1`")
       }
@@ -180,7 +212,8 @@ struct TrainCommand: ParsableCommand {
       if let envs { configuration.set("n_envs", .int(envs)) }
       try options.apply(to: &configuration)
       try runExperiment(
-        configuration, grid: options.grid, defaultName: "\(algorithm)-\(environment.lowercased())", out: options.out)
+        configuration, grid: options.grid, defaultName: "\(algorithm)-\(environment.lowercased())", out: options.out,
+        overwrite: options.overwrite)
     }
   }
 }
@@ -213,8 +246,9 @@ struct RunCommand: ParsableCommand {
     try reportingErrors {
       if let run = options.resume {
         try options.validateResume(["PRESET": preset != nil])
-        return try resumeExperiment(run)
+        return try resumeExperiment(run, acceptChanges: options.acceptConfigChanges)
       }
+      try options.validateFresh()
       guard let preset else { throw ValidationError("give a preset name or file, e.g. `rein run ppo-cartpole`") }
       let path = try PresetLibrary.locate(preset)
       var configuration = try RunConfiguration(contentsOfFile: path)
@@ -222,7 +256,9 @@ struct RunCommand: ParsableCommand {
       try options.apply(to: &configuration)
       let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
       if configuration.values["name"] == nil { configuration.set("name", .string(name)) }
-      try runExperiment(configuration, grid: options.grid + configuration.gridOptions(), defaultName: name, out: options.out)
+      try runExperiment(
+        configuration, grid: options.grid + configuration.gridOptions(), defaultName: name, out: options.out,
+        overwrite: options.overwrite)
     }
   }
 }
@@ -297,12 +333,16 @@ struct EvalCommand: ParsableCommand {
   @Option(help: "Seed of the first reset and of action sampling.")
   var seed: UInt64 = 0
 
+  @Option(help: "The MuJoCo model file to use instead of the one next to the checkpoint (env_kwargs.xml_file).")
+  var xmlFile: String?
+
   func run() throws {
     try reportingErrors {
       registerBuiltinEnvironments()
       let file = try Checkpoint(contentsOf: checkpoint)
       let id = try AgentCheckpoint.environmentID(of: file)
-      let environment = try makeEnvironment(id, arguments: AgentCheckpoint.environmentArguments(of: file))
+      let environment = try makeEnvironment(
+        id, arguments: AgentCheckpoint.environmentArguments(of: file, at: checkpoint, modelFile: xmlFile))
       let policy = try AgentCheckpoint.loadPolicy(file, for: environment)
       var generator = RandomGenerator(seed: seed)
       let result = try evaluate(

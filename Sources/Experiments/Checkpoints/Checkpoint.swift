@@ -1,5 +1,11 @@
 import Foundation
 import Graphics
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import Gym
 
 // MARK: - Checkpoint
@@ -86,11 +92,11 @@ public struct Checkpoint: Equatable, Sendable {
 
   // MARK: - Files
 
-  /// Writes the checkpoint atomically to `path`.
-  public func write(to path: String) throws {
+  /// Writes the checkpoint atomically to `path`; with `previousPath`, the checkpoint it replaces is kept there.
+  public func write(to path: String, keepingPreviousAt previousPath: String? = nil) throws {
     let bytes = try encoded()
     do {
-      try AtomicFile.write(bytes, to: path)
+      try AtomicFile.write(bytes, to: path, keepingPreviousAt: previousPath)
     } catch let error as FileWriteError {
       throw CheckpointError.unwritable(path: path, reason: error.reason)
     }
@@ -98,6 +104,9 @@ public struct Checkpoint: Equatable, Sendable {
 
   /// Reads and validates the checkpoint at `path`.
   public init(contentsOf path: String) throws {
+    if let problem = Checkpoint.notARegularFile(path) {
+      throw CheckpointError.unreadable(path: path, reason: problem)
+    }
     let data: Data
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -306,6 +315,24 @@ public struct Checkpoint: Equatable, Sendable {
     var reason: String
     init(_ reason: String) { self.reason = reason }
   }
+
+  /// Why `path` cannot be a checkpoint file (a folder, a device such as /dev/null, a FIFO, which would block, or a
+  /// socket), or nil for a regular file or one that does not exist (reading it says so).
+  static func notARegularFile(_ path: String) -> String? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    let kind: String
+    switch info.st_mode & S_IFMT {
+    case S_IFREG: return nil
+    case S_IFDIR: kind = "a folder"
+    case S_IFCHR, S_IFBLK: kind = "a device"
+    case S_IFIFO: kind = "a FIFO (named pipe)"
+    case S_IFSOCK: kind = "a socket"
+    default: kind = "not a regular file"
+    }
+    return "it is \(kind), but a checkpoint is a file (such as RUN/seed-1/checkpoint.safetensors)"
+  }
+
 
   /// The byte range of the checksum's eight hex digits inside the header.
   static func checksumRange(in bytes: [UInt8], headerEnd: Int) -> Range<Int>? {

@@ -7,7 +7,9 @@ import PolicyGradient
 // Semantics (all counted in environment steps of the seed, summed over its vectorised environments):
 // - `checkpoint_every: N` writes the seed's full state (AgentCheckpoint plus the agent's loop state plus the
 //   runner's own counters) to `seed-S/latest_checkpoint.safetensors` at the first update boundary at or after
-//   every multiple of N; the file is replaced atomically, so it always holds the latest complete checkpoint.
+//   every multiple of N; the file is replaced atomically, so it always holds the latest complete checkpoint, and the
+//   one it replaces is kept as `previous_checkpoint.safetensors`, which `--resume` falls back to when the latest
+//   is damaged.
 //   Update boundaries: after each episode's update (REINFORCE), each iteration (PPO), each update (A2C), each
 //   step (one-step actor-critic).
 // - `eval_every: N` runs `eval_episodes` evaluation episodes at the first update boundary at or after every
@@ -63,6 +65,7 @@ final class SeedCheckpoints {
     self.registry = registry
     self.monitor = monitor
     previousWallSeconds = resumed?.wallSeconds ?? 0
+    try AgentCheckpoint.copyModelFile(of: plan.environmentArguments, into: folder.path)
     let steps = agent.steps
     var evaluationSchedule =
       plan.evaluationEvery > 0 ? StepSchedule(interval: plan.evaluationEvery, startingAfter: steps) : nil
@@ -94,7 +97,8 @@ final class SeedCheckpoints {
       do {
         if evaluationSchedule?.isDue(at: steps) == true { decision = try evaluate(at: steps) }
         if checkpointSchedule?.isDue(at: steps) == true {
-          try checkpoint(final: false, wallSeconds: wallSeconds).write(to: folder.latestCheckpointPath)
+          try checkpoint(final: false, wallSeconds: wallSeconds).write(
+            to: folder.latestCheckpointPath, keepingPreviousAt: folder.previousCheckpointPath)
         }
       } catch {
         failure = failure ?? error
@@ -164,10 +168,34 @@ final class SeedCheckpoints {
 
   // MARK: - Reading
 
-  /// The seed's latest checkpoint, if it has one.
-  static func latest(in folder: RunFolder.SeedFolder) throws -> Checkpoint? {
-    guard FileManager.default.fileExists(atPath: folder.latestCheckpointPath) else { return nil }
-    return try Checkpoint(contentsOf: folder.latestCheckpointPath)
+  /// The checkpoint a resumed seed continues from: the latest, or, when that is damaged or missing, the one before
+  /// it (`note` then says so, and the damaged file is moved aside to `damaged_checkpoint.safetensors`); nil when the
+  /// seed has neither. Stale temporaries of interrupted writes are removed first.
+  static func latest(
+    in folder: RunFolder.SeedFolder
+  ) throws -> (checkpoint: Checkpoint, path: String, note: String?)? {
+    AtomicFile.removeStaleTemporaries(in: folder.path)
+    let manager = FileManager.default
+    let latestPath = folder.latestCheckpointPath
+    let previousPath = folder.previousCheckpointPath
+    var problem: (any Error)?
+    if manager.fileExists(atPath: latestPath) {
+      do {
+        return (try Checkpoint(contentsOf: latestPath), latestPath, nil)
+      } catch let error as CheckpointError {
+        guard manager.fileExists(atPath: previousPath) else { throw error }
+        problem = error
+      }
+    }
+    guard manager.fileExists(atPath: previousPath) else { return nil }
+    let previous = try Checkpoint(contentsOf: previousPath)
+    var note = "\(latestPath) is missing (a write was interrupted)"
+    if let problem {
+      try? manager.removeItem(atPath: folder.damagedCheckpointPath)
+      try? manager.moveItem(atPath: latestPath, toPath: folder.damagedCheckpointPath)
+      note = "\(latestPath) is damaged (\(problem)); it was moved to \(folder.damagedCheckpointPath)"
+    }
+    return (previous, previousPath, note + ", so the checkpoint before it is used")
   }
 
   /// Restores `agent` from `checkpoint` and returns the runner's own state.
@@ -205,7 +233,11 @@ final class SeedCheckpoints {
 
   /// Removes what an earlier run left in a seed folder that starts afresh.
   static func removeStale(in folder: RunFolder.SeedFolder) {
-    for path in [folder.latestCheckpointPath, folder.bestCheckpointPath, folder.seedSummaryPath] {
+    AtomicFile.removeStaleTemporaries(in: folder.path)
+    for path in [
+      folder.latestCheckpointPath, folder.previousCheckpointPath, folder.damagedCheckpointPath,
+      folder.bestCheckpointPath, folder.seedSummaryPath,
+    ] {
       try? FileManager.default.removeItem(atPath: path)
     }
   }
@@ -214,6 +246,10 @@ final class SeedCheckpoints {
 extension RunFolder.SeedFolder {
   /// Path of the latest periodic checkpoint (`checkpoint_every`), which `--resume` continues from.
   public var latestCheckpointPath: String { path + "/latest_checkpoint.safetensors" }
+  /// Path of the periodic checkpoint before the latest, which `--resume` falls back to when the latest is damaged.
+  public var previousCheckpointPath: String { path + "/previous_checkpoint.safetensors" }
+  /// Where `--resume` moves a damaged latest checkpoint when it falls back to the previous one.
+  public var damagedCheckpointPath: String { path + "/damaged_checkpoint.safetensors" }
   /// Path of the checkpoint of the best periodic evaluation (`eval_every`).
   public var bestCheckpointPath: String { path + "/best_checkpoint.safetensors" }
   /// Path of the seed's summary, written when the seed finished (what `--resume` skips).

@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 // MARK: - Records
 
 /// One row of training statistics: a step and named scalar values.
@@ -109,45 +115,69 @@ public final class MemoryLogger: ScalarLogger {
 
 // MARK: - Append-only file
 
-/// A file opened for appending, written through with one `write` call per record.
+/// A file opened for appending, written through with one `write` call per record. A record is written whole or not
+/// at all: when a write fails part way (disk full, a file size limit), the file is cut back to its size before the
+/// record, so it never ends in a partial line.
 final class AppendFile {
   let path: String
-  private let handle: FileHandle
+  private var descriptor: Int32
+  private var size: off_t
 
   init(path: String, truncate: Bool) throws {
     self.path = path
-    let manager = FileManager.default
-    if truncate || !manager.fileExists(atPath: path) {
-      guard manager.createFile(atPath: path, contents: nil) else {
-        throw LoggerError.fileError(path: path, reason: "cannot create the file")
-      }
+    descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : 0), 0o644)
+    guard descriptor >= 0 else {
+      throw LoggerError.fileError(path: path, reason: "cannot open the file: \(String(cString: strerror(errno)))")
     }
-    do {
-      handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-      try handle.seekToEnd()
-    } catch {
-      throw LoggerError.fileError(path: path, reason: error.localizedDescription)
+    size = lseek(descriptor, 0, SEEK_END)
+    guard size >= 0 else {
+      let reason = String(cString: strerror(errno))
+      _ = closeDescriptor(descriptor)
+      throw LoggerError.fileError(path: path, reason: "cannot seek to its end: \(reason)")
     }
   }
+
+  deinit { if descriptor >= 0 { _ = closeDescriptor(descriptor) } }
 
   func append(_ text: String) throws {
     try append(Array(text.utf8))
   }
 
   func append(_ bytes: [UInt8]) throws {
-    do {
-      try handle.write(contentsOf: Data(bytes))
-    } catch {
-      throw LoggerError.fileError(path: path, reason: error.localizedDescription)
+    guard descriptor >= 0 else { throw LoggerError.fileError(path: path, reason: "the file was closed") }
+    var written = 0
+    while written < bytes.count {
+      let result = bytes.withUnsafeBytes { buffer in
+        Glibc_write(descriptor, buffer.baseAddress! + written, bytes.count - written)
+      }
+      if result < 0 {
+        if errno == EINTR { continue }
+        let reason = String(cString: strerror(errno))
+        // Cut back to the last whole record (if even that fails, readers ignore a cut-off last line).
+        if ftruncate(descriptor, size) == 0 { _ = lseek(descriptor, size, SEEK_SET) }
+        throw LoggerError.fileError(path: path, reason: "write: \(reason); the record was not logged")
+      }
+      written += result
     }
+    size += off_t(bytes.count)
   }
 
   func close() throws {
-    do {
-      try handle.synchronize()
-      try handle.close()
-    } catch {
-      throw LoggerError.fileError(path: path, reason: error.localizedDescription)
-    }
+    guard descriptor >= 0 else { return }
+    let synced = fsync(descriptor) == 0 || errno == EINVAL
+    let reason = String(cString: strerror(errno))
+    let closed = closeDescriptor(descriptor) == 0
+    descriptor = -1
+    guard synced, closed else { throw LoggerError.fileError(path: path, reason: "close: \(reason)") }
   }
+}
+
+/// The POSIX `close`, under a name that does not clash with the `close()` methods.
+@inline(__always)
+private func closeDescriptor(_ descriptor: Int32) -> Int32 {
+  #if canImport(Glibc)
+    return Glibc.close(descriptor)
+  #else
+    return Darwin.close(descriptor)
+  #endif
 }

@@ -13,6 +13,14 @@ public enum RunFolderError: Error, CustomStringConvertible, Equatable {
   case malformedSummary(reason: String)
   /// The requested metric or x column is not in the progress files.
   case missingColumn(path: String, column: String, available: [String])
+  /// Another process is writing into the run folder (``RunFolderLock``); `holder` says which.
+  case locked(path: String, holder: String)
+  /// The folder already holds files, and the run would mix with or replace them.
+  case notEmpty(path: String, entries: [String], holdsRun: Bool)
+  /// A run name that is not a single folder name.
+  case invalidName(String)
+  /// `config.yaml` was edited since the run's checkpoints were written (``ConfigurationChange`` per key).
+  case configurationEdited(path: String, changes: [String])
 
   public var description: String {
     switch self {
@@ -25,6 +33,21 @@ public enum RunFolderError: Error, CustomStringConvertible, Equatable {
       "summary.json is malformed: \(reason)"
     case .missingColumn(let path, let column, let available):
       "\(path) has no column '\(column)'; available: \(available.joined(separator: ", "))"
+    case .locked(let path, let holder):
+      "\(path) is being written by another run (\(holder)); wait for it to finish, or choose another --out"
+    case .notEmpty(let path, let entries, let holdsRun):
+      "\(path) already holds "
+        + (entries.count > 5 ? entries.prefix(5).joined(separator: ", ") + ", ..." : entries.joined(separator: ", "))
+        + (holdsRun
+          ? "; continue that run with --resume \(path), replace it with --overwrite, or choose another --out"
+          : ", which is not a run folder; choose another --out (an empty or new folder)")
+    case .invalidName(let name):
+      "the run name '\(name)' is not a single folder name (it is empty, '.', '..', or has '/' or a NUL); "
+        + "set name to a plain name such as ppo-cartpole"
+    case .configurationEdited(let path, let changes):
+      "\(path)/\(RunFolder.configurationFileName) was edited after the run started "
+        + "(\(changes.joined(separator: "; "))); "
+        + "undo the edit to continue the run as it was, or pass --accept-config-changes to resume with the edit"
     }
   }
 }
@@ -72,6 +95,23 @@ public struct RunFolder: Sendable {
     if let configuration {
       try RunFolder.write(configuration.yaml(), to: path + "/" + RunFolder.configurationFileName)
     }
+  }
+
+  /// The run folder at `path`, not touched until something is written into it (see ``claim(_:reuse:)``).
+  public init(at path: String) {
+    self.path = path
+  }
+
+  /// Throws unless `name` can be a run folder's name: one path component, not `.` or `..`.
+  public static func checkName(_ name: String) throws {
+    guard !name.isEmpty, name != ".", name != "..", !name.contains("/"), !name.contains("\0") else {
+      throw RunFolderError.invalidName(name)
+    }
+  }
+
+  /// Writes the resolved configuration (`config.yaml`).
+  public func writeConfiguration(_ configuration: RunConfiguration) throws {
+    try RunFolder.write(configuration.yaml(), to: path + "/" + RunFolder.configurationFileName)
   }
 
   /// Opens an existing run folder; it must hold at least one seed folder with a progress file.

@@ -25,11 +25,14 @@ public struct FileWriteError: Error, CustomStringConvertible, Equatable {
 /// The bytes go to a temporary file in the same folder, which is flushed to disk (`fsync`), renamed over the
 /// destination (atomic on POSIX file systems), and then the folder itself is flushed so the rename is durable.
 public enum AtomicFile {
-  /// Atomically replaces the file at `path` with `bytes`.
-  public static func write(_ bytes: [UInt8], to path: String) throws {
+  /// Atomically replaces the file at `path` with `bytes`; with `previousPath`, the file replaced is kept there
+  /// (renamed, so `path` and `previousPath` always hold complete files: after a crash between the two renames
+  /// `path` is missing and `previousPath` holds what it held).
+  public static func write(_ bytes: [UInt8], to path: String, keepingPreviousAt previousPath: String? = nil) throws {
     let url = URL(fileURLWithPath: path)
     let folder = url.deletingLastPathComponent().path
-    let temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    let temporary =
+      folder + "/." + url.lastPathComponent + temporaryMarker + "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     guard descriptor >= 0 else { throw FileWriteError(path: path, reason: "open: \(systemError())") }
     var written = 0
@@ -53,6 +56,11 @@ public enum AtomicFile {
       throw FileWriteError(path: path, reason: "fsync: \(reason)")
     }
     close(descriptor)
+    if let previousPath, access(path, F_OK) == 0, rename(path, previousPath) != 0 {
+      let reason = systemError()
+      unlink(temporary)
+      throw FileWriteError(path: previousPath, reason: "rename: \(reason)")
+    }
     guard rename(temporary, path) == 0 else {
       let reason = systemError()
       unlink(temporary)
@@ -68,6 +76,27 @@ public enum AtomicFile {
   /// Atomically replaces the file at `path` with the UTF-8 bytes of `text`.
   public static func write(_ text: String, to path: String) throws {
     try write(Array(text.utf8), to: path)
+  }
+
+  /// What the names of temporaries contain: `.NAME.tmp-PID-RANDOM` next to `NAME`.
+  static let temporaryMarker = ".tmp-"
+
+  /// Removes the temporaries in `folder` that writes of a process no longer running left behind (a kill during a
+  /// write); temporaries of this process and of live ones are left alone. Returns the names removed.
+  @discardableResult
+  public static func removeStaleTemporaries(in folder: String) -> [String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    var removed: [String] = []
+    for name in names.sorted() where name.hasPrefix(".") {
+      guard let marker = name.range(of: temporaryMarker, options: .backwards) else { continue }
+      let parts = name[marker.upperBound...].split(separator: "-")
+      guard parts.count == 2, let pid = Int32(parts[0]), UInt32(parts[1]) != nil, pid > 0, pid != getpid() else {
+        continue
+      }
+      guard kill(pid, 0) != 0 && errno == ESRCH else { continue }
+      if unlink(folder + "/" + name) == 0 { removed.append(name) }
+    }
+    return removed
   }
 
   private static func systemError() -> String { String(cString: strerror(errno)) }

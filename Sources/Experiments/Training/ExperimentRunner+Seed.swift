@@ -22,8 +22,9 @@ extension ExperimentRunner {
     defer { agent.close() }
     var resumed: SeedCheckpoints.RunnerState?
     if resumes, let latest = try SeedCheckpoints.latest(in: seedFolder) {
-      resumed = try SeedCheckpoints.restore(agent, from: latest)
-      say("\(prefix)seed \(seed): resuming at \(agent.steps) steps from \(seedFolder.latestCheckpointPath)")
+      if let note = latest.note { say("\(prefix)seed \(seed): \(note)") }
+      resumed = try SeedCheckpoints.restore(agent, from: latest.checkpoint)
+      say("\(prefix)seed \(seed): resuming at \(agent.steps) steps from \(latest.path)")
     } else {
       if resumes { say("\(prefix)seed \(seed): no checkpoint to resume from, starting over") }
       SeedCheckpoints.removeStale(in: seedFolder)

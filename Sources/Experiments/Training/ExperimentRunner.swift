@@ -71,16 +71,21 @@ public final class ExperimentRunner: @unchecked Sendable {
     self.write = write ?? { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
   }
 
-  /// Trains every seed of every setting and writes summary.json (and results tables for sweeps) and the plots.
-  @discardableResult
-  public func run() throws -> RunSummary {
-    // Fail early, in the caller's thread, on an unknown environment or one the algorithm cannot act in.
+  /// Throws on an unknown environment, one the algorithm cannot act in, or one that cannot save its state for
+  /// `checkpoint_every`; ``run()`` checks this first, and a caller can before it writes anything.
+  public func checkEnvironments() throws {
     for setting in settings {
       let probe = try registry.make(setting.plan.environmentID, arguments: setting.plan.environmentArguments)
       defer { probe.close() }
       _ = try ActionKind(probe.actionSpace)
       if setting.plan.checkpointEvery > 0 { try requireSavableState(probe, plan: setting.plan) }
     }
+  }
+
+  /// Trains every seed of every setting and writes summary.json (and results tables for sweeps) and the plots.
+  @discardableResult
+  public func run() throws -> RunSummary {
+    try checkEnvironments()
     let jobs = cells
     let progress = ProgressAggregator(plan: plan, seeds: jobs.count) { [self] text in say(text) }
     self.progress = progress

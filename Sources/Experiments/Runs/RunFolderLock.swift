@@ -1,0 +1,103 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+// MARK: - One writer per run folder
+
+/// An exclusive lock on a run folder, so that two runs never write into the same folder at once.
+///
+/// The lock is `flock(2)` on `RUN/.rein-lock`, which also records who holds it (process id, host, start time,
+/// command line) for the message a second writer gets. The kernel releases it when the holder exits, however it
+/// exits (a kill -9 included), so a lock file left by a process that is no longer running is stale and simply
+/// taken over; the file itself stays (removing it would let two writers lock two different files).
+public final class RunFolderLock: Sendable {
+  /// The lock file's name inside the run folder.
+  public static let fileName = ".rein-lock"
+
+  /// The run folder.
+  public let folder: String
+  private let descriptor: Int32
+
+  /// Takes the lock on `folder` (which must exist), or throws ``RunFolderError/locked(path:holder:)`` naming the
+  /// process that holds it.
+  public init(folder: String) throws {
+    self.folder = folder
+    let path = folder + "/" + RunFolderLock.fileName
+    let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else {
+      throw RunFolderError.unwritable(path: path, reason: String(cString: strerror(errno)))
+    }
+    guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+      let holder = RunFolderLock.contents(of: descriptor)
+      close(descriptor)
+      throw RunFolderError.locked(path: folder, holder: holder.isEmpty ? "another process" : holder)
+    }
+    self.descriptor = descriptor
+    let host = ProcessInfo.processInfo.hostName
+    let started = ISO8601DateFormatter().string(from: Date())
+    let command = CommandLine.arguments.joined(separator: " ")
+    let record = Array("pid \(getpid()) on \(host) since \(started): \(command)\n".utf8)
+    _ = ftruncate(descriptor, 0)
+    _ = record.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+  }
+
+  deinit {
+    _ = ftruncate(descriptor, 0)
+    _ = flock(descriptor, LOCK_UN)
+    close(descriptor)
+  }
+
+  private static func contents(of descriptor: Int32) -> String {
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+    guard count > 0 else { return "" }
+    return String(decoding: buffer[..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+}
+
+// MARK: - Claiming a run folder
+
+extension RunFolder {
+  /// What to do with a run folder that already holds files.
+  public enum Reuse: Sendable {
+    /// Refuse it (the default: a run never silently replaces another).
+    case refuse
+    /// Remove what it holds first (`--overwrite`); only a folder that holds a run is emptied.
+    case overwrite
+    /// Continue the run in it (`--resume`).
+    case resume
+  }
+
+  /// Creates the folder at `path` if needed and takes its lock for this process's lifetime (or until the lock is
+  /// released); a folder that already holds files is refused, emptied or kept as `reuse` says. Stale temporaries of
+  /// interrupted writes are removed. Nothing else is written.
+  public static func claim(_ path: String, reuse: Reuse) throws -> RunFolderLock {
+    let manager = FileManager.default
+    var isDirectory: ObjCBool = false
+    if manager.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+      throw RunFolderError.unwritable(path: path, reason: "it is a file, not a folder")
+    }
+    try createDirectory(path)
+    let lock = try RunFolderLock(folder: path)
+    AtomicFile.removeStaleTemporaries(in: path)
+    let entries = ((try? manager.contentsOfDirectory(atPath: path)) ?? []).filter { $0 != RunFolderLock.fileName }
+      .sorted()
+    guard !entries.isEmpty, reuse != .resume else { return lock }
+    let holdsRun = entries.contains { [configurationFileName, summaryFileName].contains($0) || $0.hasPrefix("seed-") }
+    guard reuse == .overwrite, holdsRun else {
+      throw RunFolderError.notEmpty(path: path, entries: entries, holdsRun: holdsRun)
+    }
+    for entry in entries {
+      do {
+        try manager.removeItem(atPath: path + "/" + entry)
+      } catch {
+        throw RunFolderError.unwritable(path: path + "/" + entry, reason: (error as NSError).localizedDescription)
+      }
+    }
+    return lock
+  }
+}
