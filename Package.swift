@@ -11,7 +11,9 @@ let reinBox2D = "\(Context.packageDirectory)/.box2d"
 let haveReinBox2D = ["lib/libbox2d-rein.a", "include/box2d/box2d.h"].allSatisfy {
   FileManager.default.fileExists(atPath: "\(reinBox2D)/\($0)")
 }
-let box2DHeaders = ["/usr/include/box2d/box2d.h", "/usr/local/include/box2d/box2d.h", "/opt/homebrew/include/box2d/box2d.h"]
+let box2DHeaders = [
+  "/usr/include/box2d/box2d.h", "/usr/local/include/box2d/box2d.h", "/opt/homebrew/include/box2d/box2d.h",
+]
 let haveBox2D = haveReinBox2D || box2DHeaders.contains { FileManager.default.fileExists(atPath: $0) }
 
 // MuJoCo needs no such switch: the CMuJoCo shim loads the library at run time (dlopen), so Rein always builds.
@@ -87,7 +89,8 @@ let package = Package(
       name: "MuJoCoEnvironmentsTests", dependencies: ["MuJoCoEnvironments", "TestSupport"],
       resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "Box2DEnvironmentsTests", dependencies: ["Box2DEnvironments", "TestSupport"], resources: [.copy("Fixtures")]),
+      name: "Box2DEnvironmentsTests", dependencies: ["Box2DEnvironments", "TestSupport"], resources: [.copy("Fixtures")]
+    ),
     .testTarget(
       name: "PolicyGradientTests", dependencies: ["PolicyGradient", "ClassicControl", "TestSupport"],
       resources: [.copy("Fixtures")]),

@@ -158,7 +158,9 @@ private func cpuSeconds(children: Bool) -> Double {
 }
 
 /// Runs the peer once: the rate it reports and the CPU seconds its process used.
-private func runPeer(python: String, script: String, id: String, steps: Int) throws
+private func runPeer(
+  python: String, script: String, id: String, steps: Int
+) throws
   -> (rate: Double, cpuSeconds: Double)
 {
   let process = Process()

@@ -63,5 +63,5 @@ func run(_ benchmark: Benchmark) throws {
   ]
   let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
   print(String(decoding: data, as: UTF8.self))
-  
+
 }

@@ -24,7 +24,9 @@ final class LineWorld: Environment {
   var observationSpace: Space { .box(BoxSpace(low: -1, high: 1, shape: [2])) }
   var actionSpace: Space { .discrete(DiscreteSpace(3)) }
 
-  func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>) throws
+  func reset(
+    seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>
+  ) throws
     -> Info
   {
     if let seed { random = NumpyGenerator(seed: seed) }
@@ -35,7 +37,9 @@ final class LineWorld: Environment {
     return [:]
   }
 
-  func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>) throws
+  func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  ) throws
     -> StepOutcome
   {
     guard running else { throw EnvironmentError.stepAfterEpisodeEnd("LineWorld (or before the first reset)") }

@@ -37,5 +37,7 @@ let summary = try runner.run()
 // 3. Evaluation: every seed's deterministic policy reaches the goal (return 1 - 0.01 per step before it).
 for entry in summary.entries {
   let mean = entry.seed.evaluationMean ?? .nan
-  say(String(format: "seed %d: evaluation mean return %.3f (%@)", entry.seed.seed, mean, mean > 0.8 ? "solved" : "not solved"))
+  say(
+    String(
+      format: "seed %d: evaluation mean return %.3f (%@)", entry.seed.seed, mean, mean > 0.8 ? "solved" : "not solved"))
 }

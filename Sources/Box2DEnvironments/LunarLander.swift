@@ -369,7 +369,8 @@ public final class LunarLander: Environment {
       let nozzleX: Double = position.0 + ox - tip.0 * 17 / scale
       let nozzleY: Double = position.1 + oy + tip.1 * Self.sideEngineHeight / scale
       let impulse: Double = Self.sideEnginePower * sidePower
-      lastBursts.side = EngineBurst(x: nozzleX, y: nozzleY, impulseX: ox * impulse, impulseY: oy * impulse, power: sidePower)
+      lastBursts.side = EngineBurst(
+        x: nozzleX, y: nozzleY, impulseX: ox * impulse, impulseY: oy * impulse, power: sidePower)
     }
 
     cb2_world_step(world, Float(1.0 / Self.framesPerSecond), Self.velocityIterations, Self.positionIterations)

@@ -84,7 +84,9 @@ public final class Acrobot: Environment {
 
   // MARK: - Environment
 
-  public func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>)
+  public func reset(
+    seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> Info
   {
     try requireObservationBuffer(observation, count: 6)
@@ -106,7 +108,9 @@ public final class Acrobot: Environment {
     return [:]
   }
 
-  public func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>)
+  public func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> StepOutcome
   {
     try phase.requireRunning(name)

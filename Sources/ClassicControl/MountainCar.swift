@@ -69,7 +69,9 @@ public final class MountainCar: Environment {
 
   // MARK: - Environment
 
-  public func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>)
+  public func reset(
+    seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> Info
   {
     try requireObservationBuffer(observation, count: 2)
@@ -81,7 +83,9 @@ public final class MountainCar: Environment {
     return [:]
   }
 
-  public func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>)
+  public func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> StepOutcome
   {
     try phase.requireRunning(name)

@@ -69,7 +69,9 @@ public final class MountainCarContinuous: Environment {
 
   // MARK: - Environment
 
-  public func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>)
+  public func reset(
+    seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> Info
   {
     try requireObservationBuffer(observation, count: 2)
@@ -83,7 +85,9 @@ public final class MountainCarContinuous: Environment {
     return [:]
   }
 
-  public func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>)
+  public func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> StepOutcome
   {
     try phase.requireRunning(name)

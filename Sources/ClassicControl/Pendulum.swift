@@ -92,7 +92,9 @@ public final class Pendulum: Environment {
 
   // MARK: - Environment
 
-  public func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>)
+  public func reset(
+    seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> Info
   {
     try requireObservationBuffer(observation, count: 3)
@@ -111,7 +113,9 @@ public final class Pendulum: Environment {
     return [:]
   }
 
-  public func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>)
+  public func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> StepOutcome
   {
     try phase.requireRunning(name)

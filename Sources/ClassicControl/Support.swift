@@ -20,7 +20,9 @@ extension EpisodePhase {
 }
 
 /// Gymnasium's `maybe_parse_reset_bounds`: the `low` and `high` options of `reset`, or the defaults.
-func resetBounds(_ options: ResetOptions?, low defaultLow: Double, high defaultHigh: Double) throws
+func resetBounds(
+  _ options: ResetOptions?, low defaultLow: Double, high defaultHigh: Double
+) throws
   -> (low: Double, high: Double)
 {
   guard let options else { return (defaultLow, defaultHigh) }
@@ -98,7 +100,9 @@ func classicState(kind: String, physics: [Double], random: NumpyGenerator, phase
 }
 
 /// Reads what ``classicState(kind:physics:random:phase:)`` wrote, checking kind and sizes.
-func readClassicState(_ state: EnvironmentState, kind: String, count: Int) throws
+func readClassicState(
+  _ state: EnvironmentState, kind: String, count: Int
+) throws
   -> (physics: [Double], random: NumpyGenerator, phase: EpisodePhase)
 {
   try state.requireKind(kind)

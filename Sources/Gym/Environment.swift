@@ -18,11 +18,15 @@ public protocol Environment: AnyObject {
   var actionSpace: Space { get }
 
   /// Starts an episode and writes its first observation into `observation`.
-  func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>) throws
+  func reset(
+    seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>
+  ) throws
     -> Info
 
   /// Applies `action` for one step, writes the next observation into `observation` and returns the outcome.
-  func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>) throws
+  func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  ) throws
     -> StepOutcome
 
   /// Releases native resources early; an environment must not be used afterwards. The default does nothing.

@@ -99,7 +99,9 @@ extension EnvironmentRegistry {
 
   /// Makes the environment registered under `id` with a step limit that overrides the spec's
   /// (`gym.make(id, max_episode_steps=...)`); `nil` keeps the spec's limit.
-  public func make(_ id: String, arguments: EnvironmentArguments = [:], maxEpisodeSteps: Int?) throws
+  public func make(
+    _ id: String, arguments: EnvironmentArguments = [:], maxEpisodeSteps: Int?
+  ) throws
     -> any Environment
   {
     let spec = try spec(id)

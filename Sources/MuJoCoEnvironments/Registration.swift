@@ -124,7 +124,9 @@ private func versionedEnvironments(_ version: MuJoCoVersion) -> [(EnvironmentSpe
 private let modelArguments: Set<String> = ["xml_file", "frame_skip"]
 
 /// The names `version` takes: `common`, plus `v5` and the model arguments for v5 (or `v4` for v4).
-private func known(_ common: Set<String>, v4: Set<String> = [], v5: Set<String> = [], _ version: MuJoCoVersion)
+private func known(
+  _ common: Set<String>, v4: Set<String> = [], v5: Set<String> = [], _ version: MuJoCoVersion
+)
   -> Set<String>
 {
   switch version {

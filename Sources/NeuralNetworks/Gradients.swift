@@ -39,7 +39,9 @@ public struct Gradients: Sendable {
 
   /// Multiplies every gradient by `factor` in place.
   public mutating func scale(by factor: Float) {
-    for i in tensors.indices { tensors[i].withUnsafeMutableBufferPointer { rein_scale($0.baseAddress!, $0.count, factor) } }
+    for i in tensors.indices {
+      tensors[i].withUnsafeMutableBufferPointer { rein_scale($0.baseAddress!, $0.count, factor) }
+    }
   }
 
   /// The first gradient holding NaN or infinity, named with its index, if any.
@@ -55,7 +57,9 @@ public struct Gradients: Sendable {
 ///
 /// Returns the loss value and the gradients keyed like `model.trainableParameters()`. While `loss` runs, the
 /// model's parameters hold tracked copies of their values, so the same model must not be used concurrently.
-public func valueAndGradient<M: Module>(of model: M, _ loss: (M) throws -> Tensor) rethrows -> (
+public func valueAndGradient<M: Module>(
+  of model: M, _ loss: (M) throws -> Tensor
+) rethrows -> (
   value: Tensor, gradients: Gradients
 ) {
   let parameters = model.trainableParameters()

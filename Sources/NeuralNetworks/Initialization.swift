@@ -18,7 +18,9 @@ extension Tensor {
   ///
   /// Orthonormalises a Gaussian matrix by modified Gram–Schmidt in double precision, which gives the Q factor of
   /// its QR decomposition with a positive diagonal of R, the distribution PyTorch's `orthogonal_` samples.
-  public static func orthogonal(rows: Int, columns: Int, gain: Float = 1, using generator: inout RandomGenerator)
+  public static func orthogonal(
+    rows: Int, columns: Int, gain: Float = 1, using generator: inout RandomGenerator
+  )
     -> Tensor
   {
     let tall = rows >= columns

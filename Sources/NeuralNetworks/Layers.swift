@@ -63,7 +63,9 @@ public final class Sequential: Module, UnaryLayer {
     self.steps = steps
   }
 
-  public override func namedChildren() -> [(String, Module)] { layers.enumerated().map { ("\($0.offset)", $0.element) } }
+  public override func namedChildren() -> [(String, Module)] {
+    layers.enumerated().map { ("\($0.offset)", $0.element) }
+  }
 
   public func callAsFunction(_ x: Tensor) -> Tensor {
     var h = x

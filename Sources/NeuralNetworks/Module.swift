@@ -70,7 +70,8 @@ open class Module {
   /// The names of ``trainableParameters()``, in order.
   public func trainableParameterNames() -> [String] {
     let trainable = trainableParameters()
-    if let cachedNames, cachedNames.count == trainable.count, zip(cachedNames, trainable).allSatisfy({ $0 == $1.name }) {
+    if let cachedNames, cachedNames.count == trainable.count, zip(cachedNames, trainable).allSatisfy({ $0 == $1.name })
+    {
       return cachedNames
     }
     let names = trainable.map(\.name)

@@ -141,7 +141,9 @@ public final class SGD: Optimizer {
   public var nesterov: Bool
   public var weightDecay: Float
 
-  public init(learningRate: Float, momentum: Float = 0, dampening: Float = 0, nesterov: Bool = false, weightDecay: Float = 0) {
+  public init(
+    learningRate: Float, momentum: Float = 0, dampening: Float = 0, nesterov: Bool = false, weightDecay: Float = 0
+  ) {
     self.momentum = momentum
     self.dampening = dampening
     self.nesterov = nesterov
@@ -184,7 +186,9 @@ public class Adam: Optimizer {
   /// True for AdamW's decoupled decay w -= lr · weightDecay · w before the Adam step.
   let decoupled: Bool
 
-  public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0) {
+  public init(
+    learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0
+  ) {
     self.beta1 = beta1
     self.beta2 = beta2
     self.epsilon = epsilon
@@ -238,7 +242,10 @@ public class Adam: Optimizer {
 
 /// AdamW (Loshchilov & Hutter): Adam with decoupled weight decay, PyTorch's default decay 0.01.
 public final class AdamW: Adam {
-  public override init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0.01) {
+  public override init(
+    learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
+    weightDecay: Float = 0.01
+  ) {
     super.init(
       learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay,
       decoupled: true)

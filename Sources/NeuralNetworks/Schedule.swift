@@ -55,7 +55,8 @@ public enum Schedule: Sendable, Equatable, Hashable, Codable, CustomStringConver
     case ("linear", 2): self = .linear(start: numbers[0], end: numbers[1])
     case ("exponential", 2) where numbers[0] > 0 && numbers[1] > 0:
       self = .exponential(start: numbers[0], end: numbers[1])
-    case ("step", 3) where numbers[2] >= 1: self = .step(start: numbers[0], factor: numbers[1], interval: Int(numbers[2]))
+    case ("step", 3) where numbers[2] >= 1:
+      self = .step(start: numbers[0], factor: numbers[1], interval: Int(numbers[2]))
     case ("cosine", 2): self = .cosine(start: numbers[0], end: numbers[1])
     default: throw ScheduleError.malformed(text)
     }

@@ -46,7 +46,9 @@ public final class A2C {
   public let seed: UInt64
   let driver: OnPolicyDriver
 
-  public init(environments: VectorEnvironment, configuration: A2CConfiguration = A2CConfiguration(), seed: UInt64) throws {
+  public init(
+    environments: VectorEnvironment, configuration: A2CConfiguration = A2CConfiguration(), seed: UInt64
+  ) throws {
     guard configuration.stepsPerEnvironment > 0 else {
       throw TrainingError.invalidConfiguration("A2C needs stepsPerEnvironment > 0")
     }

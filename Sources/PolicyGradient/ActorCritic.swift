@@ -81,7 +81,8 @@ public final class OneStepActorCritic {
         tracker.rolloutEnd(steps: steps, rolloutSteps: 1)
 
         // Learn from (s, a, r, s').
-        let bootstrap = step.terminated ? 0 : Double(policy.values(.observations(step.observation, columns: columns)).item)
+        let bootstrap =
+          step.terminated ? 0 : Double(policy.values(.observations(step.observation, columns: columns)).item)
         let target = Float(step.reward + c.gamma * bootstrap)
         var delta: Float = 0
         var (loss, gradients) = valueAndGradient(of: policy) { policy in

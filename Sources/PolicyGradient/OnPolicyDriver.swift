@@ -55,9 +55,8 @@ final class OnPolicyDriver {
   /// generator and the planned total of steps (for schedules), returning its `train/...` metrics.
   func learn(
     _ budget: TrainingBudget, callback: (any TrainingCallback)?, algorithm: String,
-    update: (_ rollout: inout RolloutBuffer, _ generator: inout RandomGenerator, _ totalSteps: Int) throws -> [
-      String: Double
-    ]
+    update: (_ rollout: inout RolloutBuffer, _ generator: inout RandomGenerator, _ totalSteps: Int) throws -> [String:
+      Double]
   ) throws -> TrainingSummary {
     var tracker = try loop.begin(budget, callback: callback, algorithm: algorithm, seed: seed)
     let n = environments.count

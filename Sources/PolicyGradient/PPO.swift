@@ -64,7 +64,9 @@ public final class PPO {
 
   /// An agent on `environments` (which must use same-step autoreset), seeded by `seed`; environment i is
   /// seeded with `seed + i` at the first reset.
-  public init(environments: VectorEnvironment, configuration: PPOConfiguration = PPOConfiguration(), seed: UInt64) throws {
+  public init(
+    environments: VectorEnvironment, configuration: PPOConfiguration = PPOConfiguration(), seed: UInt64
+  ) throws {
     try configuration.validate()
     self.configuration = configuration
     self.environments = environments
@@ -73,7 +75,8 @@ public final class PPO {
     policy = try ActorCriticPolicy(
       observationCount: environments.observationCount, actionKind: ActionKind(environments.singleActionSpace),
       configuration: configuration.policy, generator: &generator)
-    optimizer = Adam(learningRate: Float(configuration.learningRate.initialValue), epsilon: Float(configuration.adamEpsilon))
+    optimizer = Adam(
+      learningRate: Float(configuration.learningRate.initialValue), epsilon: Float(configuration.adamEpsilon))
     driver = try OnPolicyDriver(
       policy: policy, environments: environments, seed: seed, generator: generator,
       schedule: OnPolicySchedule(stepsPerEnvironment: configuration.stepsPerEnvironment))
@@ -119,7 +122,8 @@ public final class PPO {
     let c = configuration
     let learningRate = c.learningRate.value(step: steps, totalSteps: totalSteps)
     let loss = PPOLossSettings(
-      normalizeAdvantages: c.normalizeAdvantages, clipRange: Float(c.clipRange.value(step: steps, totalSteps: totalSteps)),
+      normalizeAdvantages: c.normalizeAdvantages,
+      clipRange: Float(c.clipRange.value(step: steps, totalSteps: totalSteps)),
       valueClipRange: c.valueClipRange.map { Float($0) },
       entropyCoefficient: Float(c.entropyCoefficient.value(step: steps, totalSteps: totalSteps)),
       valueCoefficient: Float(c.valueCoefficient))

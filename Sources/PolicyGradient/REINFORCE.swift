@@ -69,7 +69,8 @@ public final class REINFORCE {
       learningRate: configuration.learningRate, weightDecay: configuration.weightDecay)
     valueOptimizer =
       configuration.baseline
-      ? configuration.optimizer.make(learningRate: configuration.valueLearningRate, weightDecay: configuration.weightDecay)
+      ? configuration.optimizer.make(
+        learningRate: configuration.valueLearningRate, weightDecay: configuration.weightDecay)
       : nil
   }
 

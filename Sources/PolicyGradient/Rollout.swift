@@ -47,7 +47,9 @@ struct RolloutBuffer {
   }
 
   /// Appends one row: the observations the policy saw and what it did.
-  mutating func append(observations batch: [Float], actions raw: [Float], logProbabilities logp: [Float], values v: [Float]) {
+  mutating func append(
+    observations batch: [Float], actions raw: [Float], logProbabilities logp: [Float], values v: [Float]
+  ) {
     precondition(rows < capacity, "rollout buffer overflow")
     let n = environmentCount
     observations.replaceSubrange((rows * n * observationCount)..<((rows + 1) * n * observationCount), with: batch)
@@ -168,7 +170,8 @@ struct RolloutCollector {
     }
     guard environments.observationCount == policy.observationCount else {
       throw TrainingError.invalidConfiguration(
-        "the policy takes \(policy.observationCount) observation values, the environments give \(environments.observationCount)")
+        "the policy takes \(policy.observationCount) observation values, the environments give \(environments.observationCount)"
+      )
     }
     self.policy = policy
     self.environments = environments
@@ -190,7 +193,8 @@ struct RolloutCollector {
       let (distribution, values) = policy.evaluate(Tensor(observations, shape: [n, d]))
       let raw = distribution.sample(using: &generator)
       let logp = distribution.logProbability(of: raw)
-      buffer.append(observations: observations, actions: raw.scalars, logProbabilities: logp.scalars, values: values.scalars)
+      buffer.append(
+        observations: observations, actions: raw.scalars, logProbabilities: logp.scalars, values: values.scalars)
       try environments.step(policy.environmentActions(raw))
       steps += n
       tracker.step(steps: stepsSoFar + steps, increment: n)

@@ -39,7 +39,9 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
   }
 
   /// dy · f'(x) from the output y = f(x), written into `dx` (which may be `dy`).
-  func backward(_ dy: UnsafePointer<Float>, output y: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, count: Int) {
+  func backward(
+    _ dy: UnsafePointer<Float>, output y: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, count: Int
+  ) {
     switch self {
     case .tanh: rein_tanh_backward(dy, y, dx, count)
     case .relu: rein_relu_backward(dy, y, dx, count)

@@ -100,7 +100,9 @@ extension Tensor {
 ///
 /// The result must have one element; gradients have the shapes of the inputs (zeros for inputs the result does
 /// not depend on).
-public func valueAndGradient(at inputs: [Tensor], _ f: ([Tensor]) throws -> Tensor) rethrows -> (
+public func valueAndGradient(
+  at inputs: [Tensor], _ f: ([Tensor]) throws -> Tensor
+) rethrows -> (
   value: Tensor, gradients: [Tensor]
 ) {
   let leaves = inputs.enumerated().map { $1.trackedLeaf($0) }

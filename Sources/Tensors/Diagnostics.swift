@@ -44,6 +44,8 @@ extension Tensor {
 
   /// Throws ``TensorError/shapeMismatch(expected:got:context:)`` unless the tensor has `expected` shape.
   public func checkShape(_ expected: [Int], _ context: String) throws {
-    if shape.array != expected { throw TensorError.shapeMismatch(expected: expected, got: shape.array, context: context) }
+    if shape.array != expected {
+      throw TensorError.shapeMismatch(expected: expected, got: shape.array, context: context)
+    }
   }
 }

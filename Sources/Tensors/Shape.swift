@@ -10,7 +10,8 @@ public struct Shape: Sendable, Hashable, RandomAccessCollection, ExpressibleByAr
 
   /// A shape from its dimensions; every dimension must be non-negative.
   @inlinable public init(_ dimensions: [Int]) {
-    precondition(dimensions.count <= Shape.maxRank, "a tensor has at most \(Shape.maxRank) dimensions, got \(dimensions)")
+    precondition(
+      dimensions.count <= Shape.maxRank, "a tensor has at most \(Shape.maxRank) dimensions, got \(dimensions)")
     precondition(dimensions.allSatisfy { $0 >= 0 }, "tensor dimensions must be non-negative, got \(dimensions)")
     var dims = SIMD8<Int>(repeating: 1)
     for (i, d) in dimensions.enumerated() { dims[i] = d }

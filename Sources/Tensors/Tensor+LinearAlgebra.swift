@@ -1,10 +1,10 @@
+import CKernels
+
 #if canImport(Accelerate)
   import Accelerate
 #else
   import CBLAS
 #endif
-
-import CKernels
 
 // MARK: - Matrix products
 
@@ -141,7 +141,8 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, activation: Activ
   activation.applyInPlace(z.storage.pointer, count: z.count)
   let y = z.detached()
   if let bias {
-    return y.recording(.linearActivation(x.detached(), weight.detached(), y, activation, hasBias: true), x, weight, bias)
+    return y.recording(
+      .linearActivation(x.detached(), weight.detached(), y, activation, hasBias: true), x, weight, bias)
   }
   return y.recording(.linearActivation(x.detached(), weight.detached(), y, activation, hasBias: false), x, weight)
 }

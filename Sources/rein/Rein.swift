@@ -8,7 +8,8 @@ struct ReinCommand: ParsableCommand {
     abstract: "Reinforcement learning with policy-gradient methods, natively in Swift.",
     version: "0.1.0",
     subcommands: [
-      TrainCommand.self, RunCommand.self, EvalCommand.self, PresetsCommand.self, KeysCommand.self, PlotCommand.self, ReportCommand.self,
+      TrainCommand.self, RunCommand.self, EvalCommand.self, PresetsCommand.self, KeysCommand.self, PlotCommand.self,
+      ReportCommand.self,
       EnvsCommand.self, CheckEnvCommand.self, ReplayCommand.self, RecordCommand.self, ExportCommand.self,
     ]
   )

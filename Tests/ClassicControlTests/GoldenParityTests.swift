@@ -1,7 +1,8 @@
 import ClassicControl
 import Foundation
-@testable import Gym
 import XCTest
+
+@testable import Gym
 
 /// Replays every golden trajectory recorded with Gymnasium 1.4.0 (`Fixtures/*.jsonl`, one line per seed) and
 /// requires Rein to reproduce each observation, reward and flag to the bit, across episode boundaries (the

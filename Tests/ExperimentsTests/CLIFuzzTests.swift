@@ -178,7 +178,8 @@ final class CLIFuzzTests: XCTestCase {
     var report = "CLI fuzz: \(cases.count) cases in \(String(format: "%.1f", seconds)) s"
     for area in Area.allCases {
       let c = counts[area] ?? (0, 0, 0, [], [])
-      report += "\n  \(area.rawValue): \(c.cases) cases, \(c.succeeded) ran, \(c.clean) clean errors, "
+      report +=
+        "\n  \(area.rawValue): \(c.cases) cases, \(c.succeeded) ran, \(c.clean) clean errors, "
         + "\(c.crashed.count) crashes, \(c.longMessages.count) overlong messages"
       if let owner = Self.openAreas[area], !(c.crashed + c.longMessages).isEmpty { report += " (open: \(owner))" }
       for crash in c.crashed + c.longMessages {

@@ -395,7 +395,8 @@ struct CheckpointFuzzer {
     case 3:
       var file = members["__metadata__"]?.objectValue ?? [:]
       let key = pick(["format", "format_version", "metadata", "x"])
-      file[key] = below(2) == 0 ? .string(pick(["1", "2", "0", "-1", "rein.checkpoint", "{}", "[", ""])) : randomValue()
+      file[key] =
+        below(2) == 0 ? .string(pick(["1", "2", "0", "-1", "rein.checkpoint", "{}", "[", ""])) : randomValue()
       members["__metadata__"] = .object(file)
     case 4:
       // Data cut or extended (the header then disagrees with the size).
@@ -435,9 +436,11 @@ struct CheckpointFuzzer {
     while text.count % 8 != 0 { text.append(0x20) }
     var file: [UInt8] = (0..<8).map { UInt8(truncatingIfNeeded: text.count >> (8 * $0)) } + text + data
     let pattern = Array("\"checksum_crc32\":\"00000000\"".utf8)
-    if hasChecksum, let start = (8..<(8 + text.count - pattern.count)).first(where: {
-      Array(file[$0..<($0 + pattern.count)]) == pattern
-    }) {
+    if hasChecksum,
+      let start = (8..<(8 + text.count - pattern.count)).first(where: {
+        Array(file[$0..<($0 + pattern.count)]) == pattern
+      })
+    {
       let digits = String(crc32(file), radix: 16)
       let hex = Array((String(repeating: "0", count: 8 - digits.count) + digits).utf8)
       file.replaceSubrange((start + pattern.count - 9)..<(start + pattern.count - 1), with: hex)

@@ -24,7 +24,8 @@ final class DivergenceRunTests: XCTestCase {
           eval_episodes: 2
           """)
       let folder = try RunFolder(creatingAt: root, configuration: configuration)
-      let runner = try ExperimentRunner(configuration: configuration, registry: registry, folder: folder, write: { _ in })
+      let runner = try ExperimentRunner(
+        configuration: configuration, registry: registry, folder: folder, write: { _ in })
       XCTAssertThrowsError(try runner.run(), algorithm) { error in
         XCTAssert("\(error)".contains("training diverged"), "\(algorithm): \(error)")
       }

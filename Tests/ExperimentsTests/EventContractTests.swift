@@ -146,7 +146,8 @@ final class EventContractTests: XCTestCase {
       }
       // Actor-critic logs every `log_interval` steps (640 is none), the others their last update too.
       if algorithm != "actor-critic" { XCTAssertNotNil(recorder.updates.last?.metrics, "\(name): the last is logged") }
-      XCTAssertEqual(logged.count, algorithm == "actor-critic" ? 6 : algorithm == "a2c" ? 1 : recorder.updates.count, name)
+      XCTAssertEqual(
+        logged.count, algorithm == "actor-critic" ? 6 : algorithm == "a2c" ? 1 : recorder.updates.count, name)
 
       // Evaluations: at the first update at or after 256 and 512 steps, two episodes each.
       XCTAssertEqual(recorder.evaluations.count, 2, name)

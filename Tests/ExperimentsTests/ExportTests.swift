@@ -80,7 +80,9 @@ final class ExportTests: XCTestCase {
     """
 
   /// Observations met by the deterministic policy (episodes restarted when they end), Rein's actions on them and V(s).
-  private func cases(_ trained: Trained, count: Int = 64) throws -> (
+  private func cases(
+    _ trained: Trained, count: Int = 64
+  ) throws -> (
     observations: [[Double]], actions: [[Double]], values: [Float]
   ) {
     var observations: [[Double]] = []
@@ -133,8 +135,10 @@ final class ExportTests: XCTestCase {
     let file = try ZipReader(bytes)
     XCTAssertEqual(
       Set(file.entries.map(\.name)).subtracting(file.entries.filter { $0.name.hasPrefix("archive/data/") }.map(\.name)),
-      ["archive/data.pkl", "archive/version", "archive/byteorder", "archive/.format_version",
-       "archive/.storage_alignment"])
+      [
+        "archive/data.pkl", "archive/version", "archive/byteorder", "archive/.format_version",
+        "archive/.storage_alignment",
+      ])
     XCTAssertEqual(file["archive/version"], Array("3\n".utf8))
     XCTAssertEqual(file["archive/byteorder"], Array("little".utf8))
     let root = try unpickle(file["archive/data.pkl"]!)
@@ -164,18 +168,22 @@ final class ExportTests: XCTestCase {
     let archive = try ZipReader(exported(.sb3, trained))
     XCTAssertEqual(
       archive.entries.map(\.name),
-      ["data", "pytorch_variables.pth", "policy.pth", "policy.optimizer.pth", "_stable_baselines3_version",
-       "system_info.txt"])
+      [
+        "data", "pytorch_variables.pth", "policy.pth", "policy.optimizer.pth", "_stable_baselines3_version",
+        "system_info.txt",
+      ])
     XCTAssertEqual(archive["_stable_baselines3_version"], Array("2.9.2".utf8))
 
     let parameters = trained.policy.namedParameters()
     let state = try stateDict(archive["policy.pth"]!)
     XCTAssertEqual(
       state.map(\.0),
-      ["mlp_extractor.policy_net.0.weight", "mlp_extractor.policy_net.0.bias", "mlp_extractor.policy_net.2.weight",
-       "mlp_extractor.policy_net.2.bias", "mlp_extractor.value_net.0.weight", "mlp_extractor.value_net.0.bias",
-       "mlp_extractor.value_net.2.weight", "mlp_extractor.value_net.2.bias", "action_net.weight", "action_net.bias",
-       "value_net.weight", "value_net.bias"])
+      [
+        "mlp_extractor.policy_net.0.weight", "mlp_extractor.policy_net.0.bias", "mlp_extractor.policy_net.2.weight",
+        "mlp_extractor.policy_net.2.bias", "mlp_extractor.value_net.0.weight", "mlp_extractor.value_net.0.bias",
+        "mlp_extractor.value_net.2.weight", "mlp_extractor.value_net.2.bias", "action_net.weight", "action_net.bias",
+        "value_net.weight", "value_net.bias",
+      ])
     XCTAssertEqual(parameters.count, state.count)
     for ((reinName, parameter), (_, shape, values)) in zip(parameters, state) {
       XCTAssertEqual(shape, parameter.value.shape.array, reinName)
@@ -226,9 +234,11 @@ final class ExportTests: XCTestCase {
     let state = try stateDict(archive["policy.pth"]!)
     XCTAssertEqual(
       state.map(\.0),
-      ["log_std", "mlp_extractor.policy_net.0.weight", "mlp_extractor.policy_net.0.bias",
-       "mlp_extractor.value_net.0.weight", "mlp_extractor.value_net.0.bias", "mlp_extractor.value_net.2.weight",
-       "mlp_extractor.value_net.2.bias", "action_net.weight", "action_net.bias", "value_net.weight", "value_net.bias"])
+      [
+        "log_std", "mlp_extractor.policy_net.0.weight", "mlp_extractor.policy_net.0.bias",
+        "mlp_extractor.value_net.0.weight", "mlp_extractor.value_net.0.bias", "mlp_extractor.value_net.2.weight",
+        "mlp_extractor.value_net.2.bias", "action_net.weight", "action_net.bias", "value_net.weight", "value_net.bias",
+      ])
     XCTAssertEqual(state[0].2, trained.policy.logStandardDeviation?.scalars)
     let data = try dataDocument(archive)
     guard case .dict(let keywords) = try serialized(data["policy_kwargs"]) else { return XCTFail("policy_kwargs") }
@@ -319,10 +329,13 @@ final class ExportTests: XCTestCase {
       case "Add": result = broadcast(+)
       case "ArgMax":
         let (n, m) = (inputs[0].shape[0], inputs[0].shape[1])
-        result = ([n], (0..<n).map { row in
-          let slice = inputs[0].values[(row * m)..<((row + 1) * m)]
-          return Float(slice.firstIndex(of: slice.max()!)! - row * m)
-        })
+        result = (
+          [n],
+          (0..<n).map { row in
+            let slice = inputs[0].values[(row * m)..<((row + 1) * m)]
+            return Float(slice.firstIndex(of: slice.max()!)! - row * m)
+          }
+        )
       default: throw ReaderError("unexpected operator \(op)")
       }
       values[node.strings(2)[0]] = result
@@ -384,7 +397,8 @@ final class ExportTests: XCTestCase {
 
   /// The peers' Python (`REIN_PEERS_PYTHON`, else ~/.cache/rein-peers/bin/python) when it has SB3 and onnxruntime.
   private func peersPython() throws -> String {
-    let python = ProcessInfo.processInfo.environment["REIN_PEERS_PYTHON"]
+    let python =
+      ProcessInfo.processInfo.environment["REIN_PEERS_PYTHON"]
       ?? NSHomeDirectory() + "/.cache/rein-peers/bin/python"
     guard FileManager.default.isExecutableFile(atPath: python) else {
       throw XCTSkip(

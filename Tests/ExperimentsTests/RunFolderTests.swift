@@ -87,7 +87,8 @@ final class RunFolderTests: XCTestCase {
     try run.writeSummary(summary)
     let markdown = try String(contentsOfFile: root + "/sweep/results.md", encoding: .utf8)
     // Ranked by final return: clip=0.2 (10, 20, 30) first, with its bootstrap interval.
-    XCTAssertTrue(markdown.contains("| 1 ★ | 0.2 | 20 [12.17, 27.83] | 2 [1.217, 2.783] | 1000 [1000, 1000] |"), markdown)
+    XCTAssertTrue(
+      markdown.contains("| 1 ★ | 0.2 | 20 [12.17, 27.83] | 2 [1.217, 2.783] | 1000 [1000, 1000] |"), markdown)
     XCTAssertTrue(markdown.contains("| 2 | 0.1 | 2 [1.217, 2.783] |"), markdown)
     let csv = try String(contentsOfFile: root + "/sweep/results.csv", encoding: .utf8)
     XCTAssertTrue(csv.hasPrefix("clip,final_return_mean_mean,"))

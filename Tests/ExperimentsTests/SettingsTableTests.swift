@@ -7,7 +7,9 @@ import XCTest
 /// The settings table: defaults from the typed configurations, every preset readable, range checks (issue 17 items
 /// 1, 2, 6, 8 and 10), "did you mean", and the README's list made from the table.
 final class SettingsTableTests: XCTestCase {
-  private func plan(_ algorithm: String, _ overrides: [String] = [], env: String = "CartPole-v1") throws
+  private func plan(
+    _ algorithm: String, _ overrides: [String] = [], env: String = "CartPole-v1"
+  ) throws
     -> ExperimentPlan
   {
     var c = RunConfiguration()
@@ -64,12 +66,14 @@ final class SettingsTableTests: XCTestCase {
     XCTAssertEqual(c.policy.activation, .relu)
     XCTAssertEqual(p.environmentCount, 2)
     // Defaults that follow other settings.
-    let r = try XCTUnwrap(try plan("reinforce", ["optimizer=adamw", "baseline=true"]).algorithm
-      .typed(REINFORCEConfiguration.self))
+    let r = try XCTUnwrap(
+      try plan("reinforce", ["optimizer=adamw", "baseline=true"]).algorithm
+        .typed(REINFORCEConfiguration.self))
     XCTAssertEqual(r.weightDecay, 0.01)
     XCTAssertTrue(r.policy.includesValue)
-    XCTAssertEqual(try plan("a2c", ["optimizer=adam"]).algorithm.typed(A2CConfiguration.self)?
-      .optimizerEpsilon, 1e-8)
+    XCTAssertEqual(
+      try plan("a2c", ["optimizer=adam"]).algorithm.typed(A2CConfiguration.self)?
+        .optimizerEpsilon, 1e-8)
   }
 
   func testEveryPresetReads() throws {
@@ -170,7 +174,9 @@ final class SettingsTableTests: XCTestCase {
     for steps in [Int.max, Int.max - 6, TrainingBudget.maximum + 1] {
       let agent = try PPO(
         environments: SyncVectorEnvironment(id: "CartPole-v1", count: 8, autoresetMode: .sameStep),
-        configuration: { var c = PPOConfiguration(); c.stepsPerEnvironment = 64; return c }(), seed: 1)
+        configuration: {
+          var c = PPOConfiguration(); c.stepsPerEnvironment = 64; return c
+        }(), seed: 1)
       XCTAssertThrowsError(try agent.learn(TrainingBudget(steps: steps))) { error in
         guard case .invalidBudget = error as? TrainingError else { return XCTFail("\(error)") }
       }

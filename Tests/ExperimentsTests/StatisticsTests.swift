@@ -235,11 +235,13 @@ final class RollingMeanTests: XCTestCase {
       if i >= 2 { expected -= values[i - 2] }
       XCTAssertEqual(window.sum.bitPattern, expected.bitPattern, "after \(i + 1) values")
     }
-    var continued = RollingMean(window: 2, continuing: values.prefix(4), sum: {
-      var w = RollingMean(window: 2)
-      for v in values.prefix(4) { w.add(v) }
-      return w.sum
-    }())
+    var continued = RollingMean(
+      window: 2, continuing: values.prefix(4),
+      sum: {
+        var w = RollingMean(window: 2)
+        for v in values.prefix(4) { w.add(v) }
+        return w.sum
+      }())
     for value in values.dropFirst(4) { continued.add(value) }
     XCTAssertEqual(continued.sum.bitPattern, window.sum.bitPattern)
     XCTAssertEqual(RollingMean(window: 5, continuing: [1.0, 2, 3]).mean, 2)

@@ -61,7 +61,9 @@ final class TrainingMonitorTests: XCTestCase {
       func close() throws {}
     }
     let monitor = TrainingMonitor(logger: FailingLogger())
-    guard case .stop(let reason) = monitor.onUpdate(UpdateInfo(environmentSteps: 1, episodes: 0, metrics: [])) else { return XCTFail() }
+    guard case .stop(let reason) = monitor.onUpdate(UpdateInfo(environmentSteps: 1, episodes: 0, metrics: [])) else {
+      return XCTFail()
+    }
     XCTAssertTrue(reason.contains("disk full"), reason)
     XCTAssertThrowsError(try monitor.finish(try trainingSummary(steps: 1, wallSeconds: 1)))
   }

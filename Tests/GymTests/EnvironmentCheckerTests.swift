@@ -10,7 +10,9 @@ final class LeakyBufferEnv: Environment {
   let observationSpace = Space.box(BoxSpace(low: -1000, high: 1000, shape: [1]))
   let actionSpace = Space.discrete(DiscreteSpace(2))
 
-  func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>) throws
+  func reset(
+    seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>
+  ) throws
     -> Info
   {
     kept = observation
@@ -19,7 +21,9 @@ final class LeakyBufferEnv: Environment {
     return [:]
   }
 
-  func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>) throws
+  func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  ) throws
     -> StepOutcome
   {
     guard action[0] == 0 || action[0] == 1 else { throw EnvironmentError.invalidAction("0 or 1") }
@@ -37,7 +41,9 @@ final class WarningEnv: Environment {
   let observationSpace = Space.box(BoxSpace(low: 0, high: 100, shape: [1]))
   let actionSpace = Space.discrete(DiscreteSpace(2))
 
-  func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>) throws
+  func reset(
+    seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>
+  ) throws
     -> Info
   {
     t = 0
@@ -46,7 +52,9 @@ final class WarningEnv: Environment {
     return [:]
   }
 
-  func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>) throws
+  func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  ) throws
     -> StepOutcome
   {
     guard running else { throw EnvironmentError.stepAfterEpisodeEnd("WarningEnv") }
@@ -65,7 +73,9 @@ final class SloppyEnv: Environment {
   let observationSpace = Space.box(BoxSpace(low: -1, high: 1, shape: [2]))
   let actionSpace = Space.box(BoxSpace(low: -.infinity, high: .infinity, shape: [1]))
 
-  func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>) throws
+  func reset(
+    seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>
+  ) throws
     -> Info
   {
     observation[0] = Double(Float(Double.random(in: -1...1, using: &generator)))
@@ -73,7 +83,9 @@ final class SloppyEnv: Environment {
     return [:]
   }
 
-  func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>) throws
+  func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  ) throws
     -> StepOutcome
   {
     observation[0] = 5
@@ -105,7 +117,8 @@ final class EnvironmentCheckerTests: XCTestCase {
     let report = EnvironmentChecker().check { LeakyBufferEnv() }
     XCTAssertFalse(report.passed)
     XCTAssertEqual(
-      report.findings.filter { $0.severity == .error }.map(\.check), ["observation.not-changed-later", "checks-skipped"])
+      report.findings.filter { $0.severity == .error }.map(\.check),
+      ["observation.not-changed-later", "checks-skipped"])
     XCTAssertFalse(report.checks.contains("step.determinism"))
     // It also accepts steps before reset: a warning.
     XCTAssertTrue(report.findings.contains { $0.check == "step.before-reset" && $0.severity == .warning })
@@ -118,7 +131,8 @@ final class EnvironmentCheckerTests: XCTestCase {
     XCTAssertTrue(
       report.findings.contains { $0.check == "step.simulator-warnings" && $0.message.contains("mujoco_warnings") },
       "\(report.findings)")
-    XCTAssertFalse(EnvironmentChecker().check { LeakyBufferEnv() }.findings.contains { $0.check == "step.simulator-warnings" })
+    XCTAssertFalse(
+      EnvironmentChecker().check { LeakyBufferEnv() }.findings.contains { $0.check == "step.simulator-warnings" })
   }
 
   func testSloppyEnvironmentsAreCaught() {

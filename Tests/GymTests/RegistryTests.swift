@@ -13,7 +13,9 @@ final class LineWalk: Environment {
 
   init(goal: Int) { self.goal = goal }
 
-  func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>) throws
+  func reset(
+    seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>
+  ) throws
     -> Info
   {
     position = 0
@@ -22,7 +24,9 @@ final class LineWalk: Environment {
     return ["goal": .int(goal)]
   }
 
-  func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>) throws
+  func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  ) throws
     -> StepOutcome
   {
     guard started else { throw EnvironmentError.stepBeforeReset(name) }

@@ -10,7 +10,9 @@ final class Counter: Environment {
   let observationSpace = Space.discrete(DiscreteSpace(3))
   let actionSpace = Space.discrete(DiscreteSpace(1))
 
-  func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>) throws
+  func reset(
+    seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>
+  ) throws
     -> Info
   {
     t = 0
@@ -18,7 +20,9 @@ final class Counter: Environment {
     return [:]
   }
 
-  func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>) throws
+  func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  ) throws
     -> StepOutcome
   {
     t += 1

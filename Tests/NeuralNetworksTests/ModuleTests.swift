@@ -31,8 +31,10 @@ final class ModuleTests: XCTestCase {
     let policy = TwoHeadPolicy(generator: &g)
     XCTAssertEqual(
       policy.namedParameters().map(\.name),
-      ["trunk.0.weight", "trunk.0.bias", "trunk.2.weight", "trunk.2.bias", "mean.weight", "mean.bias", "std.weight",
-        "std.bias"])
+      [
+        "trunk.0.weight", "trunk.0.bias", "trunk.2.weight", "trunk.2.bias", "mean.weight", "mean.bias", "std.weight",
+        "std.bias",
+      ])
     XCTAssertEqual(policy.parameterCount, (4 * 16 + 16) + (16 * 32 + 32) + 33 + 33)
   }
 

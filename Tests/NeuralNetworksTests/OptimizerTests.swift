@@ -60,7 +60,8 @@ final class OptimizerTests: XCTestCase {
     XCTAssertEqual(Double(model.w.value.item), 1 - 0.01 * 2 / (0.2 + 1e-5), accuracy: 1e-6)
     step(rms, model, gradient: 1)
     let s = 0.99 * 0.04 + 0.01 * 1
-    XCTAssertEqual(Double(model.w.value.item), 1 - 0.01 * 2 / (0.2 + 1e-5) - 0.01 / (s.squareRoot() + 1e-5), accuracy: 1e-6)
+    XCTAssertEqual(
+      Double(model.w.value.item), 1 - 0.01 * 2 / (0.2 + 1e-5) - 0.01 / (s.squareRoot() + 1e-5), accuracy: 1e-6)
   }
 
   /// Exported state restored into a fresh optimizer continues exactly as the original.
@@ -87,14 +88,19 @@ final class OptimizerTests: XCTestCase {
 
   /// Training a linear model by gradient descent drives a regression loss to zero.
   func testOptimizersReduceARegressionLoss() {
-    for make in [{ SGD(learningRate: 0.1, momentum: 0.9) as Optimizer }, { Adam(learningRate: 0.05) }, { RMSprop(learningRate: 0.01) }] {
+    for make in [
+      { SGD(learningRate: 0.1, momentum: 0.9) as Optimizer }, { Adam(learningRate: 0.05) },
+      { RMSprop(learningRate: 0.01) },
+    ] {
       var g = RandomGenerator(seed: 11)
       let model = Linear(3, 1, generator: &g)
       let x = Tensor.uniform([32, 3], low: -1, high: 1, using: &g)
       let y = matmul(x, Tensor([[1], [-2], [0.5]])) + 0.3
       let optimizer = make()
       let initial = square(model(x) - y).mean().item
-      for _ in 0..<300 { optimizer.update(model, along: valueAndGradient(of: model) { square($0(x) - y).mean() }.gradients) }
+      for _ in 0..<300 {
+        optimizer.update(model, along: valueAndGradient(of: model) { square($0(x) - y).mean() }.gradients)
+      }
       XCTAssertLessThan(square(model(x) - y).mean().item, initial * 1e-3, "\(type(of: optimizer))")
     }
   }

@@ -26,7 +26,9 @@ final class AdvantageTests: XCTestCase {
     XCTAssertEqual(a[0], 1.85, accuracy: 1e-12)
     XCTAssertEqual(a[1], 1, accuracy: 1e-12)
     XCTAssertEqual(a[2], 4.6, accuracy: 1e-12)
-    for (got, expected) in zip(r, [1.85 + 0.5, 1 + 1, 4.6 + 2] as [Double]) { XCTAssertEqual(got, expected, accuracy: 1e-12) }
+    for (got, expected) in zip(r, [1.85 + 0.5, 1 + 1, 4.6 + 2] as [Double]) {
+      XCTAssertEqual(got, expected, accuracy: 1e-12)
+    }
   }
 
   /// A truncated step bootstraps from the final observation's value but does not carry the next episode's

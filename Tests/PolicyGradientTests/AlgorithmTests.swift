@@ -10,11 +10,14 @@ import XCTest
 final class EndlessEnvironment: Environment {
   var observationSpace: Space { .box(BoxSpace(low: 0, high: 2, shape: [1])) }
   var actionSpace: Space { .discrete(DiscreteSpace(2)) }
-  func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>) throws -> Info {
+  func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>) throws -> Info
+  {
     observation[0] = 1
     return [:]
   }
-  func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>) throws
+  func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  ) throws
     -> StepOutcome
   {
     observation[0] = 1
@@ -44,7 +47,8 @@ final class AlgorithmTests: XCTestCase {
     let old = Tensor([Float(log(0.25)), Float(log(0.5))])
     let terms = ppoLoss(
       distribution: distribution, values: Tensor([0.5, 1]), actions: actions, oldLogProbabilities: old,
-      advantages: Tensor([1, -2]), returns: Tensor([1.5, 0]), oldValues: .zeros([2]), clipRange: 0.2, valueClipRange: nil,
+      advantages: Tensor([1, -2]), returns: Tensor([1.5, 0]), oldValues: .zeros([2]), clipRange: 0.2,
+      valueClipRange: nil,
       entropyCoefficient: 0.01, valueCoefficient: 0.5)
     XCTAssertEqual(terms.policyLoss, 0.9, accuracy: 1e-6)
     // Value loss: ((1.5 - 0.5)² + (0 - 1)²) / 2 = 1.
@@ -121,7 +125,8 @@ final class AlgorithmTests: XCTestCase {
     XCTAssertEqual(try agent.learn(TrainingBudget(steps: 1_000)).steps, 1_000)
     let a2c = try A2C(environments: cartPoles(2), seed: 3)
     XCTAssertEqual(try a2c.learn(TrainingBudget(steps: 777 * 2)).steps, 777 * 2)
-    let reinforce = try REINFORCE(environment: makeClassic("CartPole-v1"), configuration: REINFORCEConfiguration(), seed: 3)
+    let reinforce = try REINFORCE(
+      environment: makeClassic("CartPole-v1"), configuration: REINFORCEConfiguration(), seed: 3)
     XCTAssertEqual(try reinforce.learn(TrainingBudget(episodes: 7)).episodes.count, 7)
     XCTAssertThrowsError(try reinforce.learn(TrainingBudget())) { XCTAssertTrue($0 is TrainingError) }
   }

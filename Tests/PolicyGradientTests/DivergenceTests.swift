@@ -11,7 +11,9 @@ final class DivergenceTests: XCTestCase {
   }
 
   /// Runs `learn` and returns the divergence message, failing when training ends without one.
-  private func divergence(_ learn: () throws -> TrainingSummary, file: StaticString = #filePath, line: UInt = #line)
+  private func divergence(
+    _ learn: () throws -> TrainingSummary, file: StaticString = #filePath, line: UInt = #line
+  )
     -> String?
   {
     do {

@@ -53,8 +53,10 @@ final class PolicyTests: XCTestCase {
       observationCount: 4, actionKind: .discrete(count: 2), configuration: PolicyConfiguration(), generator: &g)
     XCTAssertEqual(
       policy.namedParameters().map(\.name),
-      ["policy.0.weight", "policy.0.bias", "policy.2.weight", "policy.2.bias", "value.0.weight", "value.0.bias",
-        "value.2.weight", "value.2.bias", "action.weight", "action.bias", "value_head.weight", "value_head.bias"])
+      [
+        "policy.0.weight", "policy.0.bias", "policy.2.weight", "policy.2.bias", "value.0.weight", "value.0.bias",
+        "value.2.weight", "value.2.bias", "action.weight", "action.bias", "value_head.weight", "value_head.bias",
+      ])
     // SB3's MlpPolicy for CartPole has 9,155 parameters.
     XCTAssertEqual(policy.parameterCount, 9155)
     // The action head starts nearly uniform (gain 0.01).

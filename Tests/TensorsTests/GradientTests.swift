@@ -107,7 +107,9 @@ final class GradientTests: XCTestCase {
         assertGradientsMatchFiniteDifferences(at: [x, w, b]) {
           linear($0[0], weight: $0[1], bias: $0[2], activation: activation)
         }
-        assertGradientsMatchFiniteDifferences(at: [x, w]) { linear($0[0], weight: $0[1], bias: nil, activation: activation) }
+        assertGradientsMatchFiniteDifferences(at: [x, w]) {
+          linear($0[0], weight: $0[1], bias: nil, activation: activation)
+        }
       }
       let loss: ([Tensor]) -> Tensor = {
         (linear($0[0], weight: $0[1], bias: $0[2], activation: activation) * 0.5).sum()

@@ -15,9 +15,11 @@ final class KernelTests: XCTestCase {
   /// Values that exercise every branch: zero, tiny, the clamps (±9 for tanh, -87 / 88 for exp), beyond them,
   /// infinities and NaN, plus a dense sweep.
   private var probeValues: [Float] {
-    var values: [Float] = [0, -0, 1e-30, -1e-30, 1e-7, -1e-7, 8.99, 9, 9.01, -9, -9.01, 20, -20, 86.9, 87, 87.1,
+    var values: [Float] = [
+      0, -0, 1e-30, -1e-30, 1e-7, -1e-7, 8.99, 9, 9.01, -9, -9.01, 20, -20, 86.9, 87, 87.1,
       -86.9, -87, -87.1, 88, 88.5, -88.5, 100, -100, .infinity, -.infinity, .nan, .greatestFiniteMagnitude,
-      -.greatestFiniteMagnitude, .leastNormalMagnitude]
+      -.greatestFiniteMagnitude, .leastNormalMagnitude,
+    ]
     for i in -30_000...30_000 { values.append(Float(i) * 3.3e-3) }
     return values
   }
@@ -140,9 +142,11 @@ final class KernelTests: XCTestCase {
   /// Σ|a b|; 4e-7 · (k + 1) · Σ|a b| bounds that with margin, while any indexing error is of the order of Σ|a b|.
   func testMatrixKernelAgainstDoublePrecision() {
     var g = RandomGenerator(seed: 11)
-    let sizes = [(1, 1, 1), (1, 16, 4), (1, 1, 32), (3, 5, 7), (7, 17, 3), (13, 64, 64), (64, 64, 64), (65, 130, 9),
+    let sizes = [
+      (1, 1, 1), (1, 16, 4), (1, 1, 32), (3, 5, 7), (7, 17, 3), (13, 64, 64), (64, 64, 64), (65, 130, 9),
       (100, 2, 64), (100, 1, 20), (2048, 2, 64), (64, 4, 64), (5, 3, 0), (6, 48, 1), (37, 33, 70), (8, 15, 16),
-      (40, 48, 48), (12, 16, 3), (1, 32, 16), (5, 40, 37), (1, 16, 64)]
+      (40, 48, 48), (12, 16, 3), (1, 32, 16), (5, 40, 37), (1, 16, 64),
+    ]
     for (m, n, k) in sizes {
       for transposeA in [false, true] {
         for transposeB in [false, true] {

@@ -64,7 +64,8 @@ final class TensorOperationTests: XCTestCase {
       XCTAssertEqual(Double(got), 1 / (1 + Foundation.exp(-Double(v))), accuracy: 1e-6)
     }
     for (got, v) in zip(softplus(x).scalars, values) {
-      XCTAssertEqual(Double(got), Foundation.log1p(Foundation.exp(Double(v))), accuracy: 1e-6 * (1 + Double(Swift.abs(v))))
+      XCTAssertEqual(
+        Double(got), Foundation.log1p(Foundation.exp(Double(v))), accuracy: 1e-6 * (1 + Double(Swift.abs(v))))
     }
     XCTAssertEqual(relu(Tensor([-1, 0, 2])).scalars, [0, 0, 2])
     XCTAssertEqual(clamp(Tensor([-3, 0.5, 3]), min: -1, max: 1).scalars, [-1, 0.5, 1])

@@ -46,7 +46,8 @@ public enum AgentCheckpoint {
   }
 
   /// The policy stored in `checkpoint`, rebuilt for `environment` and loaded with the saved parameters.
-  public static func loadPolicy(_ checkpoint: Checkpoint, for environment: any Environment) throws -> ActorCriticPolicy {
+  public static func loadPolicy(_ checkpoint: Checkpoint, for environment: any Environment) throws -> ActorCriticPolicy
+  {
     let configuration = try checkedPolicyConfiguration(
       of: checkpoint, observationCount: environment.observationSpace.flatCount)
     var generator = RandomGenerator(seed: 0)

@@ -1,12 +1,12 @@
 import Foundation
 import Graphics
+import Gym
 
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import Gym
 
 // MARK: - Checkpoint
 
@@ -332,7 +332,6 @@ public struct Checkpoint: Equatable, Sendable {
     }
     return "it is \(kind), but a checkpoint is a file (such as RUN/seed-1/checkpoint.safetensors)"
   }
-
 
   /// The byte range of the checksum's eight hex digits inside the header.
   static func checksumRange(in bytes: [UInt8], headerEnd: Int) -> Range<Int>? {

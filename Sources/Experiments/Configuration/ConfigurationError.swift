@@ -54,7 +54,8 @@ public enum ConfigurationError: Error, CustomStringConvertible, Equatable {
     case .typeMismatch(let key, let expected, let found):
       return "setting '\(key)' must be \(expected) but is \(found)"
     case .unusedSetting(let key, let algorithm, let users):
-      let readers = users.isEmpty ? "" : " (only \(users.joined(separator: ", ")) read\(users.count == 1 ? "s" : "") it)"
+      let readers =
+        users.isEmpty ? "" : " (only \(users.joined(separator: ", ")) read\(users.count == 1 ? "s" : "") it)"
       return "setting '\(key)' is not used by \(algorithm)\(readers); remove it or choose another algorithm"
     case .missingKey(let key):
       return "setting '\(key)' is required but missing; add it to the preset or pass --set \(key)=VALUE"

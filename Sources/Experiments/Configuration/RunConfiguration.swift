@@ -51,7 +51,8 @@ public struct RunConfiguration: Equatable, Sendable {
     guard RunConfiguration.countNodes(node, within: &budget) else {
       throw ConfigurationError.malformedYAML(
         source: source,
-        reason: "it expands to more than \(RunConfiguration.maximumNodes) values (YAML aliases repeating one another?); "
+        reason:
+          "it expands to more than \(RunConfiguration.maximumNodes) values (YAML aliases repeating one another?); "
           + "a preset holds a few hundred settings at most")
     }
     try flatten(mapping, prefix: "")

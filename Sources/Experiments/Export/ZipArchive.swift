@@ -27,10 +27,12 @@ struct ZipArchive {
     }
     let crc = CRC32.ieee.checksum(contents)
     // Version 2.0, no flags, method 0 (stored), DOS time 00:00 and date 1980-01-01.
-    let common = Self.le16(20) + Self.le16(0) + Self.le16(0) + Self.le16(0) + Self.le16(0x21) + Self.le32(Int(crc))
+    let common =
+      Self.le16(20) + Self.le16(0) + Self.le16(0) + Self.le16(0) + Self.le16(0x21) + Self.le32(Int(crc))
       + Self.le32(contents.count) + Self.le32(contents.count) + Self.le16(nameBytes.count)
     bytes += Self.le32(0x0403_4b50) + common + Self.le16(extra.count) + nameBytes + extra + contents
-    directory += Self.le32(0x0201_4b50) + Self.le16(20) + common + Self.le16(0) + Self.le16(0) + Self.le16(0)
+    directory +=
+      Self.le32(0x0201_4b50) + Self.le16(20) + common + Self.le16(0) + Self.le16(0) + Self.le16(0)
       + Self.le16(0) + Self.le32(0) + Self.le32(offset) + nameBytes
     count += 1
   }

@@ -16,7 +16,8 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     case .invalidSetting(let key, let value, let expected):
       return "'\(key)' is \(value), but it must be \(expected)"
     case .presetNotFound(let name, let searched):
-      return "no preset '\(name)'; looked in \(searched.joined(separator: ", ")); `rein presets` lists the built-in ones"
+      return
+        "no preset '\(name)'; looked in \(searched.joined(separator: ", ")); `rein presets` lists the built-in ones"
     case .incompatibleCheckpoint(let message):
       return "cannot use the checkpoint: \(message)"
     case .interrupted(let folder, let seeds):

@@ -26,7 +26,8 @@ extension ExperimentRunner {
       say(
         prefix
           + String(
-            format: "seed %d: %d steps, %d episodes, %.1f s (%.0f steps/s), mean return of the last 100 episodes %.1f%@",
+            format:
+              "seed %d: %d steps, %d episodes, %.1f s (%.0f steps/s), mean return of the last 100 episodes %.1f%@",
             s.seed, s.environmentSteps, s.episodes, s.wallSeconds, s.stepsPerSecond, s.finalReturnMean, evaluation))
     }
     if let picture = try writeActionDistribution() { say("action distribution: \(picture)") }

@@ -95,7 +95,9 @@ extension ExperimentRunner {
         seed: seed &+ 1000, generator: &generator)
     }
     try periodic.checkpoint(final: true, wallSeconds: summary.wallSeconds).write(to: seedFolder.checkpointPath)
-    if plan.testEpisodeAfterReload { try playTestEpisode(from: seedFolder.checkpointPath, plan: plan, seed: seed, prefix: prefix) }
+    if plan.testEpisodeAfterReload {
+      try playTestEpisode(from: seedFolder.checkpointPath, plan: plan, seed: seed, prefix: prefix)
+    }
     let seedSummary = TrainingMonitor.seedSummary(
       seed: Int(seed), training: summary, evaluationReturns: evaluation?.returns)
     try SeedCheckpoints.markFinished(seedFolder, summary: seedSummary)

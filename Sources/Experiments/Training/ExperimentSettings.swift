@@ -138,7 +138,9 @@ extension ExperimentPlan {
       }
       let isPlan = binding.target == .plan
       if let value = c.values[setting.key] {
-        if isPlan { try binding.apply(&planRoot, value, setting.key) } else {
+        if isPlan {
+          try binding.apply(&planRoot, value, setting.key)
+        } else {
           try binding.apply(&configurationRoot, value, setting.key)
         }
         applied.append((setting, binding))
@@ -221,7 +223,8 @@ extension ExperimentPlan {
         }
       }
       guard numbers.count == items.count, numbers.allSatisfy(\.isFinite) else {
-        throw ExperimentError.invalidSetting(key: key, value: "\(value)", expected: "a number, flag, text or list of finite numbers")
+        throw ExperimentError.invalidSetting(
+          key: key, value: "\(value)", expected: "a number, flag, text or list of finite numbers")
       }
       return .doubles(numbers)
     }
@@ -242,7 +245,8 @@ extension RunConfiguration {
     case .list(let items):
       return try items.map { item in
         guard case .string(let option) = item else {
-          throw ExperimentError.invalidSetting(key: "grid", value: "\(value)", expected: "a list of 'key=v1,v2' strings")
+          throw ExperimentError.invalidSetting(
+            key: "grid", value: "\(value)", expected: "a list of 'key=v1,v2' strings")
         }
         return option
       }

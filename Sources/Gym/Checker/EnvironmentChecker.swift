@@ -67,7 +67,9 @@ public struct EnvironmentChecker: Sendable {
   }
 
   /// Checks the environment registered under `id`, wrapped as `make(id)` wraps it.
-  public func check(id: String, arguments: EnvironmentArguments = [:], registry: EnvironmentRegistry = .shared)
+  public func check(
+    id: String, arguments: EnvironmentArguments = [:], registry: EnvironmentRegistry = .shared
+  )
     throws -> EnvironmentCheckReport
   {
     _ = try registry.spec(id)
@@ -178,7 +180,8 @@ private struct Run {
       for k in 0..<5 { starts.append(try env.reset(seed: seed &+ UInt64(k) &+ 1).observation) }
       if starts.dropFirst().allSatisfy({ same($0, starts[0]) }) {
         run.finding(
-          .warning, "reset.seeds-differ", "five different seeds all gave the start \(starts[0]); fine only if the "
+          .warning, "reset.seeds-differ",
+          "five different seeds all gave the start \(starts[0]); fine only if the "
             + "start is deterministic by design")
       }
     }
@@ -287,8 +290,7 @@ private struct Run {
       if !same(x.observation, y.observation) { return true }
       return x.reward != y.reward || x.terminated != y.terminated || x.truncated != y.truncated
     }
-    if let index = a.indices.first(where: { differ(a[$0], b[$0]) })
-    {
+    if let index = a.indices.first(where: { differ(a[$0], b[$0]) }) {
       finding(
         .error, "step.determinism",
         "the same seed and actions gave different results at step \(index): \(a[index]) and \(b[index])")

@@ -153,7 +153,9 @@ public struct NumpyGeneratorState: Sendable, Equatable, Hashable, Codable {
     return "0x" + pad(high) + pad(low)
   }
 
-  private static func halves(_ text: String, key: CodingKeys, in container: KeyedDecodingContainer<CodingKeys>)
+  private static func halves(
+    _ text: String, key: CodingKeys, in container: KeyedDecodingContainer<CodingKeys>
+  )
     throws -> (UInt64, UInt64)
   {
     var digits = Substring(text)

@@ -9,7 +9,8 @@ extension Space: CustomStringConvertible {
         if let first = values.first, values.allSatisfy({ $0 == first }) { return formatNumber(first) }
         return "[" + values.map(formatNumber).joined(separator: ", ") + "]"
       }
-      let shape = box.shape.count == 1 ? "(\(box.shape[0]),)" : "(" + box.shape.map(String.init).joined(separator: ", ") + ")"
+      let shape =
+        box.shape.count == 1 ? "(\(box.shape[0]),)" : "(" + box.shape.map(String.init).joined(separator: ", ") + ")"
       return "Box(\(bound(box.low)), \(bound(box.high)), \(shape), \(box.dtype.rawValue))"
     case .discrete(let discrete):
       return discrete.start == 0 ? "Discrete(\(discrete.n))" : "Discrete(\(discrete.n), start=\(discrete.start))"
@@ -35,7 +36,8 @@ extension Space {
       if case .tuple(let spaces) = self { return "Tuple(" + spaces.map(\.summary).joined(separator: ", ") + ")" }
       return description
     }
-    let shape = box.shape.count == 1 ? "(\(box.shape[0]),)" : "(" + box.shape.map(String.init).joined(separator: ", ") + ")"
+    let shape =
+      box.shape.count == 1 ? "(\(box.shape[0]),)" : "(" + box.shape.map(String.init).joined(separator: ", ") + ")"
     return "Box(\(shape), \(box.dtype.rawValue), \(formatNumber(low))..\(formatNumber(high)))"
   }
 }

@@ -20,7 +20,9 @@ public final class ClipAction: EnvironmentWrapper {
     actionSpace = .box(BoxSpace(low: -.infinity, high: .infinity, shape: box.shape, dtype: box.dtype))
   }
 
-  public func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>)
+  public func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> StepOutcome
   {
     guard action.count == clipped.count else {
@@ -77,7 +79,9 @@ public final class RescaleAction: EnvironmentWrapper {
     actionSpace = .box(BoxSpace(low: minAction, high: maxAction, shape: box.shape, dtype: box.dtype))
   }
 
-  public func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>)
+  public func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> StepOutcome
   {
     guard action.count == rescaled.count else {

@@ -43,13 +43,17 @@ extension EnvironmentWrapper {
   public var actionSpace: Space { inner.actionSpace }
   public var name: String { inner.name }
 
-  public func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>)
+  public func reset(
+    seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> Info
   {
     try inner.reset(seed: seed, options: options, into: observation)
   }
 
-  public func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>)
+  public func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> StepOutcome
   {
     try inner.step(action, into: observation)

@@ -22,7 +22,9 @@ public final class NormalizeObservation: EnvironmentWrapper {
     observationSpace = .box(BoxSpace(low: -.infinity, high: .infinity, shape: [count], dtype: .float32))
   }
 
-  public func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>)
+  public func reset(
+    seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> Info
   {
     let info = try inner.reset(seed: seed, options: options, into: observation)
@@ -30,7 +32,9 @@ public final class NormalizeObservation: EnvironmentWrapper {
     return info
   }
 
-  public func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>)
+  public func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> StepOutcome
   {
     let outcome = try inner.step(action, into: observation)
@@ -41,7 +45,8 @@ public final class NormalizeObservation: EnvironmentWrapper {
   private func normalize(_ observation: UnsafeMutableBufferPointer<Double>) {
     if updatesStatistics { statistics.update(UnsafeBufferPointer(observation)) }
     for k in 0..<observation.count {
-      observation[k] = Double(Float((observation[k] - statistics.mean[k]) / (statistics.variance[k] + epsilon).squareRoot()))
+      observation[k] = Double(
+        Float((observation[k] - statistics.mean[k]) / (statistics.variance[k] + epsilon).squareRoot()))
     }
   }
 
@@ -69,7 +74,9 @@ public final class NormalizeReward: EnvironmentWrapper {
     self.epsilon = epsilon
   }
 
-  public func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>)
+  public func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> StepOutcome
   {
     var outcome = try inner.step(action, into: observation)

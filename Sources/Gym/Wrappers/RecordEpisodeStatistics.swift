@@ -33,7 +33,9 @@ public final class RecordEpisodeStatistics: EnvironmentWrapper {
     returnQueue.reserveCapacity(bufferLength)
   }
 
-  public func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>)
+  public func reset(
+    seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> Info
   {
     let info = try inner.reset(seed: seed, options: options, into: observation)
@@ -43,7 +45,9 @@ public final class RecordEpisodeStatistics: EnvironmentWrapper {
     return info
   }
 
-  public func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>)
+  public func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> StepOutcome
   {
     var outcome = try inner.step(action, into: observation)

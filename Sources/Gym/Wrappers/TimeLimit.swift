@@ -26,7 +26,9 @@ public final class TimeLimit: EnvironmentWrapper {
     self.maxEpisodeSteps = maxEpisodeSteps
   }
 
-  public func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>)
+  public func reset(
+    seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> Info
   {
     let info = try inner.reset(seed: seed, options: options, into: observation)
@@ -35,7 +37,9 @@ public final class TimeLimit: EnvironmentWrapper {
     return info
   }
 
-  public func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>)
+  public func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> StepOutcome
   {
     switch phase {

@@ -24,7 +24,9 @@ public final class TransformObservation: EnvironmentWrapper {
     self.transform = transform
   }
 
-  public func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>)
+  public func reset(
+    seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> Info
   {
     let info = try inner.reset(seed: seed, options: options, into: observation)
@@ -32,7 +34,9 @@ public final class TransformObservation: EnvironmentWrapper {
     return info
   }
 
-  public func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>)
+  public func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> StepOutcome
   {
     let outcome = try inner.step(action, into: observation)
@@ -54,7 +58,9 @@ public final class TransformReward: EnvironmentWrapper {
     self.transform = transform
   }
 
-  public func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>)
+  public func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> StepOutcome
   {
     var outcome = try inner.step(action, into: observation)
@@ -81,7 +87,9 @@ public final class FlattenObservation: EnvironmentWrapper {
     innerObservation = [Double](repeating: 0, count: innerSpace.flatCount)
   }
 
-  public func reset(seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>)
+  public func reset(
+    seed: UInt64?, options: ResetOptions?, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> Info
   {
     let info = try innerObservation.withUnsafeMutableBufferPointer {
@@ -91,7 +99,9 @@ public final class FlattenObservation: EnvironmentWrapper {
     return info
   }
 
-  public func step(_ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>)
+  public func step(
+    _ action: UnsafeBufferPointer<Double>, into observation: UnsafeMutableBufferPointer<Double>
+  )
     throws -> StepOutcome
   {
     let outcome = try innerObservation.withUnsafeMutableBufferPointer { try inner.step(action, into: $0) }
