@@ -32,7 +32,13 @@ public final class RunFolderLock: Sendable {
       throw RunFolderError.unwritable(path: path, reason: String(cString: strerror(errno)))
     }
     guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-      let holder = RunFolderLock.contents(of: descriptor)
+      // The holder writes its record right after it takes the lock; a second writer that arrives in between reads
+      // an empty file, so it waits for the record a little (at most 0.1 s) before naming "another process".
+      var holder = RunFolderLock.contents(of: descriptor)
+      for _ in 0..<100 where holder.isEmpty {
+        usleep(1000)
+        holder = RunFolderLock.contents(of: descriptor)
+      }
       close(descriptor)
       throw RunFolderError.locked(path: folder, holder: holder.isEmpty ? "another process" : holder)
     }
