@@ -44,7 +44,7 @@ void *rein_buffer_allocate(size_t bytes, size_t *capacity) {
     if (found) return found;
   }
   void *buffer = malloc(bytes);
-  if (!buffer) abort();
+  if (!buffer) return NULL; // the caller reports it (TensorStorage: TensorAllocationFailure)
   *capacity = bytes;
   return buffer;
 }

@@ -95,3 +95,51 @@ public enum PolicyError: Error, Equatable, CustomStringConvertible {
     }
   }
 }
+
+// MARK: - Sizes
+
+extension PolicyConfiguration {
+  /// The number of values (weights and biases) of the policy this configuration builds for `observationCount`
+  /// inputs and `actionKind`, counted without building it (so that a memory estimate can refuse a size that could
+  /// not be allocated). Equal to the built policy's parameter count; a Double, so that absurd widths do not overflow.
+  /// - Parameters:
+  ///   - observationCount: the number of values in one observation.
+  ///   - actionKind: what the policy acts in (its head's width follows from it).
+  public func parameterValueCount(observationCount: Int, actionKind: ActionKind) -> Double {
+    func mlp(_ widths: [Int]) -> (values: Double, features: Double) {
+      var values = 0.0
+      var inputs = Double(observationCount)
+      for width in widths {
+        values += (inputs + 1) * Double(width)
+        inputs = Double(width)
+      }
+      return (values, inputs)
+    }
+    let actor = mlp(hiddenCounts)
+    var values = actor.values + (actor.features + 1) * Double(actionKind.headCount)
+    if case .continuous(let low, _) = actionKind {
+      let dimensions = Double(low.count)
+      values += gaussianHead == .stateIndependentLogStd ? dimensions : (actor.features + 1) * dimensions
+    }
+    if includesValue {
+      if sharedTrunk {
+        values += actor.features + 1
+      } else {
+        let critic = mlp(valueHiddenCounts ?? hiddenCounts)
+        values += critic.values + critic.features + 1
+      }
+    }
+    return values
+  }
+
+  /// The values one observation's forward pass produces in every layer (inputs, hidden layers of the actor and the
+  /// critic, heads): the activations a batch row keeps for the backward pass.
+  /// - Parameters:
+  ///   - observationCount: the number of values in one observation.
+  ///   - actionKind: what the policy acts in.
+  public func activationValueCount(observationCount: Int, actionKind: ActionKind) -> Double {
+    let actor = hiddenCounts.reduce(0.0) { $0 + Double($1) }
+    let critic = includesValue && !sharedTrunk ? (valueHiddenCounts ?? hiddenCounts).reduce(0.0) { $0 + Double($1) } : 0
+    return Double(observationCount) + actor + critic + 2 * Double(actionKind.headCount) + 1
+  }
+}

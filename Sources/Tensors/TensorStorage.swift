@@ -1,6 +1,34 @@
 import CKernels
+import Foundation
 
 // MARK: - Storage
+
+/// What happens when the values of a tensor cannot be allocated.
+///
+/// Tensor arithmetic does not throw, so a failed allocation cannot surface as an error where it happens. Training
+/// code therefore checks sizes before it allocates (the experiment runner's memory estimate refuses a configuration
+/// that cannot fit, with the figure); an allocation that fails anyway ends the process with this message on
+/// standard error and exit status 71 (EX_OSERR), never with a trap or an abort and its core dump.
+public enum TensorAllocationFailure {
+  /// The exit status after a failed allocation.
+  public static let exitStatus: Int32 = 71
+
+  /// The message for a tensor of `valueCount` values that could not be allocated.
+  /// - Parameter valueCount: the number of Float values asked for.
+  public static func message(valueCount: Int) -> String {
+    let bytes = Double(valueCount) * Double(MemoryLayout<Float>.stride)
+    let gigabytes = (bytes / 1e9 * 10).rounded(.up) / 10
+    return "out of memory: a tensor of \(valueCount) values (\(gigabytes) GB) could not be allocated; use smaller "
+      + "sizes (policy widths, environments, rollout or batch) or allow the process more memory"
+  }
+
+  /// Writes the message to standard error and exits.
+  @usableFromInline static func stop(valueCount: Int) -> Never {
+    let line = Array(("rein: " + message(valueCount: valueCount) + "\n").utf8)
+    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    exit(exitStatus)
+  }
+}
 
 /// Where a storage's values live, and how many there are.
 @usableFromInline struct StorageHeader {
@@ -35,7 +63,10 @@ import CKernels
       return unsafeDowncast(object, to: TensorStorage.self)
     }
     var capacity = 0
-    let raw = rein_buffer_allocate(count * MemoryLayout<Float>.stride, &capacity)!
+    let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<Float>.stride)
+    guard !overflow, let raw = rein_buffer_allocate(bytes, &capacity) else {
+      TensorAllocationFailure.stop(valueCount: count)
+    }
     let pointer = raw.bindMemory(to: Float.self, capacity: count)
     let object = create(minimumCapacity: 0) { _ in
       StorageHeader(pointer: pointer, count: count, pooledCapacity: capacity)

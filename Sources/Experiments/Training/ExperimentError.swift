@@ -10,6 +10,8 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
   case incompatibleCheckpoint(String)
   /// Training of some seeds was interrupted (their latest checkpoints remain; continue with `--resume`).
   case interrupted(folder: String, seeds: [Int])
+  /// The configuration needs more memory than the process may use (`needed` and `available` say how much, and why).
+  case insufficientMemory(needed: String, available: String)
 
   public var description: String {
     switch self {
@@ -23,6 +25,9 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     case .interrupted(let folder, let seeds):
       return "training of seed(s) \(seeds.map(String.init).joined(separator: ", ")) was interrupted; continue it with "
         + "`rein train --resume \(folder)`"
+    case .insufficientMemory(let needed, let available):
+      return "this configuration needs \(needed), more than \(available); lower policy.hidden, n_envs, n_steps, "
+        + "batch_size or parallel_seeds"
     }
   }
 }

@@ -77,10 +77,29 @@ public final class ExperimentRunner: @unchecked Sendable {
     for setting in settings {
       let probe = try registry.make(setting.plan.environmentID, arguments: setting.plan.environmentArguments)
       defer { probe.close() }
-      _ = try ActionKind(probe.actionSpace)
+      let actionKind = try ActionKind(probe.actionSpace)
       if setting.plan.checkpointEvery > 0 { try requireSavableState(probe, plan: setting.plan) }
+      try checkMemory(
+        setting.plan, observationCount: probe.observationSpace.flatCount, actionKind: actionKind,
+        maxEpisodeSteps: registry.specs.first { $0.id == setting.plan.environmentID }?.maxEpisodeSteps)
     }
   }
+
+  /// Throws ``ExperimentError/insufficientMemory(needed:available:)`` when `plan`'s seeds, as many at once as
+  /// ``run()`` trains, need more memory than the process may use (``MemoryEstimate``, ``MemoryAllowance``).
+  func checkMemory(_ plan: ExperimentPlan, observationCount: Int, actionKind: ActionKind, maxEpisodeSteps: Int?) throws
+  {
+    let estimate = MemoryEstimate(
+      plan: plan, observationCount: observationCount, actionKind: actionKind, maxEpisodeSteps: maxEpisodeSteps,
+      concurrentSeeds: min(concurrency, cells.count))
+    let allowance = MemoryAllowance.current()
+    guard estimate.bytes > allowance.bytes else { return }
+    throw ExperimentError.insufficientMemory(
+      needed: estimate.summary, available: "the \(MemoryEstimate.bytes(allowance.bytes)) \(allowance.source) allows")
+  }
+
+  /// Seeds trained at the same time.
+  var concurrency: Int { plan.parallelSeeds > 0 ? plan.parallelSeeds : ProcessInfo.processInfo.activeProcessorCount }
 
   /// Trains every seed of every setting and writes summary.json (and results tables for sweeps) and the plots.
   @discardableResult
@@ -94,7 +113,6 @@ public final class ExperimentRunner: @unchecked Sendable {
     say("\(plan.name): \(plan.algorithm.name) on \(plan.environmentID), seeds \(seedList)\(sweep) -> \(folder.path)")
     if settings.count > 1 { for s in settings { say("  setting \(s.label)") } }
 
-    let concurrency = plan.parallelSeeds > 0 ? plan.parallelSeeds : ProcessInfo.processInfo.activeProcessorCount
     let results = ParallelMap.map(Array(jobs.enumerated()), maximumConcurrency: concurrency) { [self] job in
       try trainSeed(settings[job.element.setting], seedIndex: job.element.seedIndex, job: job.offset)
     }
