@@ -10,6 +10,9 @@ public struct Categorical {
   /// Normalised log-probabilities, [batch, n].
   public let logProbabilities: Tensor
 
+  /// The distribution whose log-probabilities are the log-softmax of `logits` along each row.
+  ///
+  /// - Parameter logits: Unnormalised log-probabilities, [batch, n] or one row [n]; differentiable.
   public init(logits: Tensor) {
     let rows = logits.rank == 1 ? logits.reshaped([1, -1]) : logits
     precondition(rows.rank == 2, "Categorical needs logits of shape [batch, n] or [n], got \(logits.shape)")
@@ -24,6 +27,9 @@ public struct Categorical {
   public var probabilities: Tensor { exp(logProbabilities) }
 
   /// One category per row, drawn by inverting the cumulative distribution with one uniform draw per row.
+  ///
+  /// - Parameter generator: Supplies one uniform draw per row.
+  /// - Returns: One category index in `0 ..< n` per row.
   public func sample(using generator: inout RandomGenerator) -> [Int] {
     let n = categoryCount
     let p = probabilities.detached()
@@ -42,6 +48,8 @@ public struct Categorical {
   }
 
   /// log p(action) per row, [batch].
+  ///
+  /// - Parameter actions: One category index per row, as many as the batch has rows.
   public func logProbability(of actions: [Int]) -> Tensor {
     precondition(actions.count == batchCount, "Categorical: \(actions.count) actions for a batch of \(batchCount)")
     return logProbabilities.gather(alongAxis: 1, indices: actions)
@@ -66,6 +74,10 @@ public struct DiagonalGaussian {
   public let logStandardDeviation: Tensor
 
   /// From a mean and a positive standard deviation of the same shape (or broadcastable to it).
+  ///
+  /// - Parameters:
+  ///   - mean: The means, [batch, d] or one row [d].
+  ///   - standardDeviation: σ, positive, [batch, d], [d] or anything that broadcasts to the mean's shape.
   public init(mean: Tensor, standardDeviation: Tensor) {
     self.mean = mean.rank == 1 ? mean.reshaped([1, -1]) : mean
     let std = standardDeviation.rank == 1 ? standardDeviation.reshaped([1, -1]) : standardDeviation
@@ -74,6 +86,10 @@ public struct DiagonalGaussian {
   }
 
   /// From a mean and log σ (SB3's state-independent parameter, or a clamped log-std head).
+  ///
+  /// - Parameters:
+  ///   - mean: The means, [batch, d] or one row [d].
+  ///   - logStandardDeviation: log σ, [batch, d], [d] or anything that broadcasts to the mean's shape.
   public init(mean: Tensor, logStandardDeviation: Tensor) {
     self.mean = mean.rank == 1 ? mean.reshaped([1, -1]) : mean
     let logStd = logStandardDeviation.rank == 1 ? logStandardDeviation.reshaped([1, -1]) : logStandardDeviation
@@ -87,6 +103,9 @@ public struct DiagonalGaussian {
   public var dimensionCount: Int { mean.shape[1] }
 
   /// One draw per row, mean + σ · ε with ε standard normal; not differentiable.
+  ///
+  /// - Parameter generator: Supplies one standard normal draw per value, row-major.
+  /// - Returns: The samples, [batch, d].
   public func sample(using generator: inout RandomGenerator) -> Tensor {
     let mu = mean.detached()
     let sigma = standardDeviation.detached()
@@ -96,6 +115,8 @@ public struct DiagonalGaussian {
   }
 
   /// Σ_d log N(a_d; μ_d, σ_d) per row, [batch].
+  ///
+  /// - Parameter actions: The actions, [batch, d] (or one row [d]), the shape of the mean.
   public func logProbability(of actions: Tensor) -> Tensor {
     let a = actions.rank == 1 ? actions.reshaped([1, -1]) : actions
     precondition(a.shape == mean.shape, "DiagonalGaussian: actions \(actions.shape) for a mean of shape \(mean.shape)")

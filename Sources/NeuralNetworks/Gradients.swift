@@ -7,6 +7,11 @@ public struct Gradients: Sendable {
   public var names: [String]
   public var tensors: [Tensor]
 
+  /// Gradients from names and tensors in matching order.
+  ///
+  /// - Parameters:
+  ///   - names: The parameter names, as ``Module/trainableParameterNames()`` gives them.
+  ///   - tensors: One gradient per name, each of its parameter's shape.
   public init(names: [String], tensors: [Tensor]) {
     precondition(names.count == tensors.count, "gradients: \(names.count) names for \(tensors.count) tensors")
     self.names = names
@@ -14,6 +19,9 @@ public struct Gradients: Sendable {
   }
 
   /// The gradient of the parameter named `name`.
+  ///
+  /// - Parameter name: A parameter name such as `policy.0.weight`.
+  /// - Returns: The gradient, or nil when no parameter has that name.
   public subscript(name: String) -> Tensor? {
     guard let i = names.firstIndex(of: name) else { return nil }
     return tensors[i]
@@ -29,6 +37,9 @@ public struct Gradients: Sendable {
   /// Scales all gradients so that their global norm is at most `maxNorm`, and returns the norm before clipping.
   ///
   /// Uses PyTorch's factor maxNorm / (norm + 1e-6), applied only when that factor is below 1.
+  ///
+  /// - Parameter maxNorm: The largest global norm kept; positive.
+  /// - Returns: The global norm before clipping.
   @discardableResult
   public mutating func clipNorm(_ maxNorm: Float) -> Float {
     let norm = globalNorm
@@ -38,6 +49,8 @@ public struct Gradients: Sendable {
   }
 
   /// Multiplies every gradient by `factor` in place.
+  ///
+  /// - Parameter factor: The multiplier applied to every element.
   public mutating func scale(by factor: Float) {
     for i in tensors.indices {
       tensors[i].withUnsafeMutableBufferPointer { rein_scale($0.baseAddress!, $0.count, factor) }
@@ -57,6 +70,12 @@ public struct Gradients: Sendable {
 ///
 /// Returns the loss value and the gradients keyed like `model.trainableParameters()`. While `loss` runs, the
 /// model's parameters hold tracked copies of their values, so the same model must not be used concurrently.
+///
+/// - Parameters:
+///   - model: The module whose trainable parameters are differentiated.
+///   - loss: Computes a scalar loss from the model; called once.
+/// - Returns: The loss and its gradients keyed like `model.trainableParameters()`.
+/// - Throws: Rethrows what `loss` throws.
 public func valueAndGradient<M: Module>(
   of model: M, _ loss: (M) throws -> Tensor
 ) rethrows -> (

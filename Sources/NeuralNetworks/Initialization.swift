@@ -18,6 +18,13 @@ extension Tensor {
   ///
   /// Orthonormalises a Gaussian matrix by modified Gram–Schmidt in double precision, which gives the Q factor of
   /// its QR decomposition with a positive diagonal of R, the distribution PyTorch's `orthogonal_` samples.
+  ///
+  /// - Parameters:
+  ///   - rows: The number of rows.
+  ///   - columns: The number of columns.
+  ///   - gain: The factor applied to the orthonormal matrix (SB3: sqrt 2 for hidden layers, 0.01 for policy heads, 1
+  ///     for value heads).
+  ///   - generator: Supplies the rows × columns normal draws.
   public static func orthogonal(
     rows: Int, columns: Int, gain: Float = 1, using generator: inout RandomGenerator
   )

@@ -6,6 +6,14 @@ public final class Linear: Module, UnaryLayer {
   public let bias: Parameter?
 
   /// A layer from `inputCount` to `outputCount` features.
+  ///
+  /// - Parameters:
+  ///   - inputCount: The number of input features.
+  ///   - outputCount: The number of output features.
+  ///   - bias: Whether the layer has a bias.
+  ///   - initialization: PyTorch's uniform ±1/sqrt(inputCount) for weight and bias, or an orthogonal weight with the
+  ///     gain given and a zero bias.
+  ///   - generator: Supplies the initial values.
   public init(
     _ inputCount: Int, _ outputCount: Int, bias: Bool = true, initialization: Initialization = .pytorchDefault,
     generator: inout RandomGenerator
@@ -22,6 +30,10 @@ public final class Linear: Module, UnaryLayer {
   }
 
   /// A layer with the given weight [outputs, inputs] and optional bias [outputs].
+  ///
+  /// - Parameters:
+  ///   - weight: The weight, [outputs, inputs].
+  ///   - bias: The bias, [outputs], or nil for a layer without one.
   public init(weight: Tensor, bias: Tensor?) {
     precondition(weight.rank == 2, "Linear weight must be [outputs, inputs], got \(weight.shape)")
     self.weight = Parameter(weight)
@@ -46,6 +58,9 @@ public final class Sequential: Module, UnaryLayer {
     case other(any UnaryLayer)
   }
 
+  /// A network applying `layers` in order.
+  ///
+  /// - Parameter layers: The layers, first applied first; they are named by their position (`0`, `1`, ...).
   public init(_ layers: [any UnaryLayer]) {
     self.layers = layers
     var steps: [Step] = []
@@ -86,6 +101,9 @@ public final class Sequential: Module, UnaryLayer {
 /// An activation as a layer without parameters.
 public final class ActivationLayer: Module, UnaryLayer {
   public let activation: Activation
+  /// A layer applying `activation` element-wise.
+  ///
+  /// - Parameter activation: The function applied.
   public init(_ activation: Activation) { self.activation = activation }
   public func callAsFunction(_ x: Tensor) -> Tensor { activation(x) }
 }
@@ -95,6 +113,17 @@ public final class ActivationLayer: Module, UnaryLayer {
 ///
 /// With `outputCount` nil the network ends at the last hidden layer (a trunk). Orthogonal initialisation uses
 /// `hiddenGain` for the hidden layers and `outputGain` for the last.
+///
+/// - Parameters:
+///   - inputCount: The number of input features.
+///   - hiddenCounts: The widths of the hidden layers, in order; empty gives a single layer (or none without an output).
+///   - outputCount: The width of the last layer; nil ends the network at the last hidden layer.
+///   - activation: The activation after every hidden layer.
+///   - outputActivation: The activation after the output layer; identity adds none.
+///   - orthogonal: True for orthogonal initialisation, false for PyTorch's default.
+///   - hiddenGain: The orthogonal gain of the hidden layers.
+///   - outputGain: The orthogonal gain of the output layer.
+///   - generator: Supplies the initial values, layer by layer.
 public func makeMLP(
   inputCount: Int, hiddenCounts: [Int], outputCount: Int?, activation: Activation = .tanh,
   outputActivation: Activation = .identity, orthogonal: Bool = false, hiddenGain: Float = Initialization.hiddenGain,

@@ -20,6 +20,11 @@ public final class Parameter: @unchecked Sendable {
   public var isTrainable: Bool
   private let box: UnsafeMutablePointer<Tensor>
 
+  /// A parameter holding `value`.
+  ///
+  /// - Parameters:
+  ///   - value: The initial value.
+  ///   - trainable: False to freeze it: it is then left out of gradients and optimizer updates.
   public init(_ value: Tensor, trainable: Bool = true) {
     box = UnsafeMutablePointer<Tensor>.allocate(capacity: 1)
     box.initialize(to: value)
@@ -88,6 +93,11 @@ open class Module {
   }
 
   /// Replaces parameter values by name; every parameter must be given with its exact shape.
+  ///
+  /// - Parameter values: A value for every parameter, by its dotted name, with the parameter's exact shape; no other
+  ///   names.
+  /// - Throws: ``ModuleError/missingParameter(_:)``, ``ModuleError/unexpectedParameter(_:)`` or a shape error; nothing
+  ///   is changed then.
   public func load(_ values: [String: Tensor]) throws {
     let parameters = namedParameters()
     for (name, parameter) in parameters {
@@ -102,6 +112,9 @@ open class Module {
   }
 
   /// Copies every parameter value from `other`, which must have the same structure.
+  ///
+  /// - Parameter other: A module of the same structure (the same parameter names and shapes).
+  /// - Throws: As ``load(_:)``.
   public func copyParameters(from other: Module) throws { try load(other.parameterValues()) }
 
   private func reflectedMembers() -> (children: [(String, Module)], parameters: [(String, Parameter)]) {
@@ -138,6 +151,9 @@ open class Module {
 
 /// A module that maps one tensor to another.
 public protocol UnaryLayer: Module {
+  /// Applies the layer.
+  ///
+  /// - Parameter x: The input, [batch, features] for the layers here.
   func callAsFunction(_ x: Tensor) -> Tensor
 }
 

@@ -28,12 +28,20 @@ open class Optimizer {
   open var slotNames: [String] { [] }
 
   /// Applies one update to the trainable parameters of `model` along `gradients` (keyed like them).
+  ///
+  /// - Parameters:
+  ///   - model: The module whose trainable parameters are updated in place.
+  ///   - gradients: The gradients keyed like the model's trainable parameters, from ``valueAndGradient(of:_:)``.
   public func update(_ model: Module, along gradients: Gradients) {
     update(model.trainableParameters(), along: gradients)
   }
 
   /// Applies one update to `parameters` only, taking each one's gradient by name from `gradients` (which may hold
   /// more, for example the gradients of a whole model when this optimizer owns only its value network).
+  ///
+  /// - Parameters:
+  ///   - parameters: The parameters to update in place, with their names.
+  ///   - gradients: Holds a gradient for every name in `parameters`, of its shape.
   public func update(_ parameters: [(name: String, parameter: Parameter)], along gradients: Gradients) {
     stepCount += 1
     let aligned = parameters.count == gradients.names.count
@@ -73,6 +81,11 @@ open class Optimizer {
   }
 
   /// Updates one parameter in place. `state` holds one tensor per slot, zeros at first.
+  ///
+  /// - Parameters:
+  ///   - parameter: The parameter's value, updated in place.
+  ///   - gradient: Its gradient, of the same shape.
+  ///   - state: The parameter's slots in the order of ``slotNames``, updated in place.
   open func apply(to parameter: inout Tensor, gradient: Tensor, state: inout [Tensor]) {
     fatalError("\(type(of: self)) must implement apply(to:gradient:state:)")
   }
@@ -87,6 +100,11 @@ open class Optimizer {
   }
 
   /// Restores a state taken with ``exportState()``.
+  ///
+  /// - Parameters:
+  ///   - scalars: Must hold `step` and `learning_rate`.
+  ///   - tensors: Slot tensors named `slot/parameter`, with this optimizer's slot names.
+  /// - Throws: ``OptimizerError/invalidState(_:)`` for a missing scalar or a tensor this optimizer does not keep.
   public func restoreState(scalars: [String: Double], tensors: [String: Tensor]) throws {
     guard let step = scalars["step"], let rate = scalars["learning_rate"] else {
       throw OptimizerError.invalidState("the state needs 'step' and 'learning_rate'")
@@ -141,6 +159,14 @@ public final class SGD: Optimizer {
   public var nesterov: Bool
   public var weightDecay: Float
 
+  /// SGD with PyTorch's defaults (no momentum, dampening, Nesterov or decay).
+  ///
+  /// - Parameters:
+  ///   - learningRate: The step size lr; finite and at least 0.
+  ///   - momentum: The momentum factor; 0 for none.
+  ///   - dampening: Dampening of the momentum buffer.
+  ///   - nesterov: True for Nesterov momentum.
+  ///   - weightDecay: L2 decay added to the gradient, weightDecay · w.
   public init(
     learningRate: Float, momentum: Float = 0, dampening: Float = 0, nesterov: Bool = false, weightDecay: Float = 0
   ) {
@@ -186,6 +212,14 @@ public class Adam: Optimizer {
   /// True for AdamW's decoupled decay w -= lr · weightDecay · w before the Adam step.
   let decoupled: Bool
 
+  /// Adam with PyTorch's defaults.
+  ///
+  /// - Parameters:
+  ///   - learningRate: The step size lr; finite and at least 0.
+  ///   - beta1: β1, the decay of the first moment.
+  ///   - beta2: β2, the decay of the second moment.
+  ///   - epsilon: ε, added to the denominator.
+  ///   - weightDecay: L2 decay added to the gradient, weightDecay · w.
   public init(
     learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0
   ) {
@@ -263,6 +297,16 @@ public final class RMSprop: Optimizer {
   public var centered: Bool
   public var weightDecay: Float
 
+  /// RMSprop with PyTorch's defaults.
+  ///
+  /// - Parameters:
+  ///   - learningRate: The step size lr; finite and at least 0.
+  ///   - alpha: α, the decay of the squared-gradient average.
+  ///   - epsilon: ε, added to the square root.
+  ///   - momentum: The momentum factor; 0 for none.
+  ///   - centered: True to divide by an estimate of the variance (subtracting the squared mean gradient) rather than
+  ///     the second moment.
+  ///   - weightDecay: L2 decay added to the gradient, weightDecay · w.
   public init(
     learningRate: Float = 1e-2, alpha: Float = 0.99, epsilon: Float = 1e-8, momentum: Float = 0, centered: Bool = false,
     weightDecay: Float = 0

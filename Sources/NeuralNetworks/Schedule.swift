@@ -20,6 +20,11 @@ public enum Schedule: Sendable, Equatable, Hashable, Codable, CustomStringConver
   case cosine(start: Double, end: Double)
 
   /// The value at `step` of a run of `totalSteps` steps.
+  ///
+  /// - Parameters:
+  ///   - step: The training step (environment steps so far).
+  ///   - totalSteps: The steps of the whole run; progress is step / totalSteps clamped to [0, 1], and 0 when totalSteps
+  ///     is not positive.
   public func value(step: Int, totalSteps: Int) -> Double {
     let progress = totalSteps > 0 ? Swift.min(Swift.max(Double(step) / Double(totalSteps), 0), 1) : 0
     switch self {
@@ -36,6 +41,11 @@ public enum Schedule: Sendable, Equatable, Hashable, Codable, CustomStringConver
   public var initialValue: Double { value(step: 0, totalSteps: 1) }
 
   /// Reads a schedule as written in presets and on the command line.
+  ///
+  /// - Parameter text: A number, or `constant(v)`, `linear(start, end)`, `exponential(start, end)` (both positive),
+  ///   `step(start, factor, interval)` (interval at least 1) or `cosine(start, end)`; spaces are
+  ///   ignored.
+  /// - Throws: ``ScheduleError`` for text that is none of these.
   public init(parsing text: String) throws {
     let trimmed = text.trimmingCharacters(in: .whitespaces)
     if let v = Double(trimmed) {

@@ -46,6 +46,16 @@ public final class A2C {
   public let seed: UInt64
   let driver: OnPolicyDriver
 
+  /// An agent on `environments` (same-step autoreset), seeded by `seed`; environment i is seeded with `seed + i` at the
+  /// first reset.
+  ///
+  /// - Parameters:
+  ///   - environments: The vector environment to train in; its single action space must be Discrete (from 0) or a
+  ///     one-dimensional Box.
+  ///   - configuration: The hyperparameters; the defaults are Stable-Baselines3's.
+  ///   - seed: Seeds the network initialisation, the action sampling and the first reset of the environments.
+  /// - Throws: ``TrainingError/invalidConfiguration(_:)`` when `stepsPerEnvironment` is not positive, and
+  ///   ``PolicyError`` for a policy that cannot be built for the spaces.
   public init(
     environments: VectorEnvironment, configuration: A2CConfiguration = A2CConfiguration(), seed: UInt64
   ) throws {
@@ -80,6 +90,18 @@ public final class A2C {
   /// Gradient steps taken so far.
   public var updates: Int { driver.loop.state.updates }
 
+  /// Trains for the budget: a rollout of `stepsPerEnvironment` steps in every environment, one update, and again.
+  ///
+  /// - Parameters:
+  ///   - budget: How long to train: a step and/or episode limit, counted over the agent's whole training (a restored
+  ///     agent continues towards the same budget), and an optional stop at a mean return.
+  ///   - callback: Receives the events of the contract in Callbacks.swift and may stop training; nil trains without
+  ///     one.
+  /// - Returns: What the call did: the steps taken in total, every finished episode, the wall time and the stop reason
+  ///   when a callback or the mean-return target ended it early.
+  /// - Throws: ``TrainingError/invalidBudget(_:)`` for a budget that fails ``TrainingBudget/validate()``,
+  ///   ``TrainingError/nonFinite(_:)`` when a loss, gradient or parameter stops being finite, and what the
+  ///   environment throws.
   public func learn(_ budget: TrainingBudget, callback: (any TrainingCallback)? = nil) throws -> TrainingSummary {
     try driver.learn(budget, callback: callback, algorithm: Self.algorithmName) { rollout, _, totalSteps in
       try update(&rollout, totalSteps: totalSteps)
@@ -93,6 +115,11 @@ public final class A2C {
   }
 
   /// Restores a state from ``saveTrainingState()`` of an identically configured agent.
+  ///
+  /// - Parameter state: A state saved by ``saveTrainingState()`` of an agent of the same algorithm, configuration and
+  ///   environment.
+  /// - Throws: ``TrainingError/incompatibleState(_:)`` when the state was saved by another algorithm or does not fit
+  ///   this agent or its environment.
   public func restoreTrainingState(_ state: AgentTrainingState) throws {
     try driver.restoreTrainingState(state, algorithm: Self.algorithmName)
   }

@@ -42,6 +42,15 @@ public final class OneStepActorCritic {
   /// The episode in progress (kept between `learn` calls and in checkpoints).
   private var current = EpisodeInProgress()
 
+  /// An agent for `environment`, its network initialised and its generator seeded from `seed`; the environment is
+  /// seeded with `seed` at its first reset only.
+  ///
+  /// - Parameters:
+  ///   - environment: The single environment to train in (Discrete from 0 or one-dimensional Box actions).
+  ///   - configuration: The hyperparameters; its policy must include a value head.
+  ///   - seed: Seeds the network initialisation, the action sampling and the first reset.
+  /// - Throws: ``TrainingError/invalidConfiguration(_:)`` when the policy has no value head, and ``PolicyError`` for a
+  ///   policy that cannot be built for the spaces.
   public init(environment: any Environment, configuration: ActorCriticConfiguration, seed: UInt64) throws {
     guard configuration.policy.includesValue else {
       throw TrainingError.invalidConfiguration("actor-critic needs a value head (policy.includesValue)")
@@ -57,6 +66,18 @@ public final class OneStepActorCritic {
   /// Environment steps taken so far.
   public var steps: Int { loop.state.steps }
 
+  /// Trains for the budget, updating after every environment step.
+  ///
+  /// - Parameters:
+  ///   - budget: How long to train: a step and/or episode limit, counted over the agent's whole training (a restored
+  ///     agent continues towards the same budget), and an optional stop at a mean return.
+  ///   - callback: Receives the events of the contract in Callbacks.swift and may stop training; nil trains without
+  ///     one.
+  /// - Returns: What the call did: the steps taken in total, every finished episode, the wall time and the stop reason
+  ///   when a callback or the mean-return target ended it early.
+  /// - Throws: ``TrainingError/invalidBudget(_:)`` for a budget that fails ``TrainingBudget/validate()``,
+  ///   ``TrainingError/nonFinite(_:)`` when a loss, gradient or parameter stops being finite, and what the
+  ///   environment throws.
   public func learn(_ budget: TrainingBudget, callback: (any TrainingCallback)? = nil) throws -> TrainingSummary {
     var tracker = try loop.begin(budget, callback: callback, algorithm: Self.algorithmName, seed: seed)
     let c = configuration
@@ -132,6 +153,11 @@ public final class OneStepActorCritic {
   }
 
   /// Restores a state from ``saveTrainingState()`` of an identically configured agent.
+  ///
+  /// - Parameter state: A state saved by ``saveTrainingState()`` of an agent of the same algorithm, configuration and
+  ///   environment.
+  /// - Throws: ``TrainingError/incompatibleState(_:)`` when the state was saved by another algorithm or does not fit
+  ///   this agent or its environment.
   public func restoreTrainingState(_ state: AgentTrainingState) throws {
     try state.validate(algorithm: Self.algorithmName)
     guard let saved = state.episodeInProgress else {

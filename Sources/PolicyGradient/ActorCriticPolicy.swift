@@ -12,6 +12,10 @@ public enum PolicyDistribution {
   case gaussian(DiagonalGaussian, squashed: Bool)
 
   /// One raw action per row, [batch, storedCount].
+  ///
+  /// - Parameter generator: The random generator the sample is drawn from; advanced by one draw per row (categorical)
+  ///   or per value (Gaussian).
+  /// - Returns: The raw actions, [batch, storedCount]: category indices as `Float`, or unsquashed Gaussian samples.
   public func sample(using generator: inout RandomGenerator) -> Tensor {
     switch self {
     case .categorical(let c):
@@ -36,6 +40,10 @@ public enum PolicyDistribution {
   /// log π(a | s) per row, [batch], for raw actions as stored; differentiable in the policy's parameters.
   ///
   /// With squashing, the change of variables a = tanh(u) subtracts Σ log(1 - tanh(u)² + 1e-6).
+  ///
+  /// - Parameter actions: Raw actions as ``sample(using:)`` returns them, [batch, storedCount]: category indices, or
+  ///   unsquashed Gaussian values.
+  /// - Returns: log π(a | s) per row, [batch].
   public func logProbability(of actions: Tensor) -> Tensor {
     switch self {
     case .categorical(let c):
@@ -125,6 +133,10 @@ public final class ActorCriticPolicy: Module {
   }
 
   /// The trainable parameters of `groups`, in the order of ``trainableParameters()``.
+  ///
+  /// - Parameter groups: The parts of the networks to include; a group the policy does not have (a critic trunk with a
+  ///   shared trunk, σ of a discrete policy) adds nothing.
+  /// - Returns: The parameters with their checkpoint names, in the order of ``trainableParameters()``.
   public func trainableParameters(in groups: Set<ParameterGroup>) -> [(name: String, parameter: Parameter)] {
     var members = Set<ObjectIdentifier>()
     for group in groups {
@@ -137,6 +149,8 @@ public final class ActorCriticPolicy: Module {
   }
 
   /// The number of scalars in `group`.
+  ///
+  /// - Parameter group: The part of the networks to count; 0 for a part the policy does not have.
   public func parameterCount(of group: ParameterGroup) -> Int {
     var count = modules(of: group).reduce(0) { $0 + $1.parameterCount }
     if group == .standardDeviation, case .logStd(let p) = sigma { count += p.value.count }
@@ -175,6 +189,13 @@ public final class ActorCriticPolicy: Module {
   }
 
   /// Builds the networks for `observationCount` inputs and `actionKind`, initialised from `generator`.
+  ///
+  /// - Parameters:
+  ///   - observationCount: The length of a flattened observation; must be positive.
+  ///   - actionKind: The actions to produce: the number of categories, or the bounds of each continuous value.
+  ///   - configuration: Trunk widths, activation, initialisation, Gaussian head and whether there is a value head.
+  ///   - generator: The generator the weights are drawn from, advanced by the initialisation.
+  /// - Throws: ``PolicyError/invalidConfiguration(_:)`` when `observationCount` or a hidden width is not positive.
   public init(
     observationCount: Int, actionKind: ActionKind, configuration: PolicyConfiguration = PolicyConfiguration(),
     generator: inout RandomGenerator
@@ -220,6 +241,14 @@ public final class ActorCriticPolicy: Module {
   }
 
   /// A policy for an environment's spaces.
+  ///
+  /// - Parameters:
+  ///   - environment: Gives the observation count (its flattened observation space) and the action kind (its action
+  ///     space).
+  ///   - configuration: Trunk widths, activation, initialisation, Gaussian head and whether there is a value head.
+  ///   - generator: The generator the weights are drawn from, advanced by the initialisation.
+  /// - Throws: ``PolicyError/unsupportedSpace(_:)`` for an action space other than Discrete (from 0) or Box, and
+  ///   ``PolicyError/invalidConfiguration(_:)`` as the designated initialiser.
   public convenience init(
     for environment: any Environment, configuration: PolicyConfiguration = PolicyConfiguration(),
     generator: inout RandomGenerator
@@ -232,17 +261,26 @@ public final class ActorCriticPolicy: Module {
   // MARK: Forward passes
 
   /// The action distribution for a [batch, observationCount] batch (or one observation vector).
+  ///
+  /// - Parameter observations: A [batch, observationCount] tensor, or a single observation of rank 1 (treated as a
+  ///   batch of one).
   public func distribution(_ observations: Tensor) -> PolicyDistribution {
     distribution(features: trunk(batch(observations)))
   }
 
   /// State values V(s), [batch]. Requires a value head.
+  ///
+  /// - Parameter observations: A [batch, observationCount] tensor, or a single observation of rank 1 (treated as a
+  ///   batch of one).
   public func values(_ observations: Tensor) -> Tensor {
     let x = batch(observations)
     return valueFromTrunk(configuration.sharedTrunk ? trunk(x) : nil, x)
   }
 
   /// The distribution and the values together, sharing the trunk's forward pass when it is shared.
+  ///
+  /// - Parameter observations: A [batch, observationCount] tensor, or a single observation of rank 1 (treated as a
+  ///   batch of one).
   public func evaluate(_ observations: Tensor) -> (distribution: PolicyDistribution, values: Tensor) {
     let x = batch(observations)
     let features = trunk(x)
@@ -285,6 +323,10 @@ public final class ActorCriticPolicy: Module {
 
   /// The actions the environment receives for raw actions [batch, storedCount], row-major: category indices, or
   /// continuous values squashed into the bounds (``PolicyConfiguration/squashActions``) or clipped to them.
+  ///
+  /// - Parameter raw: Raw actions as the distribution samples them, [batch, storedCount].
+  /// - Returns: The actions row-major, as `Double`, ready for ``Environment/step(_:)`` (one environment) or a vector
+  ///   environment (all rows).
   public func environmentActions(_ raw: Tensor) -> [Double] {
     switch actionKind {
     case .discrete:

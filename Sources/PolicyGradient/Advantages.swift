@@ -2,6 +2,13 @@
 
 /// Discounted returns G_t = r_t + γ G_{t+1} of one episode, computed backwards (G after the last step is
 /// `bootstrap`, 0 for an episode that terminated).
+///
+/// - Parameters:
+///   - rewards: The rewards of one episode (or a piece of one), in order.
+///   - gamma: The discount factor γ, usually in [0, 1].
+///   - bootstrap: The return after the last reward: 0 for an episode that terminated, an estimate V(s) for one cut
+///     short.
+/// - Returns: G_t for every t, as many values as `rewards`.
 public func discountedReturns(_ rewards: [Double], gamma: Double, bootstrap: Double = 0) -> [Double] {
   var returns = [Double](repeating: 0, count: rewards.count)
   var g = bootstrap
@@ -16,6 +23,13 @@ public func discountedReturns(_ rewards: [Double], gamma: Double, bootstrap: Dou
 /// Bessel-corrected one (divisor n - 1), as PyTorch's `Tensor.std()` computes it in the REINFORCE write-ups;
 /// `correction: 0` gives the population standard deviation (NumPy's `std` default). Fewer than `correction + 1`
 /// values have no standard deviation: they are returned minus their mean (a single value becomes 0).
+///
+/// - Parameters:
+///   - values: The values to standardise; empty gives empty.
+///   - correction: Degrees of freedom removed from the count in the variance's divisor: 1 (Bessel, PyTorch) or 0
+///     (population, NumPy).
+///   - epsilon: Added to the standard deviation before dividing, so that constant values do not divide by 0.
+/// - Returns: The standardised values, in the same order.
 public func standardized(_ values: [Double], correction: Int = 1, epsilon: Double = 1e-9) -> [Double] {
   guard !values.isEmpty else { return [] }
   let mean = values.reduce(0, +) / Double(values.count)
@@ -53,6 +67,18 @@ func standardizeInPlace(_ x: UnsafeMutableBufferPointer<Float>) {
 ///   δ_t = r_t + γ (1 - terminated_t) V(s_{t+1}) - V(s_t),
 ///   A_t = δ_t + γ λ (1 - done_t) A_{t+1},   done = terminated or truncated,
 /// and λ = 1 gives the n-step returns A2C uses, bootstrapped at the rollout's end.
+///
+/// - Parameters:
+///   - rewards: The rewards, row-major [steps, environments]: entry t * n + i is step t of environment i.
+///   - values: V(s_t) of each step's observation, laid out as `rewards`.
+///   - nextValues: V of the observation that followed each step (see above), laid out as `rewards`.
+///   - terminated: Whether each step ended its episode by termination (bootstraps from 0).
+///   - truncated: Whether each step ended its episode by truncation (bootstraps from `nextValues`, stops the
+///     recursion).
+///   - n: The number of environments, the width of a row; must divide the number of entries.
+///   - gamma: The discount factor γ.
+///   - lambda: GAE's λ in [0, 1]: 1 gives n-step returns, 0 one-step TD errors.
+/// - Returns: The advantages A_t and the returns A_t + V(s_t), laid out as `rewards`.
 public func generalizedAdvantages(
   rewards: [Double], values: [Double], nextValues: [Double], terminated: [Bool], truncated: [Bool],
   environmentCount n: Int, gamma: Double, lambda: Double

@@ -15,11 +15,22 @@ public protocol Agent: AnyObject {
   var optimizers: [(role: String, optimizer: Optimizer)] { get }
   /// Trains for `budget`, sending the events of the contract (Callbacks.swift) to `callback`. Budgets count the
   /// agent's whole training: after a restore, `learn` continues towards the same budget.
+  ///
+  /// - Parameters:
+  ///   - budget: How long to train: a step and/or episode limit, counted over the agent's whole training, and an
+  ///     optional stop at a mean return.
+  ///   - callback: Receives the events of the contract and may stop training; nil trains without one.
+  /// - Returns: The steps taken in total, every finished episode, the wall time and the reason of an early stop.
+  /// - Throws: ``TrainingError`` for an invalid budget or a diverged update, and what the environment throws.
   func learn(_ budget: TrainingBudget, callback: (any TrainingCallback)?) throws -> TrainingSummary
   /// The loop state besides policy, optimizers and generator (counters, episodes, environments); with those, the
   /// agent's full state. Call it from ``TrainingCallback/onUpdate(_:)`` or between `learn` calls.
   func saveTrainingState() throws -> AgentTrainingState
   /// Restores a state from ``saveTrainingState()`` of an identically configured agent.
+  ///
+  /// - Parameter state: A state saved by ``saveTrainingState()`` of an agent of the same algorithm, configuration and
+  ///   environment.
+  /// - Throws: ``TrainingError/incompatibleState(_:)`` when the state does not fit this agent.
   func restoreTrainingState(_ state: AgentTrainingState) throws
   /// Closes the agent's environments (their worker threads and native resources); the agent is not used after.
   func close()

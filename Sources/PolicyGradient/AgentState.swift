@@ -70,6 +70,16 @@ public struct AgentTrainingState: Sendable, Equatable {
   /// The environment's (or vector environment's) state.
   public var environment: EnvironmentState
 
+  /// A state from its parts, as the algorithms save it and checkpoints read it back.
+  ///
+  /// - Parameters:
+  ///   - algorithm: The ``Agent/algorithmName`` of the agent that saved it.
+  ///   - loop: The loop's counters.
+  ///   - episodeInProgress: The unfinished episode (one-step actor-critic only); nil for the other algorithms.
+  ///   - episodes: Every finished episode so far, in order.
+  ///   - recentReturnSum: The running sum behind the mean of recent returns, as accumulated.
+  ///   - recentReturnWindow: The number of recent episodes that sum covers at most (the budget's mean window).
+  ///   - environment: The state of the environment or vector environment.
   public init(
     algorithm: String, loop: LoopState, episodeInProgress: EpisodeInProgress? = nil, episodes: [EpisodeRecord],
     recentReturnSum: Double, recentReturnWindow: Int, environment: EnvironmentState

@@ -40,18 +40,44 @@ public enum CallbackDecision: Equatable, Sendable {
 /// Hooks the training loop calls at the points described above; each defaults to doing nothing.
 public protocol TrainingCallback: AnyObject {
   /// Training begins (also after a resume).
+  ///
+  /// - Parameter info: The algorithm, seed, steps and episodes already done, and the budget of the call.
+  /// - Returns: ``CallbackDecision/proceed``, or ``CallbackDecision/stop(reason:)`` to end training after the current
+  ///   rollout.
   func onTrainingStart(_ info: TrainingStartInfo) -> CallbackDecision
   /// One (vectorised) environment step was taken.
+  ///
+  /// - Parameter info: The steps so far, the episodes finished before this step, and the step's increment.
+  /// - Returns: ``CallbackDecision/proceed``, or ``CallbackDecision/stop(reason:)`` to end training after the current
+  ///   rollout.
   func onStep(_ info: StepInfo) -> CallbackDecision
   /// A training episode ended.
+  ///
+  /// - Parameter info: The episode's return, length, environment index and ending, and the recent mean return.
+  /// - Returns: ``CallbackDecision/proceed``, or ``CallbackDecision/stop(reason:)`` to end training after the current
+  ///   rollout.
   func onEpisodeEnd(_ info: EpisodeInfo) -> CallbackDecision
   /// A rollout was collected; its update follows.
+  ///
+  /// - Parameter info: The steps and episodes so far and the number of steps in the rollout.
+  /// - Returns: ``CallbackDecision/proceed``, or ``CallbackDecision/stop(reason:)`` to end training after the current
+  ///   rollout.
   func onRolloutEnd(_ info: RolloutInfo) -> CallbackDecision
   /// An update was made; the loop state is complete.
+  ///
+  /// - Parameter info: The steps and episodes so far, and the metrics when this update is a logged one.
+  /// - Returns: ``CallbackDecision/proceed``, or ``CallbackDecision/stop(reason:)`` to end training after the current
+  ///   rollout.
   func onUpdate(_ info: UpdateInfo) -> CallbackDecision
   /// A periodic evaluation finished.
+  ///
+  /// - Parameter info: The training steps at the evaluation and its episodes' returns and lengths.
+  /// - Returns: ``CallbackDecision/proceed``, or ``CallbackDecision/stop(reason:)`` to end training after the current
+  ///   rollout.
   func onEvaluation(_ info: EvaluationInfo) -> CallbackDecision
   /// Training ended.
+  ///
+  /// - Parameter info: The steps and episodes taken, and the stop reason (nil when the budget ran out).
   func onTrainingEnd(_ info: TrainingEndInfo)
 }
 
@@ -80,6 +106,14 @@ public struct TrainingStartInfo: Sendable {
   /// The budget of the call.
   public var budget: TrainingBudget
 
+  /// A start event.
+  ///
+  /// - Parameters:
+  ///   - algorithm: The algorithm's name.
+  ///   - seed: The agent's seed.
+  ///   - environmentSteps: Steps already taken (0 unless resuming).
+  ///   - episodes: Episodes already finished.
+  ///   - budget: The budget of the `learn` call.
   public init(algorithm: String, seed: UInt64, environmentSteps: Int, episodes: Int, budget: TrainingBudget) {
     self.algorithm = algorithm
     self.seed = seed
@@ -98,6 +132,12 @@ public struct StepInfo: Sendable {
   /// How many environment steps this step added (the number of environments).
   public var stepIncrement: Int
 
+  /// A step event.
+  ///
+  /// - Parameters:
+  ///   - environmentSteps: Steps so far, this step included, summed over the environments.
+  ///   - episodes: Episodes finished before this step.
+  ///   - stepIncrement: The steps this step added: the number of environments (1 for one).
   public init(environmentSteps: Int, episodes: Int, stepIncrement: Int = 1) {
     self.environmentSteps = environmentSteps
     self.episodes = episodes
@@ -122,6 +162,16 @@ public struct EpisodeInfo: Sendable {
   /// The mean return of the last (up to) `meanWindow` episodes of the budget, as `rollout/ep_rew_mean`.
   public var recentReturnMean: Double
 
+  /// An episode event.
+  ///
+  /// - Parameters:
+  ///   - environmentSteps: Steps so far.
+  ///   - episodes: Episodes finished so far, this one included.
+  ///   - episodeReturn: The sum of the episode's rewards, undiscounted.
+  ///   - length: The episode's number of steps.
+  ///   - environmentIndex: The index of its environment in the vector environment, from 0.
+  ///   - terminated: True when it ended by termination, false when truncated.
+  ///   - recentReturnMean: The mean return of the last (up to) `meanWindow` episodes, this one included.
   public init(
     environmentSteps: Int, episodes: Int, episodeReturn: Double, length: Int, environmentIndex: Int = 0,
     terminated: Bool = true, recentReturnMean: Double
@@ -145,6 +195,12 @@ public struct RolloutInfo: Sendable {
   /// The environment steps the rollout holds.
   public var rolloutSteps: Int
 
+  /// A rollout event.
+  ///
+  /// - Parameters:
+  ///   - environmentSteps: Steps so far.
+  ///   - episodes: Episodes finished so far.
+  ///   - rolloutSteps: The environment steps the rollout holds (over all environments).
   public init(environmentSteps: Int, episodes: Int, rolloutSteps: Int) {
     self.environmentSteps = environmentSteps
     self.episodes = episodes
@@ -162,6 +218,12 @@ public struct UpdateInfo: Sendable {
   /// for the updates between two logged ones.
   public var metrics: [(key: String, value: Double)]?
 
+  /// An update event.
+  ///
+  /// - Parameters:
+  ///   - environmentSteps: Steps so far.
+  ///   - episodes: Episodes finished so far.
+  ///   - metrics: The logged metrics sorted by name, or nil for an update that is not logged.
   public init(environmentSteps: Int, episodes: Int, metrics: [(key: String, value: Double)]? = nil) {
     self.environmentSteps = environmentSteps
     self.episodes = episodes
@@ -180,6 +242,13 @@ public struct EvaluationInfo: Sendable {
   /// Whether actions were the policy's mode (deterministic) rather than samples.
   public var deterministic: Bool
 
+  /// An evaluation event.
+  ///
+  /// - Parameters:
+  ///   - environmentSteps: The training steps when the evaluation ran.
+  ///   - returns: The evaluation episodes' returns, in order.
+  ///   - lengths: Their lengths in steps, in the same order (may be empty).
+  ///   - deterministic: True when the policy acted with its mode, false when it sampled.
   public init(environmentSteps: Int, returns: [Double], lengths: [Int] = [], deterministic: Bool = true) {
     self.environmentSteps = environmentSteps
     self.returns = returns
@@ -197,6 +266,12 @@ public struct TrainingEndInfo: Sendable {
   /// Why training ended: nil when it ran to its budget, else the stop reason.
   public var stopReason: String?
 
+  /// An end event.
+  ///
+  /// - Parameters:
+  ///   - environmentSteps: Steps taken in total.
+  ///   - episodes: Episodes finished in total.
+  ///   - stopReason: Why training stopped early, or nil when the budget ran out.
   public init(environmentSteps: Int, episodes: Int, stopReason: String? = nil) {
     self.environmentSteps = environmentSteps
     self.episodes = episodes
@@ -211,11 +286,16 @@ public final class CallbackList: TrainingCallback {
   /// The callbacks, in call order.
   public private(set) var callbacks: [any TrainingCallback]
 
+  /// A list calling `callbacks` in order.
+  ///
+  /// - Parameter callbacks: The callbacks, in the order they are called; empty by default.
   public init(_ callbacks: [any TrainingCallback] = []) {
     self.callbacks = callbacks
   }
 
   /// Adds a callback at the end.
+  ///
+  /// - Parameter callback: Called after all those already in the list.
   public func append(_ callback: any TrainingCallback) {
     callbacks.append(callback)
   }
@@ -252,6 +332,15 @@ public final class ClosureCallback: TrainingCallback {
   private let trainingEnd: ((TrainingEndInfo) -> Void)?
 
   /// Creates the callback from the closures given; missing ones proceed.
+  ///
+  /// - Parameters:
+  ///   - onTrainingStart: Called when training begins.
+  ///   - onStep: Called after every (vectorised) environment step.
+  ///   - onEpisodeEnd: Called for every finished training episode.
+  ///   - onRolloutEnd: Called when a rollout is collected.
+  ///   - onUpdate: Called after every update.
+  ///   - onEvaluation: Called after a periodic evaluation.
+  ///   - onTrainingEnd: Called once when training ends.
   public init(
     onTrainingStart: ((TrainingStartInfo) -> CallbackDecision)? = nil, onStep: ((StepInfo) -> CallbackDecision)? = nil,
     onEpisodeEnd: ((EpisodeInfo) -> CallbackDecision)? = nil, onRolloutEnd: ((RolloutInfo) -> CallbackDecision)? = nil,

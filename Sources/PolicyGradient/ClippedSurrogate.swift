@@ -9,6 +9,14 @@ import NeuralNetworks
 /// computed in one pass and recorded as one operation instead of eight, with the same values and gradients as
 /// writing it out with tensor operations. Also returns the ratios r and their logarithms (not differentiated), from
 /// which PPO's diagnostics (clip fraction, approximate KL) are computed.
+///
+/// - Parameters:
+///   - logProbabilities: log π(a | s) of the minibatch under the current policy, [batch]; the loss is differentiated
+///     through it.
+///   - oldLogProbabilities: log π_old(a | s) stored at collection, [batch]; not differentiated.
+///   - advantages: The (possibly normalised) advantages, [batch].
+///   - clipRange: ε: ratios are clipped to [1 - ε, 1 + ε].
+/// - Returns: The scalar loss, and the ratios r and log r per sample, [batch], both detached.
 public func clippedSurrogateLoss(
   logProbabilities: Tensor, oldLogProbabilities: Tensor, advantages: Tensor, clipRange: Float
 ) -> (loss: Tensor, ratios: Tensor, logRatios: Tensor) {

@@ -19,6 +19,12 @@ public struct EvaluationResult: Sendable, Equatable, Codable {
 extension ActorCriticPolicy {
   /// The environment actions for a batch of observations ([batch, observationCount], row-major): the mode of
   /// the distribution when `deterministic`, a sample otherwise.
+  ///
+  /// - Parameters:
+  ///   - observations: Observations row-major, a whole number of rows of ``observationCount`` values.
+  ///   - deterministic: True for the mode of the distribution, false to sample.
+  ///   - generator: Used only when sampling.
+  /// - Returns: The environment actions row-major, as ``environmentActions(_:)`` makes them.
   public func predict(
     _ observations: [Double], deterministic: Bool = true, generator: inout RandomGenerator
   ) -> [Double] {
@@ -31,6 +37,15 @@ extension ActorCriticPolicy {
 ///
 /// The environment is reset with `seed` before the first episode (when given) and without a seed after that, so an
 /// evaluation with the same seed replays the same start states. `deterministic` acts with the distribution's mode.
+///
+/// - Parameters:
+///   - policy: The policy acting.
+///   - environment: The environment played, reset at the start of every episode.
+///   - episodes: The number of episodes; must be positive.
+///   - deterministic: True to act with the mode, false to sample actions.
+///   - seed: Seeds the first reset; nil leaves the environment's generator as it is.
+///   - generator: Used for sampling when not deterministic.
+/// - Throws: ``TrainingError/invalidBudget(_:)`` when `episodes` is not positive, and what the environment throws.
 public func evaluate(
   _ policy: ActorCriticPolicy, on environment: any Environment, episodes: Int, deterministic: Bool = true,
   seed: UInt64? = nil, generator: inout RandomGenerator

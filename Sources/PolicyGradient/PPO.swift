@@ -64,6 +64,14 @@ public final class PPO {
 
   /// An agent on `environments` (which must use same-step autoreset), seeded by `seed`; environment i is
   /// seeded with `seed + i` at the first reset.
+  ///
+  /// - Parameters:
+  ///   - environments: The vector environment to train in; its single action space must be Discrete (from 0) or a
+  ///     one-dimensional Box.
+  ///   - configuration: The hyperparameters (Stable-Baselines3's defaults); checked by its `validate()` first.
+  ///   - seed: Seeds the network initialisation, the action sampling, the minibatch shuffling and the first reset.
+  /// - Throws: ``TrainingError/invalidConfiguration(_:)`` for a configuration its `validate()` refuses, and
+  ///   ``PolicyError`` for a policy that cannot be built for the spaces.
   public init(
     environments: VectorEnvironment, configuration: PPOConfiguration = PPOConfiguration(), seed: UInt64
   ) throws {
@@ -96,6 +104,17 @@ public final class PPO {
 
   /// Trains for the budget. A step budget is met exactly when it is a multiple of the number of environments
   /// (otherwise the last rollout rounds it up to one); the last rollout is shortened to fit it.
+  ///
+  /// - Parameters:
+  ///   - budget: How long to train: a step and/or episode limit, counted over the agent's whole training (a restored
+  ///     agent continues towards the same budget), and an optional stop at a mean return.
+  ///   - callback: Receives the events of the contract in Callbacks.swift and may stop training; nil trains without
+  ///     one.
+  /// - Returns: What the call did: the steps taken in total, every finished episode, the wall time and the stop reason
+  ///   when a callback or the mean-return target ended it early.
+  /// - Throws: ``TrainingError/invalidBudget(_:)`` for a budget that fails ``TrainingBudget/validate()``,
+  ///   ``TrainingError/nonFinite(_:)`` when a loss, gradient or parameter stops being finite, and what the
+  ///   environment throws.
   public func learn(_ budget: TrainingBudget, callback: (any TrainingCallback)? = nil) throws -> TrainingSummary {
     try driver.learn(budget, callback: callback, algorithm: Self.algorithmName) { rollout, generator, totalSteps in
       try update(&rollout, generator: &generator, totalSteps: totalSteps)
@@ -109,6 +128,11 @@ public final class PPO {
   }
 
   /// Restores a state from ``saveTrainingState()`` of an identically configured agent.
+  ///
+  /// - Parameter state: A state saved by ``saveTrainingState()`` of an agent of the same algorithm, configuration and
+  ///   environment.
+  /// - Throws: ``TrainingError/incompatibleState(_:)`` when the state was saved by another algorithm or does not fit
+  ///   this agent or its environment.
   public func restoreTrainingState(_ state: AgentTrainingState) throws {
     try driver.restoreTrainingState(state, algorithm: Self.algorithmName)
   }

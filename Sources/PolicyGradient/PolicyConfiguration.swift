@@ -51,6 +51,9 @@ public enum ActionKind: Sendable, Equatable {
   case continuous(low: [Float], high: [Float])
 
   /// Reads the kind from a Gym action space; only Discrete and one-dimensional Box spaces are supported.
+  ///
+  /// - Parameter space: A Discrete space starting at 0, or a Box (its bounds are the continuous bounds).
+  /// - Throws: ``PolicyError/unsupportedSpace(_:)`` for a Discrete space not starting at 0 or any other kind of space.
   public init(_ space: Space) throws {
     switch space {
     case .discrete(let d):

@@ -53,6 +53,13 @@ public final class REINFORCE {
 
   /// An agent for `environment`, its networks initialised and its generators seeded from `seed`; the environment
   /// is seeded with `seed` at its first reset only.
+  ///
+  /// - Parameters:
+  ///   - environment: The single environment to train in (Discrete from 0 or one-dimensional Box actions).
+  ///   - configuration: The hyperparameters; `policy.includesValue` must equal `baseline`.
+  ///   - seed: Seeds the network initialisation, the action sampling and the first reset.
+  /// - Throws: ``TrainingError/invalidConfiguration(_:)`` when `policy.includesValue` differs from `baseline`, and
+  ///   ``PolicyError`` for a policy that cannot be built for the spaces.
   public init(environment: any Environment, configuration: REINFORCEConfiguration, seed: UInt64) throws {
     guard configuration.policy.includesValue == configuration.baseline else {
       throw TrainingError.invalidConfiguration(
@@ -79,6 +86,17 @@ public final class REINFORCE {
 
   /// Trains until the budget (episodes or steps) is used up, the mean return target is reached or a callback
   /// stops it. Each episode is played to its end (the rollout), then the policy is updated once.
+  ///
+  /// - Parameters:
+  ///   - budget: How long to train: a step and/or episode limit, counted over the agent's whole training (a restored
+  ///     agent continues towards the same budget), and an optional stop at a mean return.
+  ///   - callback: Receives the events of the contract in Callbacks.swift and may stop training; nil trains without
+  ///     one.
+  /// - Returns: What the call did: the steps taken in total, every finished episode, the wall time and the stop reason
+  ///   when a callback or the mean-return target ended it early.
+  /// - Throws: ``TrainingError/invalidBudget(_:)`` for a budget that fails ``TrainingBudget/validate()``,
+  ///   ``TrainingError/nonFinite(_:)`` when a loss, gradient or parameter stops being finite, and what the
+  ///   environment throws.
   public func learn(_ budget: TrainingBudget, callback: (any TrainingCallback)? = nil) throws -> TrainingSummary {
     var tracker = try loop.begin(budget, callback: callback, algorithm: Self.algorithmName, seed: seed)
     while !tracker.done(steps: steps) {
@@ -102,6 +120,11 @@ public final class REINFORCE {
   }
 
   /// Restores a state from ``saveTrainingState()`` of an identically configured agent.
+  ///
+  /// - Parameter state: A state saved by ``saveTrainingState()`` of an agent of the same algorithm, configuration and
+  ///   environment.
+  /// - Throws: ``TrainingError/incompatibleState(_:)`` when the state was saved by another algorithm or does not fit
+  ///   this agent or its environment.
   public func restoreTrainingState(_ state: AgentTrainingState) throws {
     try loop.restore(state, algorithm: Self.algorithmName) { try environment.restoreState($0) }
   }

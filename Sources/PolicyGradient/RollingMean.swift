@@ -14,12 +14,20 @@ public struct RollingMean: Sendable, Equatable {
   private var oldest = 0
 
   /// An empty mean over the last `window` values (at least 1).
+  ///
+  /// - Parameter window: The most values the mean covers; values below 1 are taken as 1.
   public init(window: Int) {
     self.window = Swift.max(window, 1)
   }
 
   /// A mean continuing from `values` (the stream so far; only the last `window` are kept) with the running `sum`
   /// saved before, or their sum in order when none was.
+  ///
+  /// - Parameters:
+  ///   - window: The most values the mean covers (at least 1).
+  ///   - values: The stream so far, oldest first; only its last `window` values are kept.
+  ///   - sum: The running sum saved with those values, so that the mean continues bit for bit; nil recomputes it by
+  ///     adding the kept values in order.
   public init(window: Int, continuing values: some Collection<Double>, sum: Double? = nil) {
     self.init(window: window)
     self.values = Array(values.suffix(self.window))
@@ -27,6 +35,8 @@ public struct RollingMean: Sendable, Equatable {
   }
 
   /// Adds a value; once the window is full, the oldest leaves it.
+  ///
+  /// - Parameter value: The newest value of the stream.
   public mutating func add(_ value: Double) {
     sum += value
     if values.count < window {

@@ -13,6 +13,14 @@ public struct TrainingBudget: Sendable, Equatable, Codable {
   /// The number of recent episodes whose mean return is watched.
   public var meanWindow: Int = 100
 
+  /// A budget; at least one of `steps` and `episodes` must be given (see ``validate()``).
+  ///
+  /// - Parameters:
+  ///   - steps: Environment steps to train for, summed over the environments; nil for no step limit.
+  ///   - episodes: Finished episodes to train for; nil for no episode limit.
+  ///   - stopAtMeanReturn: Stop once the mean return of the last `meanWindow` episodes reaches this; nil never stops
+  ///     early.
+  ///   - meanWindow: How many recent episodes that mean covers; must be positive.
   public init(steps: Int? = nil, episodes: Int? = nil, stopAtMeanReturn: Double? = nil, meanWindow: Int = 100) {
     self.steps = steps
     self.episodes = episodes
@@ -52,6 +60,14 @@ public struct EpisodeRecord: Sendable, Equatable, Codable {
   /// True when it ended by termination, false when truncated.
   public var terminated: Bool
 
+  /// A record of a finished episode.
+  ///
+  /// - Parameters:
+  ///   - episodeReturn: The sum of its rewards.
+  ///   - length: Its number of steps.
+  ///   - step: The total environment steps when it ended.
+  ///   - index: Its index among the finished episodes, from 0.
+  ///   - terminated: True when it ended by termination, false when truncated.
   public init(episodeReturn: Double, length: Int, step: Int, index: Int, terminated: Bool) {
     self.episodeReturn = episodeReturn
     self.length = length
@@ -69,6 +85,13 @@ public struct TrainingSummary: Sendable, Equatable, Codable {
   /// Why training stopped before the budget ran out, if it did.
   public var stoppedEarly: String?
 
+  /// A summary of a `learn` call.
+  ///
+  /// - Parameters:
+  ///   - steps: The environment steps taken in total.
+  ///   - episodes: Every finished episode, in order.
+  ///   - wallSeconds: The wall time of the call, in seconds.
+  ///   - stoppedEarly: Why training stopped before the budget ran out; nil when it ran out.
   public init(steps: Int, episodes: [EpisodeRecord], wallSeconds: Double, stoppedEarly: String? = nil) {
     self.steps = steps
     self.episodes = episodes
@@ -80,6 +103,8 @@ public struct TrainingSummary: Sendable, Equatable, Codable {
   public var stepsPerSecond: Double { wallSeconds > 0 ? Double(steps) / wallSeconds : 0 }
 
   /// The mean return of the last `count` episodes (all of them if fewer), or nil without episodes.
+  ///
+  /// - Parameter count: How many of the latest episodes to average; all of them when there are fewer.
   public func meanReturn(last count: Int = 100) -> Double? {
     guard !episodes.isEmpty else { return nil }
     let tail = episodes.suffix(count)
@@ -114,6 +139,11 @@ public enum OptimizerKind: String, Sendable, Equatable, Codable, CaseIterable {
   case adam, adamw, sgd, rmsprop
 
   /// Builds the optimizer with PyTorch's defaults for everything not given.
+  ///
+  /// - Parameters:
+  ///   - learningRate: The initial learning rate.
+  ///   - epsilon: The optimizer's ε for Adam, AdamW and RMSprop; nil takes PyTorch's 1e-8 (SGD has none).
+  ///   - weightDecay: L2 weight decay (decoupled for AdamW); 0 for none.
   public func make(learningRate: Double, epsilon: Double? = nil, weightDecay: Double = 0) -> Optimizer {
     let lr = Float(learningRate)
     switch self {
