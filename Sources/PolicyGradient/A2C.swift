@@ -66,9 +66,7 @@ public final class A2C {
     self.environments = environments
     self.seed = seed
     var generator = RandomGenerator(seed: seed)
-    policy = try ActorCriticPolicy(
-      observationCount: environments.observationCount, actionKind: ActionKind(environments.singleActionSpace),
-      configuration: configuration.policy, generator: &generator)
+    policy = try ActorCriticPolicy(for: environments, configuration: configuration.policy, generator: &generator)
     optimizer = configuration.optimizer.make(
       learningRate: configuration.learningRate.initialValue, epsilon: configuration.optimizerEpsilon)
     // Reported about every 100 updates' worth of steps, as SB3's log interval does, and at the end.

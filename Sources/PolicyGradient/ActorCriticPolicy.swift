@@ -258,6 +258,22 @@ public final class ActorCriticPolicy: Module {
       configuration: configuration, generator: &generator)
   }
 
+  /// A policy for the spaces of one of a vector environment's copies (A2C and PPO).
+  ///
+  /// - Parameters:
+  ///   - environments: Gives the observation count and the single action space (not the batched one).
+  ///   - configuration: Trunk widths, activation, initialisation, Gaussian head and whether there is a value head.
+  ///   - generator: The generator the weights are drawn from, advanced by the initialisation.
+  /// - Throws: As ``init(for:configuration:generator:)``.
+  public convenience init(
+    for environments: VectorEnvironment, configuration: PolicyConfiguration = PolicyConfiguration(),
+    generator: inout RandomGenerator
+  ) throws {
+    try self.init(
+      observationCount: environments.observationCount, actionKind: ActionKind(environments.singleActionSpace),
+      configuration: configuration, generator: &generator)
+  }
+
   // MARK: Forward passes
 
   /// The action distribution for a [batch, observationCount] batch (or one observation vector).

@@ -80,9 +80,7 @@ public final class PPO {
     self.environments = environments
     self.seed = seed
     var generator = RandomGenerator(seed: seed)
-    policy = try ActorCriticPolicy(
-      observationCount: environments.observationCount, actionKind: ActionKind(environments.singleActionSpace),
-      configuration: configuration.policy, generator: &generator)
+    policy = try ActorCriticPolicy(for: environments, configuration: configuration.policy, generator: &generator)
     optimizer = Adam(
       learningRate: Float(configuration.learningRate.initialValue), epsilon: Float(configuration.adamEpsilon))
     driver = try OnPolicyDriver(
