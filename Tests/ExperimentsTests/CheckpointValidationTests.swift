@@ -7,44 +7,14 @@ import XCTest
 /// Checkpoints whose CRC is valid but whose contents lie (issue 17 item 4): the metadata is checked against the
 /// tensors and the environment before anything is built, and a structure-aware fuzzer (header and metadata
 /// mutations, CRC recomputed) finds no input that crashes decoding, `rein eval`'s loading or `--resume`'s restore.
-final class CheckpointValidationTests: XCTestCase {
-  private static let yaml = """
-    algorithm: ppo
-    env: CartPole-v1
-    seeds: [1]
-    n_envs: 2
-    n_steps: 32
-    batch_size: 32
-    n_epochs: 1
-    steps: 128
-    checkpoint_every: 64
-    eval_episodes: 1
-    policy.hidden: [8]
-    progress: none
-    """
-  private var registry: EnvironmentRegistry!
-  private var root: String!
-
-  override func setUpWithError() throws {
-    registry = EnvironmentRegistry()
-    registerBuiltinEnvironments(in: registry)
-    root = NSTemporaryDirectory() + "rein-checkpoint-validation-\(UUID().uuidString)"
-  }
-
-  override func tearDown() {
-    try? FileManager.default.removeItem(atPath: root)
-  }
+final class CheckpointValidationTests: RunFolderTestCase {
+  private static let yaml = periodicPPOYAML(steps: 128)
+  override class var rootPrefix: String { "rein-checkpoint-validation" }
 
   /// A resumable PPO CartPole checkpoint (the latest periodic one of a short run).
   private func sourceCheckpoint() throws -> Checkpoint {
-    let path = root + "/source"
-    let configuration = try RunConfiguration(yaml: Self.yaml)
-    try ExperimentRunner(
-      configuration: configuration, registry: registry,
-      folder: RunFolder(creatingAt: path, configuration: configuration),
-      write: { _ in }
-    ).run()
-    return try Checkpoint(contentsOf: path + "/seed-1/latest_checkpoint.safetensors")
+    try run(Self.yaml, in: "source")
+    return try Checkpoint(contentsOf: root + "/source/seed-1/latest_checkpoint.safetensors")
   }
 
   private func withMetadata(_ checkpoint: Checkpoint, _ change: (inout [String: JSONValue]) -> Void) -> Checkpoint {

@@ -7,20 +7,8 @@ import XCTest
 /// `rein export`: the SB3 archive and the ONNX model, parsed back (zip directory, pickles, PyTorch storages, the
 /// `data` document, protobuf fields) and the ONNX graph run on observations against Rein's deterministic policy;
 /// with the peers' Python stack, SB3's `PPO.load` / `A2C.load` and onnxruntime act as Rein does.
-final class ExportTests: XCTestCase {
-  private var registry: EnvironmentRegistry!
-  private var root: String!
-
-  override func setUpWithError() throws {
-    registry = EnvironmentRegistry()
-    registerBuiltinEnvironments(in: registry)
-    root = NSTemporaryDirectory() + "rein-export-\(UUID().uuidString)"
-    try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-  }
-
-  override func tearDown() {
-    try? FileManager.default.removeItem(atPath: root)
-  }
+final class ExportTests: RunFolderTestCase {
+  override class var rootPrefix: String { "rein-export" }
 
   // MARK: - Fixtures
 
@@ -40,9 +28,7 @@ final class ExportTests: XCTestCase {
   /// Trains `settings` briefly (seed 1) and loads its final checkpoint.
   private func train(_ settings: String, name: String) throws -> Trained {
     let yaml = settings + "\nseeds: [1]\neval_episodes: 1\nprogress: none\n"
-    let configuration = try RunConfiguration(yaml: yaml)
-    let folder = try RunFolder(creatingAt: root + "/" + name, configuration: configuration)
-    _ = try ExperimentRunner(configuration: configuration, registry: registry, folder: folder, write: { _ in }).run()
+    try run(yaml, in: name)
     let checkpoint = try Checkpoint(contentsOf: root + "/\(name)/seed-1/checkpoint.safetensors")
     let environment = try registry.make(
       AgentCheckpoint.environmentID(of: checkpoint), arguments: AgentCheckpoint.environmentArguments(of: checkpoint))

@@ -6,48 +6,10 @@ import XCTest
 
 /// Periodic checkpoints, `--resume` and seed parallelism: an interrupted and resumed run leaves the same learning
 /// curve, episode returns, final weights and summary as an uninterrupted one, bit for bit (wall times aside).
-final class ResumeTests: XCTestCase {
-  private var registry: EnvironmentRegistry!
-  private var root: String!
-
-  override func setUpWithError() throws {
-    registry = EnvironmentRegistry()
-    registerBuiltinEnvironments(in: registry)
-    root = NSTemporaryDirectory() + "rein-resume-\(UUID().uuidString)"
-  }
-
-  override func tearDown() {
-    try? FileManager.default.removeItem(atPath: root)
-  }
+final class ResumeTests: RunFolderTestCase {
+  override class var rootPrefix: String { "rein-resume" }
 
   // MARK: - Helpers
-
-  /// Runs `yaml` in `name`; with `killSeed`, that seed is stopped as if killed at its first update or loop
-  /// boundary at or after `killAfter` steps (right after the checkpoint written there when one is due).
-  @discardableResult
-  private func run(
-    _ yaml: String, in name: String, resuming: Bool = false, killSeed: UInt64? = nil, killAfter: Int = 0
-  ) throws -> RunSummary {
-    let path = root + "/" + name
-    let configuration = try RunConfiguration(yaml: yaml)
-    let folder =
-      resuming ? try RunFolder(creatingAt: path) : try RunFolder(creatingAt: path, configuration: configuration)
-    let runner = try ExperimentRunner(
-      configuration: resuming ? RunConfiguration(contentsOfFile: path + "/config.yaml") : configuration,
-      registry: registry, folder: folder, write: { _ in })
-    runner.resumes = resuming
-    if let killSeed {
-      runner.additionalCallbacks = { seed in
-        guard seed == killSeed else { return [] }
-        return [
-          ClosureCallback(onUpdate: { info in
-            info.environmentSteps >= killAfter ? .stop(reason: ExperimentRunner.interruptionReason) : .proceed
-          })
-        ]
-      }
-    }
-    return try runner.run()
-  }
 
   /// The progress CSV without the columns that depend on the clock.
   private func curve(_ name: String, seed: Int) throws -> [[String]] {
@@ -265,20 +227,7 @@ final class ResumeTests: XCTestCase {
   }
 
   func testRestoringMutatedTrainingStatesThrowsOrSucceedsButNeverCrashes() throws {
-    let yaml = """
-      algorithm: ppo
-      env: CartPole-v1
-      seeds: [1]
-      n_envs: 2
-      n_steps: 32
-      batch_size: 32
-      n_epochs: 1
-      steps: 128
-      checkpoint_every: 64
-      eval_episodes: 1
-      policy.hidden: [8]
-      progress: none
-      """
+    let yaml = Self.periodicPPOYAML(steps: 128)
     try run(yaml, in: "source")
     let checkpoint = try Checkpoint(contentsOf: root + "/source/seed-1/latest_checkpoint.safetensors")
     let runner = try ExperimentRunner(

@@ -11,61 +11,12 @@ import XCTest
 /// Issue 17 items 7, 11-15: one writer per run folder, no silent overwrite, no edited configuration resumed
 /// silently, no file outside its folder, no stale temporaries, a previous checkpoint to fall back to, log lines whole,
 /// nothing written for an invalid configuration, and clear messages for paths that are not checkpoint files.
-final class RunFolderSafetyTests: XCTestCase {
-  private var registry: EnvironmentRegistry!
-  private var root: String!
-
-  override func setUpWithError() throws {
-    registry = EnvironmentRegistry()
-    registerBuiltinEnvironments(in: registry)
-    root = NSTemporaryDirectory() + "rein-safety-\(UUID().uuidString)"
-    try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-  }
-
-  override func tearDown() {
-    try? FileManager.default.removeItem(atPath: root)
-  }
+final class RunFolderSafetyTests: RunFolderTestCase {
+  override class var rootPrefix: String { "rein-safety" }
 
   private func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 
-  private static let periodicYAML = """
-    algorithm: ppo
-    env: CartPole-v1
-    seeds: [1]
-    n_envs: 2
-    n_steps: 32
-    batch_size: 32
-    n_epochs: 1
-    steps: 256
-    checkpoint_every: 64
-    eval_episodes: 1
-    policy.hidden: [8]
-    progress: none
-    """
-
-  /// Runs `yaml` in `root/name` through the runner; with `killAfter`, seed 1 stops as if killed there.
-  @discardableResult
-  private func run(
-    _ yaml: String, in name: String, resuming: Bool = false, killAfter: Int? = nil, lines: LineBox? = nil
-  ) throws -> RunSummary {
-    let path = root + "/" + name
-    let configuration = try RunConfiguration(yaml: yaml)
-    let folder =
-      resuming ? try RunFolder(creatingAt: path) : try RunFolder(creatingAt: path, configuration: configuration)
-    let runner = try ExperimentRunner(
-      configuration: resuming ? RunConfiguration(contentsOfFile: path + "/config.yaml") : configuration,
-      registry: registry, folder: folder, write: { line in lines?.append(line) })
-    runner.resumes = resuming
-    if let killAfter {
-      let stop: @Sendable (Int) -> CallbackDecision = { steps in
-        steps >= killAfter ? .stop(reason: ExperimentRunner.interruptionReason) : .proceed
-      }
-      runner.additionalCallbacks = { _ in
-        [ClosureCallback(onUpdate: { stop($0.environmentSteps) })]
-      }
-    }
-    return try runner.run()
-  }
+  private static let periodicYAML = periodicPPOYAML(steps: 256)
 
   final class LineBox: @unchecked Sendable {
     private let lock = NSLock()
@@ -252,7 +203,7 @@ final class RunFolderSafetyTests: XCTestCase {
     try Data(bytes).write(to: URL(fileURLWithPath: seed + "/latest_checkpoint.safetensors"))
 
     let lines = LineBox()
-    let resumed = try run(yaml, in: "killed", resuming: true, lines: lines)
+    let resumed = try run(yaml, in: "killed", resuming: true, write: { lines.append($0) })
     XCTAssertFalse(exists(stale), "a stale temporary is removed on resume")
     XCTAssertTrue(exists(ours), "a temporary of a live process is left alone")
     let said = lines.lines.joined(separator: "\n")
