@@ -20,6 +20,13 @@ public final class CSVLogger: ScalarLogger {
   private var file: AppendFile
 
   /// Creates (or, with `resumeAfterStep`, continues) the CSV log at `path`.
+  ///
+  /// - Parameters:
+  ///   - path: The CSV file; created (or emptied) unless resuming.
+  ///   - resumeAfterStep: When given and the file exists, its rows with a step at or below this one are kept (the file
+  ///     rewritten atomically) and logging continues after them; nil starts a new file.
+  /// - Throws: ``LoggerError/fileError(path:reason:)`` when the file cannot be read or written,
+  ///   ``LoggerError/malformedLog(path:reason:)`` when an existing log to continue cannot be parsed.
   public init(path: String, resumeAfterStep: Int? = nil) throws {
     self.path = path
     if let step = resumeAfterStep, FileManager.default.fileExists(atPath: path) {
@@ -73,6 +80,11 @@ public final class CSVLogger: ScalarLogger {
     public var rows: [[String]]
 
     /// The (x, y) points of column `y` against column `x`, skipping rows where either is missing or not a number.
+    ///
+    /// - Parameters:
+    ///   - x: The column of horizontal values.
+    ///   - y: The column of vertical values.
+    /// - Returns: The points in row order; empty when a column is missing.
     public func series(x: String = "step", y: String) -> [(x: Double, y: Double)] {
       guard let xIndex = columns.firstIndex(of: x), let yIndex = columns.firstIndex(of: y) else { return [] }
       return rows.compactMap { row in
@@ -86,6 +98,10 @@ public final class CSVLogger: ScalarLogger {
   }
 
   /// Reads a CSV file written by this logger (or any RFC 4180 CSV with a header).
+  ///
+  /// - Parameter path: The CSV file, with a header row.
+  /// - Throws: ``LoggerError/fileError(path:reason:)`` when the file cannot be read or written,
+  ///   ``LoggerError/malformedLog(path:reason:)`` when an existing log to continue cannot be parsed.
   public static func readTable(path: String) throws -> Table {
     let text: String
     do {

@@ -16,6 +16,8 @@ public final class ConsoleTableLogger: ScalarLogger {
   private let write: (String) -> Void
 
   /// Creates a logger printing to standard output, or to `write` when given (e.g. to capture the text).
+  ///
+  /// - Parameter write: Receives each table's text; nil writes to standard output.
   public init(write: ((String) -> Void)? = nil) {
     self.write =
       write ?? { text in
@@ -30,6 +32,8 @@ public final class ConsoleTableLogger: ScalarLogger {
   public func close() throws {}
 
   /// The table text for a record (ending with a newline).
+  ///
+  /// - Parameter record: The record shown: its values grouped by the part of their key before `/`, sorted by key.
   public static func table(for record: ScalarRecord) -> String {
     var groups: [(name: String, rows: [(String, String)])] = []
     for (key, value) in record.values.sorted(by: { $0.key < $1.key }) {

@@ -12,6 +12,13 @@ public final class JSONLinesLogger: ScalarLogger {
   private let file: AppendFile
 
   /// Creates (or, with `resumeAfterStep`, continues) the log at `path`.
+  ///
+  /// - Parameters:
+  ///   - path: The JSON lines file; created (or emptied) unless resuming.
+  ///   - resumeAfterStep: When given and the file exists, its records with a step at or below this one are kept (the
+  ///     file rewritten atomically) and logging continues after them; nil starts a new file.
+  /// - Throws: ``LoggerError/fileError(path:reason:)`` when the file cannot be read or written,
+  ///   ``LoggerError/malformedLog(path:reason:)`` when an existing log to continue cannot be parsed.
   public init(path: String, resumeAfterStep: Int? = nil) throws {
     self.path = path
     if let step = resumeAfterStep, FileManager.default.fileExists(atPath: path) {
@@ -42,6 +49,10 @@ public final class JSONLinesLogger: ScalarLogger {
   }
 
   /// The objects of a JSON lines file; a last line cut short by a crash is ignored.
+  ///
+  /// - Parameter path: The JSON lines file, one object a line.
+  /// - Throws: ``LoggerError/fileError(path:reason:)`` when the file cannot be read or written,
+  ///   ``LoggerError/malformedLog(path:reason:)`` when an existing log to continue cannot be parsed.
   public static func readRecords(path: String) throws -> [JSONValue] {
     let text: String
     do {

@@ -20,6 +20,11 @@ public struct ScalarRecord: Equatable, Sendable {
   public var values: [(key: String, value: Double)]
 
   /// Creates a record; `wallTime` defaults to now.
+  ///
+  /// - Parameters:
+  ///   - step: The x value, usually environment steps so far.
+  ///   - values: The named values, in the order they are written.
+  ///   - wallTime: Seconds since 1970; now by default.
   public init(step: Int, values: [(key: String, value: Double)], wallTime: Double = Date().timeIntervalSince1970) {
     self.step = step
     self.values = values
@@ -27,6 +32,8 @@ public struct ScalarRecord: Equatable, Sendable {
   }
 
   /// The value of `key`, or nil.
+  ///
+  /// - Parameter key: A value's name, such as `rollout/ep_rew_mean`; the first value of that name is returned.
   public subscript(key: String) -> Double? {
     values.first { $0.key == key }?.value
   }
@@ -45,6 +52,9 @@ public struct ScalarRecord: Equatable, Sendable {
 /// nothing it logged. Errors are typed (``LoggerError``) and say which file failed.
 public protocol ScalarLogger: AnyObject {
   /// Writes one record.
+  ///
+  /// - Parameter record: The step, wall time and values to write.
+  /// - Throws: ``LoggerError`` naming the file that could not be written.
   func log(_ record: ScalarRecord) throws
   /// Finishes writing; the logger is not used afterwards.
   func close() throws
@@ -52,6 +62,11 @@ public protocol ScalarLogger: AnyObject {
 
 extension ScalarLogger {
   /// Writes one record made of `values` at `step`.
+  ///
+  /// - Parameters:
+  ///   - step: The record's step.
+  ///   - values: The named values, in order; the wall time is now.
+  /// - Throws: What ``log(_:)`` throws.
   public func log(step: Int, _ values: KeyValuePairs<String, Double>) throws {
     try log(ScalarRecord(step: step, values: values.map { (key: $0.key, value: $0.value) }))
   }
@@ -82,6 +97,9 @@ public final class LoggerGroup: ScalarLogger {
   public private(set) var loggers: [any ScalarLogger]
 
   /// Creates a group.
+  ///
+  /// - Parameter loggers: The loggers every record goes to, in this order; a logger that throws stops the others after
+  ///   it from seeing that record.
   public init(_ loggers: [any ScalarLogger]) {
     self.loggers = loggers
   }
@@ -108,6 +126,9 @@ public final class MemoryLogger: ScalarLogger {
   public func close() throws {}
 
   /// The (step, value) series of `key`, skipping records without it.
+  ///
+  /// - Parameter key: A value's name.
+  /// - Returns: (step, value) for each record holding `key`, in logging order.
   public func series(_ key: String) -> [(x: Double, y: Double)] {
     records.compactMap { record in record[key].map { (Double(record.step), $0) } }
   }
@@ -145,19 +166,11 @@ final class AppendFile {
 
   func append(_ bytes: [UInt8]) throws {
     guard descriptor >= 0 else { throw LoggerError.fileError(path: path, reason: "the file was closed") }
-    var written = 0
-    while written < bytes.count {
-      let result = bytes.withUnsafeBytes { buffer in
-        Glibc_write(descriptor, buffer.baseAddress! + written, bytes.count - written)
-      }
-      if result < 0 {
-        if errno == EINTR { continue }
-        let reason = String(cString: strerror(errno))
-        // Cut back to the last whole record (if even that fails, readers ignore a cut-off last line).
-        if ftruncate(descriptor, size) == 0 { _ = lseek(descriptor, size, SEEK_SET) }
-        throw LoggerError.fileError(path: path, reason: "write: \(reason); the record was not logged")
-      }
-      written += result
+    guard writeFully(descriptor, bytes) else {
+      let reason = String(cString: strerror(errno))
+      // Cut back to the last whole record (if even that fails, readers ignore a cut-off last line).
+      if ftruncate(descriptor, size) == 0 { _ = lseek(descriptor, size, SEEK_SET) }
+      throw LoggerError.fileError(path: path, reason: "write: \(reason); the record was not logged")
     }
     size += off_t(bytes.count)
   }

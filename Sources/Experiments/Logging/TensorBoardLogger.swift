@@ -19,6 +19,14 @@ public final class TensorBoardLogger: ScalarLogger {
   private let file: AppendFile
 
   /// Creates a new event file in `directory` (created when missing).
+  ///
+  /// - Parameters:
+  ///   - directory: The folder of the event file, created when missing; the file is named after `date` and the host,
+  ///     with a suffix when that name is taken.
+  ///   - resumeAfterStep: When given, a session-start event at the next step is written first, so that TensorBoard
+  ///     drops the earlier file's points after this step; nil for a new run.
+  ///   - date: The time in the file's name and of its first events.
+  /// - Throws: ``LoggerError/fileError(path:reason:)`` when the folder or file cannot be created or written.
   public init(directory: String, resumeAfterStep: Int? = nil, date: Date = Date()) throws {
     do {
       try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -58,12 +66,16 @@ public final class TensorBoardLogger: ScalarLogger {
 /// little-endian; the mask is `((crc >> 15) | (crc << 17)) + 0xa282ead8`.
 public enum TFRecord {
   /// The masked CRC-32C TFRecord stores.
+  ///
+  /// - Parameter bytes: The bytes checksummed.
   public static func maskedCRC(_ bytes: [UInt8]) -> UInt32 {
     let crc = CRC32.castagnoli.checksum(bytes)
     return ((crc >> 15) | (crc << 17)) &+ 0xA282_EAD8
   }
 
   /// One framed record.
+  ///
+  /// - Parameter data: The record's payload, an encoded event.
   public static func frame(_ data: [UInt8]) -> [UInt8] {
     var length: [UInt8] = []
     appendLittleEndian(UInt64(data.count), to: &length)
@@ -75,6 +87,9 @@ public enum TFRecord {
   }
 
   /// Splits a file into record payloads, checking both CRCs of each; throws at the first damaged record.
+  ///
+  /// - Parameter bytes: A whole TFRecord file.
+  /// - Throws: ``TFRecordError`` for a truncated record or a checksum that does not match, with its offset.
   public static func records(in bytes: [UInt8]) throws -> [[UInt8]] {
     var records: [[UInt8]] = []
     var offset = 0
@@ -134,6 +149,8 @@ public enum TFRecordError: Error, Equatable, CustomStringConvertible {
 /// SessionLog: `status` = 1 (enum, START = 1).
 public enum TensorBoardEvent {
   /// The first event of every file.
+  ///
+  /// - Parameter wallTime: Seconds since 1970.
   public static func fileVersion(wallTime: Double) -> [UInt8] {
     var event = Protobuf()
     event.double(field: 1, wallTime)
@@ -142,6 +159,11 @@ public enum TensorBoardEvent {
   }
 
   /// An event with one scalar summary value per tag.
+  ///
+  /// - Parameters:
+  ///   - wallTime: Seconds since 1970.
+  ///   - step: The event's step.
+  ///   - values: The tags and values, in order.
   public static func scalars(wallTime: Double, step: Int, values: [(tag: String, value: Float)]) -> [UInt8] {
     var summary = Protobuf()
     for (tag, value) in values {
@@ -158,6 +180,10 @@ public enum TensorBoardEvent {
   }
 
   /// A `SessionLog.START` event: TensorBoard discards earlier points with steps >= `step`.
+  ///
+  /// - Parameters:
+  ///   - wallTime: Seconds since 1970.
+  ///   - step: The first step of the resumed run; earlier points at or after it are discarded.
   public static func sessionStart(wallTime: Double, step: Int) -> [UInt8] {
     var sessionLog = Protobuf()
     sessionLog.varint(field: 1, 1)

@@ -28,6 +28,12 @@ public enum AtomicFile {
   /// Atomically replaces the file at `path` with `bytes`; with `previousPath`, the file replaced is kept there
   /// (renamed, so `path` and `previousPath` always hold complete files: after a crash between the two renames
   /// `path` is missing and `previousPath` holds what it held).
+  ///
+  /// - Parameters:
+  ///   - bytes: The file's new contents.
+  ///   - path: The file replaced; its folder must exist.
+  ///   - previousPath: Where the file replaced is kept (renamed); nil discards it.
+  /// - Throws: ``FileWriteError`` naming the path and the system call that failed; the temporary is removed.
   public static func write(_ bytes: [UInt8], to path: String, keepingPreviousAt previousPath: String? = nil) throws {
     let url = URL(fileURLWithPath: path)
     let folder = url.deletingLastPathComponent().path
@@ -35,19 +41,11 @@ public enum AtomicFile {
       folder + "/." + url.lastPathComponent + temporaryMarker + "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     guard descriptor >= 0 else { throw FileWriteError(path: path, reason: "open: \(systemError())") }
-    var written = 0
-    while written < bytes.count {
-      let result = bytes.withUnsafeBytes { buffer in
-        Glibc_write(descriptor, buffer.baseAddress! + written, bytes.count - written)
-      }
-      if result < 0 {
-        if errno == EINTR { continue }
-        let reason = systemError()
-        close(descriptor)
-        unlink(temporary)
-        throw FileWriteError(path: path, reason: "write: \(reason)")
-      }
-      written += result
+    guard writeFully(descriptor, bytes) else {
+      let reason = systemError()
+      close(descriptor)
+      unlink(temporary)
+      throw FileWriteError(path: path, reason: "write: \(reason)")
     }
     guard fsync(descriptor) == 0 else {
       let reason = systemError()
@@ -74,6 +72,11 @@ public enum AtomicFile {
   }
 
   /// Atomically replaces the file at `path` with the UTF-8 bytes of `text`.
+  ///
+  /// - Parameters:
+  ///   - text: The file's new contents.
+  ///   - path: The file replaced; its folder must exist.
+  /// - Throws: ``FileWriteError`` as ``write(_:to:keepingPreviousAt:)``.
   public static func write(_ text: String, to path: String) throws {
     try write(Array(text.utf8), to: path)
   }
@@ -83,6 +86,8 @@ public enum AtomicFile {
 
   /// Removes the temporaries in `folder` that writes of a process no longer running left behind (a kill during a
   /// write); temporaries of this process and of live ones are left alone. Returns the names removed.
+  ///
+  /// - Parameter folder: The folder searched (not its subfolders); a missing folder removes nothing.
   @discardableResult
   public static func removeStaleTemporaries(in folder: String) -> [String] {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
@@ -102,9 +107,30 @@ public enum AtomicFile {
   private static func systemError() -> String { String(cString: strerror(errno)) }
 }
 
+/// Writes all of `bytes` to `descriptor`, writing again after a partial write or an interruption (`EINTR`).
+///
+/// - Parameters:
+///   - descriptor: An open file descriptor.
+///   - bytes: The bytes to write.
+/// - Returns: True when every byte was written; false when a write failed, with `errno` saying why.
+func writeFully(_ descriptor: Int32, _ bytes: [UInt8]) -> Bool {
+  var written = 0
+  while written < bytes.count {
+    let result = bytes.withUnsafeBytes { buffer in
+      Glibc_write(descriptor, buffer.baseAddress! + written, bytes.count - written)
+    }
+    if result < 0 {
+      if errno == EINTR { continue }
+      return false
+    }
+    written += result
+  }
+  return true
+}
+
 /// The POSIX `write`, under a name that does not clash with Swift's `write` methods.
 @inline(__always)
-func Glibc_write(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+private func Glibc_write(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
   #if canImport(Glibc)
     return Glibc.write(descriptor, buffer, count)
   #else
