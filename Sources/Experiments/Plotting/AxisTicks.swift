@@ -11,6 +11,12 @@ public struct AxisTicks: Equatable, Sendable {
 
   /// Ticks covering `[low, high]` with about `targetCount` intervals; with `extendToTicks` the first and last tick
   /// lie at or beyond the ends (so an axis can be widened to them), else all ticks lie inside.
+  ///
+  /// - Parameters:
+  ///   - low: The low end of the data's range.
+  ///   - high: The high end; when it is not above `low`, both are moved apart by a tenth of `abs(low)` (or by 1).
+  ///   - targetCount: About how many intervals the ticks divide the range into.
+  ///   - extendToTicks: True to put the first and last tick at or beyond the ends, false to keep every tick inside.
   public init(low: Double, high: Double, targetCount: Int = 6, extendToTicks: Bool = false) {
     var low = low
     var high = high

@@ -10,6 +10,10 @@ public struct CurvePoint: Equatable, Sendable {
   public var y: Double
 
   /// Creates a point.
+  ///
+  /// - Parameters:
+  ///   - x: The horizontal position (steps or episodes).
+  ///   - y: The value (e.g. the mean return).
   public init(x: Double, y: Double) {
     self.x = x
     self.y = y
@@ -26,6 +30,11 @@ public struct LearningCurve: Sendable {
   public var color: Color?
 
   /// Creates a run description.
+  ///
+  /// - Parameters:
+  ///   - label: The legend text.
+  ///   - seeds: One series of points per seed, in any order of x.
+  ///   - color: The colour; nil takes the next colour of the palette.
   public init(label: String, seeds: [[CurvePoint]], color: Color? = nil) {
     self.label = label
     self.seeds = seeds
@@ -64,6 +73,12 @@ extension LearningCurve {
   /// most `maximumGridPoints`, else `maximumGridPoints` evenly spaced values over the union of the seeds' ranges.
   /// A seed contributes only inside its own x range (no extrapolation), so the band narrows to the mean line where
   /// only one seed remains.
+  ///
+  /// - Parameters:
+  ///   - smoothingWindow: The points of each seed's trailing moving average; 1 (or less) smooths nothing.
+  ///   - maximumGridPoints: The most grid points; more shared x values, or x values that differ between seeds, give an
+  ///     even grid of this many.
+  ///   - confidenceLevel: The level of the band, strictly between 0 and 1.
   public func aggregated(
     smoothingWindow: Int = 1, maximumGridPoints: Int = 400, confidenceLevel: Double = 0.95
   )

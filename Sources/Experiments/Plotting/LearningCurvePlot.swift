@@ -42,6 +42,12 @@ public struct LearningCurvePlot: Sendable {
   public var font: TextFont = .standard
 
   /// Creates a plot description.
+  ///
+  /// - Parameters:
+  ///   - title: The title above the plot.
+  ///   - xLabel: The horizontal axis' label.
+  ///   - yLabel: The vertical axis' label.
+  ///   - runs: The runs drawn, one mean line and band each, in legend order.
   public init(
     title: String, xLabel: String = "environment steps", yLabel: String = "return",
     runs: [LearningCurve] = []
@@ -55,6 +61,9 @@ public struct LearningCurvePlot: Sendable {
   // MARK: - Files
 
   /// Writes the PNG rendering (atomically).
+  ///
+  /// - Parameter path: The file written, replaced atomically.
+  /// - Throws: ``ImageEncodingError/writeFailed(path:reason:)`` when it cannot be written.
   public func writePNG(to path: String) throws {
     do {
       try AtomicFile.write(try PNGEncoder.encode(figure().canvas()), to: path)
@@ -64,6 +73,9 @@ public struct LearningCurvePlot: Sendable {
   }
 
   /// Writes the SVG rendering (atomically).
+  ///
+  /// - Parameter path: The file written, replaced atomically.
+  /// - Throws: ``ImageEncodingError/writeFailed(path:reason:)`` when it cannot be written.
   public func writeSVG(to path: String) throws {
     do {
       try AtomicFile.write(figure().svg(), to: path)

@@ -11,6 +11,10 @@ public struct SeriesStyle: Equatable, Sendable {
   public var dash: [Double]
 
   /// Creates a style.
+  ///
+  /// - Parameters:
+  ///   - color: The line colour.
+  ///   - dash: The on and off lengths in pixels, repeated; empty for a solid line.
   public init(color: Color, dash: [Double] = []) {
     self.color = color
     self.dash = dash
@@ -27,6 +31,8 @@ public struct SeriesStyle: Equatable, Sendable {
 
   /// Styles for `count` series: every colour solid first, then every colour dashed, and so on; beyond
   /// colours x patterns the styles repeat.
+  ///
+  /// - Parameter count: The number of series; a negative count gives none.
   public static func styles(count: Int) -> [SeriesStyle] {
     (0..<max(count, 0)).map { index in
       SeriesStyle(
@@ -338,4 +344,37 @@ func bandCaption(seedCounts: [Int], smoothingWindow: Int, confidenceLevel: Doubl
   if showsSeeds { parts.append("thin lines: single seeds") }
   parts.append(smoothingWindow > 1 ? "smoothing: trailing mean of \(smoothingWindow) points" : "no smoothing")
   return parts.joined(separator: "; ")
+}
+
+// MARK: - Titles and files
+
+extension Figure {
+  /// Draws a plot's title centred on the top margin, bold, at the title size or the largest smaller one that fits
+  /// between the margins.
+  ///
+  /// - Parameters:
+  ///   - title: The text.
+  ///   - width: The figure's width in pixels.
+  /// - Returns: The size drawn, for laying out what follows.
+  mutating func addTitle(_ title: String, width: Int) -> Double {
+    let margin = PlotMetrics.margin
+    let size = fittingSize(title, self, preferred: PlotMetrics.titleSize, width: Double(width) - 2 * margin, bold: true)
+    addText(
+      title, at: Point(Double(width) / 2, margin), size: size, color: PlotPalette.text, bold: true,
+      horizontalAlignment: .center)
+    return size
+  }
+
+  /// Writes the PNG and SVG renderings to `base.png` and `base.svg`, each atomically (the plots' `write(to:)`).
+  ///
+  /// - Parameter base: The path without extension.
+  /// - Throws: ``ImageEncodingError/writeFailed(path:reason:)`` naming `base` when a file cannot be written.
+  func writeRenderings(to base: String) throws {
+    do {
+      try AtomicFile.write(try PNGEncoder.encode(canvas()), to: base + ".png")
+      try AtomicFile.write(svg(), to: base + ".svg")
+    } catch let error as FileWriteError {
+      throw ImageEncodingError.writeFailed(path: base, reason: error.reason)
+    }
+  }
 }

@@ -14,6 +14,13 @@ public struct ReportSettings: Sendable {
   public var showsSeeds: Bool
 
   /// Creates report settings.
+  ///
+  /// - Parameters:
+  ///   - title: The learning-curve plot's title.
+  ///   - x: `episode` for per-episode returns against the episode index; anything else plots the rollout mean return
+  ///     against environment steps.
+  ///   - smoothingWindow: The points of each seed's trailing moving average; 1 smooths nothing.
+  ///   - showsSeeds: True to draw each seed as a thin line under its mean.
   public init(title: String, x: String = "step", smoothingWindow: Int = 1, showsSeeds: Bool = false) {
     self.title = title
     self.x = x
@@ -22,6 +29,8 @@ public struct ReportSettings: Sendable {
   }
 
   /// The settings of an experiment plan.
+  ///
+  /// - Parameter plan: The plan whose `plot.*` settings are taken.
   public init(plan: ExperimentPlan) {
     self.init(
       title: plan.plotTitle, x: plan.plotX, smoothingWindow: plan.plotSmoothing, showsSeeds: plan.plotSeeds)
@@ -56,6 +65,11 @@ extension RunFolder {
   /// Writes everything a finished run shows from its files alone, without training: for a sweep `results.md` and
   /// `results.csv` (from summary.json), and from the seeds' progress files `learning_curve`, and for a sweep
   /// `grid` (small multiples) and, with two or more swept keys, `sensitivity` (each as .svg and .png).
+  ///
+  /// - Parameter settings: What to draw: title, x axis, smoothing, seed lines.
+  /// - Returns: The paths of the files written (nil for those a run of its kind does not have).
+  /// - Throws: What reading the progress files or writing a file throws; a missing or unreadable summary.json only
+  ///   leaves the sweep files out.
   @discardableResult
   public func writeReport(_ settings: ReportSettings) throws -> ReportFiles {
     let summary = try? readSummary()

@@ -15,6 +15,10 @@ public struct SensitivityPlot: Sendable {
     public var keys: [Sensitivity]
 
     /// Creates a series.
+    ///
+    /// - Parameters:
+    ///   - label: The legend text.
+    ///   - keys: The metric's sensitivity to each key, in the order of the panels.
     public init(label: String, keys: [Sensitivity]) {
       self.label = label
       self.keys = keys
@@ -37,20 +41,21 @@ public struct SensitivityPlot: Sendable {
   public var font: TextFont = .standard
 
   /// Creates the plot.
+  ///
+  /// - Parameters:
+  ///   - title: The figure's title.
+  ///   - series: The series drawn in every panel; all should cover the same keys.
   public init(title: String, series: [Series]) {
     self.title = title
     self.series = series
   }
 
   /// Writes the PNG and SVG renderings (atomically).
+  ///
+  /// - Parameter base: The path without extension: `base.png` and `base.svg` are written.
+  /// - Throws: ``ImageEncodingError/writeFailed(path:reason:)`` naming `base` when a file cannot be written.
   public func write(to base: String) throws {
-    let figure = figure()
-    do {
-      try AtomicFile.write(try PNGEncoder.encode(figure.canvas()), to: base + ".png")
-      try AtomicFile.write(figure.svg(), to: base + ".svg")
-    } catch let error as FileWriteError {
-      throw ImageEncodingError.writeFailed(path: base, reason: error.reason)
-    }
+    try figure().writeRenderings(to: base)
   }
 
   /// The drawing.
@@ -80,11 +85,7 @@ public struct SensitivityPlot: Sendable {
     let height = Int((top + Double(rows) * (panelTitleHeight + panelHeight + bottomSpace)).rounded(.up))
     figure = Figure(width: width, height: height, background: PlotPalette.background, font: font)
 
-    let titleSize = fittingSize(
-      title, figure, preferred: PlotMetrics.titleSize, width: Double(width) - 2 * margin, bold: true)
-    figure.addText(
-      title, at: Point(Double(width) / 2, margin), size: titleSize, color: PlotPalette.text, bold: true,
-      horizontalAlignment: .center)
+    let titleSize = figure.addTitle(title, width: width)
     let caption =
       "each point: the mean over the other keys' settings and the seeds; bars: 95% stratified bootstrap CI"
     figure.addText(

@@ -48,6 +48,13 @@ public struct SmallMultiplesPlot: Sendable {
   public var font: TextFont = .standard
 
   /// Creates the plot.
+  ///
+  /// - Parameters:
+  ///   - title: The figure's title.
+  ///   - axes: The sweep's keys and values, which decide the panels and the lines in each.
+  ///   - curves: One learning curve per setting, in the order of the axes' settings.
+  ///   - xLabel: The horizontal axes' label.
+  ///   - yLabel: The vertical axes' label.
   public init(title: String, axes: SweepAxes, curves: [LearningCurve], xLabel: String, yLabel: String) {
     self.title = title
     self.axes = axes
@@ -59,6 +66,8 @@ public struct SmallMultiplesPlot: Sendable {
   // MARK: - Arrangement
 
   /// The panel arrangement for the swept keys: see the type's description.
+  ///
+  /// - Parameter axes: The sweep's keys and values.
   public static func arrangement(for axes: SweepAxes) -> Arrangement {
     let keyCount = axes.keys.count
     let settings = axes.assignments.indices
@@ -93,14 +102,11 @@ public struct SmallMultiplesPlot: Sendable {
   // MARK: - Drawing
 
   /// Writes the PNG and SVG renderings (atomically).
+  ///
+  /// - Parameter base: The path without extension: `base.png` and `base.svg` are written.
+  /// - Throws: ``ImageEncodingError/writeFailed(path:reason:)`` naming `base` when a file cannot be written.
   public func write(to base: String) throws {
-    let figure = figure()
-    do {
-      try AtomicFile.write(try PNGEncoder.encode(figure.canvas()), to: base + ".png")
-      try AtomicFile.write(figure.svg(), to: base + ".svg")
-    } catch let error as FileWriteError {
-      throw ImageEncodingError.writeFailed(path: base, reason: error.reason)
-    }
+    try figure().writeRenderings(to: base)
   }
 
   /// The drawing.
@@ -149,11 +155,7 @@ public struct SmallMultiplesPlot: Sendable {
     measure = Figure(width: width, height: height, background: PlotPalette.background, font: font)
     var figure = measure
 
-    let titleSize = fittingSize(
-      title, figure, preferred: PlotMetrics.titleSize, width: Double(width) - 2 * margin, bold: true)
-    figure.addText(
-      title, at: Point(Double(width) / 2, margin), size: titleSize, color: PlotPalette.text, bold: true,
-      horizontalAlignment: .center)
+    let titleSize = figure.addTitle(title, width: width)
     let caption =
       "one panel per setting, shared axes; "
       + bandCaption(
