@@ -12,6 +12,13 @@ extension AgentCheckpoint {
   /// The environment arguments of the checkpoint at `path`, with its model file (`xml_file`) resolved: `modelFile`
   /// when given, else the file of that name in the checkpoint's folder, which must exist and refer to no file
   /// outside its folder.
+  ///
+  /// - Parameters:
+  ///   - checkpoint: The checkpoint read.
+  ///   - path: Where it was read from; its folder is searched for the model file.
+  ///   - modelFile: A model file to use instead (`--xml-file`); nil looks next to the checkpoint.
+  /// - Throws: ``ExperimentError/incompatibleCheckpoint(_:)`` when `xml_file` is not a file name or is missing next to
+  ///   the checkpoint or refers outside its folder.
   public static func environmentArguments(
     of checkpoint: Checkpoint, at path: String, modelFile: String? = nil
   ) throws -> EnvironmentArguments {

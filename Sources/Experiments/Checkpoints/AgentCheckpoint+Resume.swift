@@ -21,6 +21,12 @@ import PolicyGradient
 
 extension AgentCheckpoint {
   /// Adds `state` to `checkpoint`.
+  ///
+  /// - Parameters:
+  ///   - state: The agent's loop state, from ``Agent/saveTrainingState()``.
+  ///   - checkpoint: The checkpoint the state is added to (tensors under `training/` and `environment/`, counters in
+  ///     the metadata).
+  /// - Throws: What encoding the loop counters as JSON throws (not expected for a valid state).
   public static func add(_ state: AgentTrainingState, to checkpoint: inout Checkpoint) throws {
     var tensors = checkpoint.tensors
     tensors["training/recent_return_sum"] = StoredTensor(shape: [1], doubles: [state.recentReturnSum])
@@ -65,11 +71,17 @@ extension AgentCheckpoint {
   static let maximumCounter = 1 << 53
 
   /// Whether `checkpoint` holds a loop state (checkpoints of Box2D runs and older files do not).
+  ///
+  /// - Parameter checkpoint: The checkpoint looked at.
   public static func isResumable(_ checkpoint: Checkpoint) -> Bool {
     checkpoint.metadata["training"] != nil
   }
 
   /// The loop state stored in `checkpoint`.
+  ///
+  /// - Parameter checkpoint: A checkpoint written with a training state.
+  /// - Throws: ``ExperimentError/incompatibleCheckpoint(_:)`` naming what does not fit; ``CheckpointError`` for a
+  ///   tensor of the wrong type or shape.
   public static func trainingState(of checkpoint: Checkpoint) throws -> AgentTrainingState {
     guard case .object(let training)? = checkpoint.metadata["training"] else {
       throw ExperimentError.incompatibleCheckpoint(
@@ -174,6 +186,9 @@ extension AgentCheckpoint {
   /// Restores `agent` (freshly made from the same configuration and seed) from `checkpoint`: parameters,
   /// optimizers, generator and loop state, so that `learn` continues exactly.
   ///
+  /// - Parameters:
+  ///   - agent: An agent made from the same configuration and seed as the one that wrote the checkpoint.
+  ///   - checkpoint: A resumable checkpoint (see ``isResumable(_:)``).
   /// - Throws: ``ExperimentError/incompatibleCheckpoint(_:)`` for another algorithm or architecture, missing or
   ///   misshapen tensors, optimizers of other roles or a state that does not fit; ``CheckpointError`` for tensors
   ///   of the wrong type; an ``EnvironmentStateError`` for an environment state of another kind.

@@ -12,6 +12,15 @@ import PolicyGradient
 /// Saving and loading the state of a trained agent.
 public enum AgentCheckpoint {
   /// Builds the checkpoint of `agent` trained on `environmentID` with `seed`.
+  ///
+  /// - Parameters:
+  ///   - agent: The agent saved: policy, optimizers, generator.
+  ///   - environmentID: The environment id it trained on.
+  ///   - environmentArguments: The environment's keyword arguments.
+  ///   - seed: The run's seed.
+  ///   - episodes: The training episodes finished.
+  ///   - configuration: The run's configuration, stored in the metadata; nil stores none.
+  /// - Throws: What encoding the policy configuration as JSON throws (not expected).
   public static func make(
     _ agent: any Agent, environmentID: String, environmentArguments: EnvironmentArguments, seed: UInt64,
     episodes: Int, configuration: RunConfiguration?
@@ -46,6 +55,13 @@ public enum AgentCheckpoint {
   }
 
   /// The policy stored in `checkpoint`, rebuilt for `environment` and loaded with the saved parameters.
+  ///
+  /// - Parameters:
+  ///   - checkpoint: A checkpoint written by
+  ///     ``make(_:environmentID:environmentArguments:seed:episodes:configuration:)``.
+  ///   - environment: The environment the policy acts in; its observation count must match the checkpoint's.
+  /// - Throws: ``ExperimentError/incompatibleCheckpoint(_:)`` naming what does not fit; ``CheckpointError`` for a
+  ///   tensor of the wrong type or shape.
   public static func loadPolicy(_ checkpoint: Checkpoint, for environment: any Environment) throws -> ActorCriticPolicy
   {
     let configuration = try checkedPolicyConfiguration(
@@ -63,6 +79,10 @@ public enum AgentCheckpoint {
   }
 
   /// The environment keyword arguments a checkpoint was trained with.
+  ///
+  /// - Parameter checkpoint: The checkpoint read.
+  /// - Throws: ``ExperimentError/incompatibleCheckpoint(_:)`` for an argument that is not a number, Boolean, text or
+  ///   list of numbers.
   public static func environmentArguments(of checkpoint: Checkpoint) throws -> EnvironmentArguments {
     guard case .object(let members)? = checkpoint.metadata["env_kwargs"] else { return [:] }
     var arguments: EnvironmentArguments = [:]
@@ -91,6 +111,9 @@ public enum AgentCheckpoint {
   }
 
   /// The environment id a checkpoint was trained on.
+  ///
+  /// - Parameter checkpoint: The checkpoint read.
+  /// - Throws: ``ExperimentError/incompatibleCheckpoint(_:)`` when it names no environment.
   public static func environmentID(of checkpoint: Checkpoint) throws -> String {
     guard let id = checkpoint.metadata["env"]?.stringValue else {
       throw ExperimentError.incompatibleCheckpoint("it does not name its environment")

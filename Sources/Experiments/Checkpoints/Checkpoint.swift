@@ -36,6 +36,10 @@ public struct Checkpoint: Equatable, Sendable {
   public var tensors: [String: StoredTensor]
 
   /// Creates a checkpoint in memory.
+  ///
+  /// - Parameters:
+  ///   - metadata: The caller's metadata document.
+  ///   - tensors: The tensors by name.
   public init(metadata: JSONValue = [:], tensors: [String: StoredTensor] = [:]) {
     self.metadata = metadata
     self.tensors = tensors
@@ -44,6 +48,11 @@ public struct Checkpoint: Equatable, Sendable {
   // MARK: - Typed access
 
   /// The tensor `name`, checked to exist and (when given) to have `shape`.
+  ///
+  /// - Parameters:
+  ///   - name: The tensor's name, such as `policy/action.weight`.
+  ///   - shape: The shape it must have; nil accepts any.
+  /// - Throws: ``CheckpointError/missingTensor(name:available:)`` or ``CheckpointError/shapeMismatch(name:expected:found:)``.
   public func tensor(_ name: String, shape: [Int]? = nil) throws -> StoredTensor {
     guard let tensor = tensors[name] else {
       throw CheckpointError.missingTensor(name: name, available: Array(tensors.keys))
@@ -55,37 +64,52 @@ public struct Checkpoint: Equatable, Sendable {
   }
 
   /// The elements of the `F32` tensor `name`, checked against `shape` when given.
+  ///
+  /// - Parameters:
+  ///   - name: The tensor's name, such as `policy/action.weight`.
+  ///   - shape: The shape it must have; nil accepts any.
+  /// - Throws: As ``tensor(_:shape:)``, and ``CheckpointError/typeMismatch(name:expected:found:)`` for another dtype.
   public func floats(_ name: String, shape: [Int]? = nil) throws -> [Float] {
-    let stored = try tensor(name, shape: shape)
-    guard case .float32(let values) = stored.data else {
-      throw CheckpointError.typeMismatch(name: name, expected: "F32", found: stored.data.dtype)
-    }
-    return values
+    try elements(name, shape: shape, "F32") { if case .float32(let values) = $0 { values } else { nil } }
   }
 
   /// The elements of the `F64` tensor `name`, checked against `shape` when given.
+  ///
+  /// - Parameters:
+  ///   - name: The tensor's name, such as `policy/action.weight`.
+  ///   - shape: The shape it must have; nil accepts any.
+  /// - Throws: As ``tensor(_:shape:)``, and ``CheckpointError/typeMismatch(name:expected:found:)`` for another dtype.
   public func doubles(_ name: String, shape: [Int]? = nil) throws -> [Double] {
-    let stored = try tensor(name, shape: shape)
-    guard case .float64(let values) = stored.data else {
-      throw CheckpointError.typeMismatch(name: name, expected: "F64", found: stored.data.dtype)
-    }
-    return values
+    try elements(name, shape: shape, "F64") { if case .float64(let values) = $0 { values } else { nil } }
   }
 
   /// The elements of the `I64` tensor `name`, checked against `shape` when given.
+  ///
+  /// - Parameters:
+  ///   - name: The tensor's name, such as `policy/action.weight`.
+  ///   - shape: The shape it must have; nil accepts any.
+  /// - Throws: As ``tensor(_:shape:)``, and ``CheckpointError/typeMismatch(name:expected:found:)`` for another dtype.
   public func int64s(_ name: String, shape: [Int]? = nil) throws -> [Int64] {
-    let stored = try tensor(name, shape: shape)
-    guard case .int64(let values) = stored.data else {
-      throw CheckpointError.typeMismatch(name: name, expected: "I64", found: stored.data.dtype)
-    }
-    return values
+    try elements(name, shape: shape, "I64") { if case .int64(let values) = $0 { values } else { nil } }
   }
 
   /// The elements of the `U64` tensor `name`, checked against `shape` when given.
+  ///
+  /// - Parameters:
+  ///   - name: The tensor's name, such as `policy/action.weight`.
+  ///   - shape: The shape it must have; nil accepts any.
+  /// - Throws: As ``tensor(_:shape:)``, and ``CheckpointError/typeMismatch(name:expected:found:)`` for another dtype.
   public func uint64s(_ name: String, shape: [Int]? = nil) throws -> [UInt64] {
+    try elements(name, shape: shape, "U64") { if case .uint64(let values) = $0 { values } else { nil } }
+  }
+
+  /// The elements of the tensor `name` that `extract` takes out of its data, which must be of type `dtype`.
+  private func elements<Element>(
+    _ name: String, shape: [Int]?, _ dtype: String, _ extract: (TensorData) -> [Element]?
+  ) throws -> [Element] {
     let stored = try tensor(name, shape: shape)
-    guard case .uint64(let values) = stored.data else {
-      throw CheckpointError.typeMismatch(name: name, expected: "U64", found: stored.data.dtype)
+    guard let values = extract(stored.data) else {
+      throw CheckpointError.typeMismatch(name: name, expected: dtype, found: stored.data.dtype)
     }
     return values
   }
@@ -93,6 +117,13 @@ public struct Checkpoint: Equatable, Sendable {
   // MARK: - Files
 
   /// Writes the checkpoint atomically to `path`; with `previousPath`, the checkpoint it replaces is kept there.
+  ///
+  /// - Parameters:
+  ///   - path: The file written, replaced atomically.
+  ///   - previousPath: Where the file replaced is kept; nil discards it.
+  /// - Throws: ``CheckpointError/unwritable(path:reason:)`` when it cannot be written, and
+  ///   ``CheckpointError/invalidTensor(name:reason:)`` for a reserved name or elements that do not fill a
+  ///   shape.
   public func write(to path: String, keepingPreviousAt previousPath: String? = nil) throws {
     let bytes = try encoded()
     do {
@@ -103,6 +134,10 @@ public struct Checkpoint: Equatable, Sendable {
   }
 
   /// Reads and validates the checkpoint at `path`.
+  ///
+  /// - Parameter path: A checkpoint file; it must be a regular file.
+  /// - Throws: ``CheckpointError/unreadable(path:reason:)`` for a path that is not a readable regular file, and what
+  ///   ``init(decoding:)`` throws.
   public init(contentsOf path: String) throws {
     if let problem = Checkpoint.notARegularFile(path) {
       throw CheckpointError.unreadable(path: path, reason: problem)
@@ -169,6 +204,9 @@ public struct Checkpoint: Equatable, Sendable {
   // MARK: - Decoding
 
   /// Decodes and validates checkpoint file bytes.
+  ///
+  /// - Parameter bytes: A whole checkpoint file: header length, JSON header, tensor data and CRC.
+  /// - Throws: ``CheckpointError`` for bytes that are truncated, malformed, or fail the CRC.
   public init(decoding bytes: [UInt8]) throws {
     guard bytes.count >= 8 else { throw CheckpointError.truncated(expectedBytes: 8, actualBytes: bytes.count) }
     var headerLength: UInt64 = 0

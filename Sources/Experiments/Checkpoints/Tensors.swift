@@ -90,18 +90,38 @@ public struct StoredTensor: Equatable, Sendable {
   public var data: TensorData
 
   /// Creates a tensor; the element count must equal the product of the shape (checked when written).
+  ///
+  /// - Parameters:
+  ///   - shape: The dimensions.
+  ///   - data: The elements, row-major, with their type.
   public init(shape: [Int], data: TensorData) {
     self.shape = shape
     self.data = data
   }
 
   /// A `F32` tensor.
+  ///
+  /// - Parameters:
+  ///   - shape: The dimensions.
+  ///   - floats: The elements, row-major.
   public init(shape: [Int], floats: [Float]) { self.init(shape: shape, data: .float32(floats)) }
   /// A `F64` tensor.
+  ///
+  /// - Parameters:
+  ///   - shape: The dimensions.
+  ///   - doubles: The elements, row-major.
   public init(shape: [Int], doubles: [Double]) { self.init(shape: shape, data: .float64(doubles)) }
   /// A `I64` tensor.
+  ///
+  /// - Parameters:
+  ///   - shape: The dimensions.
+  ///   - int64s: The elements, row-major.
   public init(shape: [Int], int64s: [Int64]) { self.init(shape: shape, data: .int64(int64s)) }
   /// A `U64` tensor.
+  ///
+  /// - Parameters:
+  ///   - shape: The dimensions.
+  ///   - uint64s: The elements, row-major.
   public init(shape: [Int], uint64s: [UInt64]) { self.init(shape: shape, data: .uint64(uint64s)) }
 
   /// The product of the shape, or nil when a dimension is negative or the product overflows.
