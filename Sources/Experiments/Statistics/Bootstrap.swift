@@ -20,12 +20,21 @@ public enum Bootstrap {
   public static let exhaustiveLimit = 3125
 
   /// A short description of the method, for plot captions and table headers.
+  ///
+  /// - Parameter level: The confidence level, shown as a percentage (0.95 gives `95%`).
   public static func methodDescription(level: Double = 0.95) -> String {
     "\(JSONValue.formatNumber(level * 100))% bootstrap CI of the mean"
   }
 
   /// The percentile-bootstrap interval of the mean of `values` at `level` (0 < level < 1); nil for fewer than two
   /// values (no spread can be estimated from one seed).
+  ///
+  /// - Parameters:
+  ///   - values: The sample, e.g. one metric of each seed.
+  ///   - level: The confidence level, strictly between 0 and 1 (0.95 for a 95% interval).
+  ///   - resamples: The Monte-Carlo resamples drawn when the sample is too large to enumerate (at least 1 is drawn).
+  /// - Returns: The lower and upper percentiles of the resampled means; nil for fewer than two values or a level
+  ///   outside (0, 1).
   public static func meanInterval(
     _ values: [Double], level: Double = 0.95, resamples: Int = defaultResamples
   ) -> (lower: Double, upper: Double)? {
@@ -35,6 +44,13 @@ public enum Bootstrap {
   /// The interval of the mean of the group means, resampling within each group (a stratified bootstrap): e.g. a
   /// hyperparameter value's return averaged over the other hyperparameters' settings, each with its own seeds.
   /// Groups with no values are ignored; nil when no group has two or more values.
+  ///
+  /// - Parameters:
+  ///   - groups: The groups, each its own sample (e.g. one setting's seeds); empty groups are ignored.
+  ///   - level: The confidence level, strictly between 0 and 1 (0.95 for a 95% interval).
+  ///   - resamples: The Monte-Carlo resamples drawn when the sample is too large to enumerate (at least 1 is drawn).
+  /// - Returns: The lower and upper percentiles of the resampled means of group means; nil when no group has two values
+  ///   or the level is outside (0, 1).
   public static func meanOfGroupMeansInterval(
     _ groups: [[Double]], level: Double = 0.95, resamples: Int = defaultResamples
   ) -> (lower: Double, upper: Double)? {
@@ -75,6 +91,10 @@ public enum Bootstrap {
 
   /// The `probability` quantile of sorted values with linear interpolation between order statistics (numpy's
   /// default, "type 7").
+  ///
+  /// - Parameters:
+  ///   - values: The sample sorted ascending; empty gives NaN.
+  ///   - probability: The quantile's probability, clamped to [0, 1].
   public static func quantile(sorted values: [Double], _ probability: Double) -> Double {
     guard !values.isEmpty else { return .nan }
     let position = min(max(probability, 0), 1) * Double(values.count - 1)

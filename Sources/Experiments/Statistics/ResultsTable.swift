@@ -54,6 +54,11 @@ public struct ResultsTable: Sendable {
   public var metricDigits: [String: Int] = [:]
 
   /// Creates an empty table.
+  ///
+  /// - Parameters:
+  ///   - settingNames: The titles of the columns that name a row's setting (e.g. the swept keys).
+  ///   - metricNames: The metrics, in column order; the CSV has all of them.
+  ///   - confidenceLevel: The level of the bootstrap intervals, strictly between 0 and 1.
   public init(settingNames: [String], metricNames: [String], confidenceLevel: Double = 0.95) {
     self.settingNames = settingNames
     self.metricNames = metricNames
@@ -61,11 +66,19 @@ public struct ResultsTable: Sendable {
   }
 
   /// Adds a setting with its per-seed values (missing metrics show as empty cells).
+  ///
+  /// - Parameters:
+  ///   - settings: The row's value of each setting column, in the order of ``settingNames``.
+  ///   - values: Per metric name, its value for each seed.
   public mutating func addRow(settings: [String], values: [String: [Double]]) {
     rows.append(Row(settings: settings, values: values))
   }
 
   /// The summary of one cell, or nil when the metric has no values for that row.
+  ///
+  /// - Parameters:
+  ///   - row: The row's index in insertion order; must be valid.
+  ///   - metric: A metric name.
   public func summary(row: Int, metric: String) -> Cell? {
     guard let values = rows[row].values[metric], !values.isEmpty else { return nil }
     let interval = Bootstrap.meanInterval(values, level: confidenceLevel)
@@ -120,6 +133,10 @@ public struct ResultsTable: Sendable {
   }
 
   /// A cell as `mean [low, high]`, or `mean (1 seed)`.
+  ///
+  /// - Parameters:
+  ///   - cell: The cell's summary.
+  ///   - digits: The most significant digits of each number.
   public static func format(_ cell: Cell, digits: Int = 4) -> String {
     let mean = formatSignificant(cell.mean, digits: digits)
     guard cell.lowerBound.isFinite && cell.upperBound.isFinite else {
@@ -160,6 +177,10 @@ public struct ResultsTable: Sendable {
 // MARK: - Formatting helpers
 
 /// A number with at most `digits` significant digits, without trailing zeros (`0.1235`, `1.235e+06`).
+///
+/// - Parameters:
+///   - value: The number; NaN and infinities are written `nan`, `inf`, `-inf`.
+///   - digits: The most significant digits, at least 1.
 public func formatSignificant(_ value: Double, digits: Int = 4) -> String {
   guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
   if value == 0 { return "0" }

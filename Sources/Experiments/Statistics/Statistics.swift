@@ -21,6 +21,10 @@ public struct SampleSummary: Equatable, Sendable {
   public var upperBound: Double { mean + confidenceHalfWidth }
 
   /// Summarises `values` with a Student-t confidence interval at `confidenceLevel` (0 < level < 1).
+  ///
+  /// - Parameters:
+  ///   - values: The sample; an empty one gives NaN for every statistic.
+  ///   - confidenceLevel: The level of the interval, strictly between 0 and 1.
   public init(_ values: [Double], confidenceLevel: Double = 0.95) {
     count = values.count
     mean = Statistics.mean(values)
@@ -36,6 +40,8 @@ public struct SampleSummary: Equatable, Sendable {
 /// Mean, standard deviation, standard error and confidence intervals of samples.
 public enum Statistics {
   /// The arithmetic mean; NaN for an empty sample.
+  ///
+  /// - Parameter values: The sample.
   public static func mean(_ values: [Double]) -> Double {
     guard !values.isEmpty else { return .nan }
     // Two-pass: a first mean, then a correction term, for accuracy with large offsets.
@@ -46,6 +52,11 @@ public enum Statistics {
 
   /// The standard deviation with `deltaDegreesOfFreedom` subtracted from n in the divisor (1: the unbiased sample
   /// variance, as numpy's `ddof=1`); NaN when n <= deltaDegreesOfFreedom.
+  ///
+  /// - Parameters:
+  ///   - values: The sample.
+  ///   - deltaDegreesOfFreedom: Subtracted from the count in the divisor: 1 for the sample, 0 for the population
+  ///     standard deviation.
   public static func standardDeviation(_ values: [Double], deltaDegreesOfFreedom: Int = 1) -> Double {
     guard values.count > deltaDegreesOfFreedom else { return .nan }
     let average = mean(values)
@@ -54,12 +65,18 @@ public enum Statistics {
   }
 
   /// The standard error of the mean (sample standard deviation over sqrt(n)); NaN for fewer than two values.
+  ///
+  /// - Parameter values: The sample.
   public static func standardError(_ values: [Double]) -> Double {
     standardDeviation(values) / Double(values.count).squareRoot()
   }
 
   /// The half width of the confidence interval of the mean at `level`, from Student's t with n - 1 degrees of
   /// freedom; NaN for fewer than two values.
+  ///
+  /// - Parameters:
+  ///   - values: The sample.
+  ///   - level: The confidence level, strictly between 0 and 1.
   public static func confidenceHalfWidth(_ values: [Double], level: Double = 0.95) -> Double {
     SampleSummary(values, confidenceLevel: level).confidenceHalfWidth
   }

@@ -8,6 +8,10 @@ import Foundation
 /// quantiles invert it by bisection to full double precision.
 public enum StudentT {
   /// P(T <= t) for T with `degreesOfFreedom` (> 0) degrees of freedom.
+  ///
+  /// - Parameters:
+  ///   - t: The point; ±infinity give 1 and 0, NaN gives NaN.
+  ///   - degreesOfFreedom: ν, positive (NaN otherwise); need not be a whole number.
   public static func cumulativeProbability(_ t: Double, degreesOfFreedom: Double) -> Double {
     guard degreesOfFreedom > 0, !t.isNaN else { return .nan }
     if t.isInfinite { return t > 0 ? 1 : 0 }
@@ -17,6 +21,10 @@ public enum StudentT {
   }
 
   /// The `probability` quantile (0 < probability < 1): the t with P(T <= t) = probability.
+  ///
+  /// - Parameters:
+  ///   - probability: The probability, in (0, 1); 0 and 1 give -infinity and infinity, anything else outside gives NaN.
+  ///   - degreesOfFreedom: ν, positive (NaN otherwise).
   public static func quantile(_ probability: Double, degreesOfFreedom: Double) -> Double {
     guard degreesOfFreedom > 0, probability > 0, probability < 1 else {
       if probability == 0 { return -.infinity }

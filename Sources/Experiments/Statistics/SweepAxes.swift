@@ -19,6 +19,8 @@ public struct SweepAxes: Equatable, Sendable {
 
   /// Parses labels of `key=value` pairs joined by commas (commas inside brackets or parentheses stay in the
   /// value); nil when a label does not parse, the labels name different keys, or two settings are the same.
+  ///
+  /// - Parameter settings: The sweep's setting labels, one per setting, e.g. `clip_range=0.1,n_epochs=3`.
   public init?(settings: [String]) {
     guard !settings.isEmpty else { return nil }
     var allKeys: [String]?
@@ -55,11 +57,17 @@ public struct SweepAxes: Equatable, Sendable {
   }
 
   /// The setting index with these values (one per key), if there is one.
+  ///
+  /// - Parameter values: One value per key of ``keys``, as written in the labels.
   public func setting(with values: [String]) -> Int? {
     assignments.firstIndex(of: values)
   }
 
   /// A short title for a setting naming only the given keys' values: `clip_range=0.2, n_epochs=10`.
+  ///
+  /// - Parameters:
+  ///   - setting: The setting's index in the order given to ``init(settings:)``.
+  ///   - shown: The indices into ``keys`` of the keys to name, in the order they are written.
   public func title(setting: Int, keys shown: [Int]) -> String {
     shown.map { "\(keys[$0])=\(assignments[setting][$0])" }.joined(separator: ", ")
   }
@@ -93,6 +101,12 @@ public struct Sensitivity: Sendable {
 
   /// Per key of `axes`, per value, the metric's mean over the settings with that value; `values[s]` holds
   /// setting `s`'s per-seed values of the metric (settings without values are left out).
+  ///
+  /// - Parameters:
+  ///   - axes: The sweep's keys and their values.
+  ///   - values: Per setting, in the order of the axes' settings, its per-seed values of the metric.
+  ///   - level: The level of the stratified bootstrap interval, strictly between 0 and 1.
+  /// - Returns: One analysis per key of `axes`, in key order, each with one level per value.
   public static func analyse(axes: SweepAxes, values: [[Double]], level: Double = 0.95) -> [Sensitivity] {
     axes.keys.indices.map { keyIndex in
       let levels = axes.values[keyIndex].map { value -> Level in
