@@ -22,6 +22,11 @@ public final class StopOnRewardThreshold: TrainingCallback {
   private var recentReturns: RollingMean?
 
   /// Creates the callback.
+  ///
+  /// - Parameters:
+  ///   - threshold: The mean return that stops training (reached when equal).
+  ///   - source: Which mean is compared: that of each periodic evaluation, or the rolling mean of the last `window`
+  ///     training episodes once that many have finished.
   public init(threshold: Double, source: Source = .evaluation) {
     self.threshold = threshold
     self.source = source
@@ -67,6 +72,11 @@ public final class StopOnNoImprovement: TrainingCallback {
   public private(set) var evaluations = 0
 
   /// Continues from a saved state (when resuming a run).
+  ///
+  /// - Parameters:
+  ///   - best: The best mean evaluation return so far (-infinity before the first).
+  ///   - without: Evaluations since the last improvement.
+  ///   - count: Evaluations seen so far.
   public func restore(bestMeanReturn best: Double, evaluationsWithoutImprovement without: Int, evaluations count: Int) {
     bestMeanReturn = best
     evaluationsWithoutImprovement = without
@@ -74,6 +84,11 @@ public final class StopOnNoImprovement: TrainingCallback {
   }
 
   /// Creates the callback.
+  ///
+  /// - Parameters:
+  ///   - patience: Evaluations in a row without improvement that stop training; values below 1 are taken as 1.
+  ///   - minimumEvaluations: Evaluations that never stop training, however they compare.
+  ///   - minimumDelta: How much a mean return must exceed the best so far to count as an improvement.
   public init(patience: Int, minimumEvaluations: Int = 0, minimumDelta: Double = 0) {
     self.patience = max(patience, 1)
     self.minimumEvaluations = minimumEvaluations
@@ -108,12 +123,19 @@ public struct StepSchedule: Sendable, Equatable {
 
   /// Creates a schedule due at `interval`, `2 * interval`, ...; `startingAfter` skips multiples already passed
   /// (when resuming).
+  ///
+  /// - Parameters:
+  ///   - interval: The interval in environment steps; values below 1 are taken as 1.
+  ///   - steps: The steps already taken: the first due step is the next multiple of `interval` above it.
   public init(interval: Int, startingAfter steps: Int = 0) {
     self.interval = max(interval, 1)
     nextDue = (steps / self.interval + 1) * self.interval
   }
 
   /// Whether an action is due at `steps`; advances past every multiple crossed.
+  ///
+  /// - Parameter steps: The environment steps so far.
+  /// - Returns: True once for every call at or past a due step (several multiples crossed at once count once).
   public mutating func isDue(at steps: Int) -> Bool {
     guard steps >= nextDue else { return false }
     nextDue = (steps / interval + 1) * interval
@@ -130,6 +152,12 @@ public final class PeriodicCallback: TrainingCallback {
   private let action: (Int) throws -> CallbackDecision
 
   /// Creates the callback; `startingAfter` is the resume step.
+  ///
+  /// - Parameters:
+  ///   - interval: The interval in environment steps (at least 1).
+  ///   - steps: The steps already taken when resuming; multiples up to it are not due again.
+  ///   - action: Called with the step count at the first update at or after each multiple; its decision is returned to
+  ///     the loop, and an error stops training with its description as the reason.
   public init(
     everySteps interval: Int, startingAfter steps: Int = 0, action: @escaping (Int) throws -> CallbackDecision
   ) {
