@@ -54,6 +54,16 @@ public final class ProgressDisplay {
 
   /// Creates a display. `completedAtStart` is where a resumed run starts (its rate counts only new steps);
   /// `clock` (seconds) and `write` can be replaced, e.g. in tests.
+  ///
+  /// - Parameters:
+  ///   - totalSteps: The steps (or episodes) of the whole run, at least 1.
+  ///   - unit: The word after the counts, such as `steps` or `episodes`.
+  ///   - style: How progress is drawn; `automatic` draws a bar on a terminal and lines otherwise.
+  ///   - completedAtStart: Where a resumed run starts; the rate counts only the steps after it.
+  ///   - lineInterval: Seconds between two lines in the `lines` style.
+  ///   - barRefreshInterval: Seconds between two redraws of the bar.
+  ///   - clock: The time in seconds; nil uses the monotonic clock.
+  ///   - write: Receives the text drawn; nil writes to standard output.
   public init(
     totalSteps: Int, unit: String = "steps", style: Style = .automatic, completedAtStart: Int = 0,
     lineInterval: Double = 10, barRefreshInterval: Double = 0.1, clock: (() -> Double)? = nil,
@@ -74,6 +84,10 @@ public final class ProgressDisplay {
   }
 
   /// Reports progress; draws when the refresh interval has passed.
+  ///
+  /// - Parameters:
+  ///   - completed: The steps (or episodes) done so far, resumed ones included.
+  ///   - recentReturn: The mean recent return to show; nil shows none.
   public func update(completed: Int, recentReturn: Double? = nil) {
     guard style != .silent, !finished else { return }
     let now = clock()
@@ -84,6 +98,10 @@ public final class ProgressDisplay {
   }
 
   /// Draws the final state and ends the bar's line.
+  ///
+  /// - Parameters:
+  ///   - completed: The steps (or episodes) done in the end.
+  ///   - recentReturn: The mean recent return to show; nil shows none.
   public func finish(completed: Int, recentReturn: Double? = nil) {
     guard style != .silent, !finished else { return }
     finished = true
