@@ -27,6 +27,10 @@ public enum ConfigurationError: Error, CustomStringConvertible, Equatable {
     public var suggestions: [String]
 
     /// Creates an entry.
+    ///
+    /// - Parameters:
+    ///   - key: The key as written.
+    ///   - suggestions: Known keys close to it, best first.
     public init(key: String, suggestions: [String]) {
       self.key = key
       self.suggestions = suggestions

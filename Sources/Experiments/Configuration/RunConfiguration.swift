@@ -28,12 +28,21 @@ public struct RunConfiguration: Equatable, Sendable {
   }
 
   /// A configuration holding `values` (keys ordered by name).
+  ///
+  /// - Parameter values: The values by dotted key, such as `ppo.clip_range`.
   public init(_ values: [String: ConfigValue]) {
     self.values = values
     keys = values.keys.sorted()
   }
 
   /// Parses YAML text; `source` names it in errors (e.g. the file path).
+  ///
+  /// - Parameters:
+  ///   - yaml: A YAML mapping; nested mappings become dotted keys. Empty text gives an empty configuration.
+  ///   - source: What errors call the text, e.g. the file's path.
+  /// - Throws: ``ConfigurationError/malformedYAML(source:reason:)`` for text that does not parse or expands past
+  ///   ``maximumNodes`` values, ``ConfigurationError/unsupportedStructure(key:reason:)`` for a top level that
+  ///   is not a mapping or a value that is not a scalar or list.
   public init(yaml: String, source: String = "preset") throws {
     self.init()
     let node: Node?
@@ -74,6 +83,10 @@ public struct RunConfiguration: Equatable, Sendable {
   }
 
   /// Loads a YAML preset file.
+  ///
+  /// - Parameter path: The YAML file.
+  /// - Throws: ``ConfigurationError/unreadable(path:reason:)`` when it cannot be read, and what ``init(yaml:source:)``
+  ///   throws.
   public init(contentsOfFile path: String) throws {
     let text: String
     do {
@@ -87,6 +100,10 @@ public struct RunConfiguration: Equatable, Sendable {
   // MARK: - Changing values
 
   /// Sets `key` to `value`.
+  ///
+  /// - Parameters:
+  ///   - key: A dotted key; a new one is added after the others.
+  ///   - value: Its value, replacing any.
   public mutating func set(_ key: String, _ value: ConfigValue) {
     if values[key] == nil { keys.append(key) }
     values[key] = value
@@ -95,6 +112,10 @@ public struct RunConfiguration: Equatable, Sendable {
   /// Applies overrides of the form `key=value`. A value for an existing key must have a compatible type (an
   /// integer may replace a number, and so may a schedule such as `linear(1e-3, 0)`; anything may replace a string
   /// when written in quotes).
+  ///
+  /// - Parameter overrides: `key=value` texts, applied in order; the value is read as YAML reads a scalar or flow list.
+  /// - Throws: ``ConfigurationError/malformedOverride(_:)`` without `=` or a key,
+  ///   ``ConfigurationError/typeMismatch(key:expected:found:)`` for a value that cannot replace the one there.
   public mutating func apply(overrides: [String]) throws {
     for override in overrides {
       guard let equals = override.firstIndex(of: "=") else { throw ConfigurationError.malformedOverride(override) }
@@ -110,6 +131,8 @@ public struct RunConfiguration: Equatable, Sendable {
   }
 
   /// Throws ``ConfigurationError/unknownKeys(_:)`` when a key is not in `knownKeys`, naming close matches.
+  ///
+  /// - Parameter knownKeys: Every key the configuration may hold.
   public func validate(knownKeys: [String]) throws {
     let known = Set(knownKeys)
     let unknown = keys.filter { !known.contains($0) }
@@ -120,6 +143,8 @@ public struct RunConfiguration: Equatable, Sendable {
   }
 
   /// The keys whose names start with `prefix` followed by a dot (e.g. every `ppo.` setting).
+  ///
+  /// - Parameter prefix: The leading part of the keys, without the dot.
   public func keys(under prefix: String) -> [String] {
     keys.filter { $0.hasPrefix(prefix + ".") }
   }
@@ -127,6 +152,12 @@ public struct RunConfiguration: Equatable, Sendable {
   // MARK: - Typed access
 
   /// The integer at `key`, or `defaultValue` when missing; throws on a wrong type or a missing required key.
+  ///
+  /// - Parameters:
+  ///   - key: The dotted key.
+  ///   - defaultValue: The integer when the key is missing; nil makes the key required.
+  /// - Throws: ``ConfigurationError/missingKey(_:)`` for a missing key without a default,
+  ///   ``ConfigurationError/typeMismatch(key:expected:found:)`` for a value of another type.
   public func int(_ key: String, default defaultValue: Int? = nil) throws -> Int {
     switch try value(key, defaultValue.map(ConfigValue.int)) {
     case .int(let value): return value
@@ -136,6 +167,12 @@ public struct RunConfiguration: Equatable, Sendable {
   }
 
   /// The number at `key` (integers convert), or `defaultValue` when missing.
+  ///
+  /// - Parameters:
+  ///   - key: The dotted key.
+  ///   - defaultValue: The number when the key is missing; nil makes the key required.
+  /// - Throws: ``ConfigurationError/missingKey(_:)`` for a missing key without a default,
+  ///   ``ConfigurationError/typeMismatch(key:expected:found:)`` for a value of another type.
   public func double(_ key: String, default defaultValue: Double? = nil) throws -> Double {
     switch try value(key, defaultValue.map(ConfigValue.double)) {
     case .int(let value): return Double(value)
@@ -145,6 +182,12 @@ public struct RunConfiguration: Equatable, Sendable {
   }
 
   /// The Boolean at `key`, or `defaultValue` when missing.
+  ///
+  /// - Parameters:
+  ///   - key: The dotted key.
+  ///   - defaultValue: The Boolean when the key is missing; nil makes the key required.
+  /// - Throws: ``ConfigurationError/missingKey(_:)`` for a missing key without a default,
+  ///   ``ConfigurationError/typeMismatch(key:expected:found:)`` for a value of another type.
   public func bool(_ key: String, default defaultValue: Bool? = nil) throws -> Bool {
     switch try value(key, defaultValue.map(ConfigValue.bool)) {
     case .bool(let value): return value
@@ -153,6 +196,12 @@ public struct RunConfiguration: Equatable, Sendable {
   }
 
   /// The string at `key`, or `defaultValue` when missing.
+  ///
+  /// - Parameters:
+  ///   - key: The dotted key.
+  ///   - defaultValue: The string when the key is missing; nil makes the key required.
+  /// - Throws: ``ConfigurationError/missingKey(_:)`` for a missing key without a default,
+  ///   ``ConfigurationError/typeMismatch(key:expected:found:)`` for a value of another type.
   public func string(_ key: String, default defaultValue: String? = nil) throws -> String {
     switch try value(key, defaultValue.map(ConfigValue.string)) {
     case .string(let value): return value
@@ -161,6 +210,12 @@ public struct RunConfiguration: Equatable, Sendable {
   }
 
   /// The list of integers at `key` (a single integer is a list of one), or `defaultValue` when missing.
+  ///
+  /// - Parameters:
+  ///   - key: The dotted key.
+  ///   - defaultValue: The list when the key is missing; nil makes the key required.
+  /// - Throws: ``ConfigurationError/missingKey(_:)`` for a missing key without a default,
+  ///   ``ConfigurationError/typeMismatch(key:expected:found:)`` for a value of another type.
   public func ints(_ key: String, default defaultValue: [Int]? = nil) throws -> [Int] {
     let stored = try value(key, defaultValue.map { .list($0.map(ConfigValue.int)) })
     let elements: [ConfigValue] = if case .list(let list) = stored { list } else { [stored] }
@@ -173,6 +228,12 @@ public struct RunConfiguration: Equatable, Sendable {
   }
 
   /// The list of numbers at `key` (a single number is a list of one), or `defaultValue` when missing.
+  ///
+  /// - Parameters:
+  ///   - key: The dotted key.
+  ///   - defaultValue: The list when the key is missing; nil makes the key required.
+  /// - Throws: ``ConfigurationError/missingKey(_:)`` for a missing key without a default,
+  ///   ``ConfigurationError/typeMismatch(key:expected:found:)`` for a value of another type.
   public func doubles(_ key: String, default defaultValue: [Double]? = nil) throws -> [Double] {
     let stored = try value(key, defaultValue.map { .list($0.map(ConfigValue.double)) })
     let elements: [ConfigValue] = if case .list(let list) = stored { list } else { [stored] }
