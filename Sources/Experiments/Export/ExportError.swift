@@ -42,6 +42,12 @@ public enum ExportFormat: String, CaseIterable, Sendable {
   case onnx
 
   /// The bytes of `checkpoint`'s policy (already loaded as `policy`, for `environment`) in this format.
+  ///
+  /// - Parameters:
+  ///   - checkpoint: The checkpoint the policy was loaded from (its algorithm, configuration and metadata).
+  ///   - policy: The policy loaded from it.
+  ///   - environment: The environment it acts in (its spaces).
+  /// - Throws: ``ExportError`` for an algorithm or policy the format cannot hold (the format and the reason named).
   public func export(
     _ checkpoint: Checkpoint, policy: ActorCriticPolicy, environment: any Environment
   ) throws -> [UInt8] {

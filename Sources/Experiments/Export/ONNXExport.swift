@@ -21,6 +21,11 @@ public enum ONNXExport {
   public static let opsetVersion = 13
 
   /// The model's bytes for `policy`.
+  ///
+  /// - Parameters:
+  ///   - policy: The policy exported: its deterministic action and V(s) when it has a value head.
+  ///   - producerVersion: The version written as the model's producer, Rein's.
+  /// - Throws: ``ExportError`` for an algorithm or policy the format cannot hold (the format and the reason named).
   public static func model(of policy: ActorCriticPolicy, producerVersion: String = "0.1.0") throws -> [UInt8] {
     var graph = GraphBuilder()
     let c = policy.configuration

@@ -24,6 +24,8 @@ public enum StableBaselines3Export {
   /// SB3's name for Rein's parameter `name`: `policy.<i>` -> `mlp_extractor.policy_net.<i>`, `value.<i>` ->
   /// `mlp_extractor.value_net.<i>`, `action` -> `action_net`, `value_head` -> `value_net`, `log_std` unchanged;
   /// nil for a part SB3's `MlpPolicy` has not (the `std` layer of a state-dependent σ).
+  ///
+  /// - Parameter name: A Rein parameter name, such as `policy.0.weight`.
   public static func stateDictName(of name: String) -> String? {
     let prefixes = [
       ("policy.", "mlp_extractor.policy_net."), ("value.", "mlp_extractor.value_net."), ("action.", "action_net."),
@@ -44,6 +46,12 @@ public enum StableBaselines3Export {
   }
 
   /// The archive's bytes for `policy` (loaded from `checkpoint`) acting in `environment`.
+  ///
+  /// - Parameters:
+  ///   - checkpoint: The PPO or A2C checkpoint the policy was loaded from.
+  ///   - policy: The policy loaded from it.
+  ///   - environment: The environment it acts in (its spaces go into the archive).
+  /// - Throws: ``ExportError`` for an algorithm or policy the format cannot hold (the format and the reason named).
   public static func archive(
     of checkpoint: Checkpoint, policy: ActorCriticPolicy, environment: any Environment
   ) throws -> [UInt8] {
