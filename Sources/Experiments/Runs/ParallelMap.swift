@@ -9,6 +9,12 @@ import Foundation
 /// Errors are collected per job, so one failing seed does not lose the others' results.
 public enum ParallelMap {
   /// Applies `job` to every element of `inputs`, in parallel; the i-th result belongs to the i-th input.
+  ///
+  /// - Parameters:
+  ///   - inputs: The jobs' inputs.
+  ///   - maximumConcurrency: The most jobs running at once (at least 1); 1 runs them in order on the calling thread.
+  ///   - job: The work for one input; it must not share mutable state with other jobs.
+  /// - Returns: One result per input, in input order: the job's output or the error it threw.
   public static func map<Input: Sendable, Output: Sendable>(
     _ inputs: [Input], maximumConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
     _ job: @escaping @Sendable (Input) throws -> Output

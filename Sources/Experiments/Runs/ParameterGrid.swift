@@ -22,6 +22,11 @@ public struct ParameterGrid: Equatable, Sendable {
   public let axes: [(key: String, values: [String])]
 
   /// Parses `key=v1,v2,...` options; a key may appear only once and needs at least one value, none repeated.
+  ///
+  /// - Parameter options: One `key=v1,v2,...` option per swept key (commas inside brackets or parentheses stay in a
+  ///   value).
+  /// - Throws: ``ConfigurationError`` for an option without `=`, a key given twice, or a key without values or with a
+  ///   repeated one.
   public init(_ options: [String]) throws {
     var axes: [(key: String, values: [String])] = []
     for option in options {

@@ -89,6 +89,11 @@ public struct RunFolder: Sendable {
   public let path: String
 
   /// Creates the folder (and parents) and, when given, writes the resolved configuration.
+  ///
+  /// - Parameters:
+  ///   - path: The folder; it and its missing parents are created.
+  ///   - configuration: Written as `config.yaml` when given; nil writes nothing.
+  /// - Throws: ``RunFolderError/unwritable(path:reason:)`` when a folder or file cannot be written.
   public init(creatingAt path: String, configuration: RunConfiguration? = nil) throws {
     self.path = path
     try RunFolder.createDirectory(path)
@@ -98,11 +103,16 @@ public struct RunFolder: Sendable {
   }
 
   /// The run folder at `path`, not touched until something is written into it (see ``claim(_:reuse:)``).
+  ///
+  /// - Parameter path: The folder, which need not exist yet.
   public init(at path: String) {
     self.path = path
   }
 
   /// Throws unless `name` can be a run folder's name: one path component, not `.` or `..`.
+  ///
+  /// - Parameter name: The proposed folder name.
+  /// - Throws: ``RunFolderError/invalidName(_:)`` for an empty name, `.`, `..`, or one holding `/` or a NUL.
   public static func checkName(_ name: String) throws {
     guard !name.isEmpty, name != ".", name != "..", !name.contains("/"), !name.contains("\0") else {
       throw RunFolderError.invalidName(name)
@@ -110,11 +120,17 @@ public struct RunFolder: Sendable {
   }
 
   /// Writes the resolved configuration (`config.yaml`).
+  ///
+  /// - Parameter configuration: The resolved configuration, written atomically.
+  /// - Throws: ``RunFolderError/unwritable(path:reason:)`` when a folder or file cannot be written.
   public func writeConfiguration(_ configuration: RunConfiguration) throws {
     try RunFolder.write(configuration.yaml(), to: path + "/" + RunFolder.configurationFileName)
   }
 
   /// Opens an existing run folder; it must hold at least one seed folder with a progress file.
+  ///
+  /// - Parameter path: The run folder to open.
+  /// - Throws: ``RunFolderError/notARunFolder(path:)`` when no seed folder with a progress file is found.
   public init(existingAt path: String) throws {
     self.path = path
     guard !seedFolders().isEmpty else { throw RunFolderError.notARunFolder(path: path) }
@@ -144,6 +160,12 @@ public struct RunFolder: Sendable {
   }
 
   /// Creates (if needed) and returns the folder of `seed`, under `setting` for sweeps.
+  ///
+  /// - Parameters:
+  ///   - seed: The seed; the folder is `seed-SEED`.
+  ///   - setting: The sweep setting's label (its `/` and spaces become `_` in the folder name); empty for a run without
+  ///     a sweep.
+  /// - Throws: ``RunFolderError/unwritable(path:reason:)`` when a folder or file cannot be written.
   public func seedFolder(seed: Int, setting: String = "") throws -> SeedFolder {
     let parent = setting.isEmpty ? path : path + "/" + RunFolder.folderName(forSetting: setting)
     let folder = SeedFolder(seed: seed, setting: setting, path: parent + "/seed-\(seed)")
@@ -178,6 +200,9 @@ public struct RunFolder: Sendable {
   // MARK: - Outputs
 
   /// Writes `summary.json` (and, when there are several settings, `results.md` and `results.csv`).
+  ///
+  /// - Parameter summary: The run's summary, written as pretty JSON.
+  /// - Throws: ``RunFolderError/unwritable(path:reason:)`` when a folder or file cannot be written.
   public func writeSummary(_ summary: RunSummary) throws {
     try RunFolder.write(summary.json.serialized(pretty: true) + "\n", to: path + "/" + RunFolder.summaryFileName)
     if summary.settings.count > 1 {
@@ -200,12 +225,21 @@ public struct RunFolder: Sendable {
   }
 
   /// Writes `results.md` and `results.csv`.
+  ///
+  /// - Parameter table: The table written as Markdown and as CSV.
+  /// - Throws: ``RunFolderError/unwritable(path:reason:)`` when a folder or file cannot be written.
   public func writeResultsTable(_ table: ResultsTable) throws {
     try RunFolder.write(table.markdown(), to: path + "/results.md")
     try RunFolder.write(table.csv(), to: path + "/results.csv")
   }
 
   /// Writes the plot as `learning_curve.svg` and `.png` (or `baseName`); returns both paths.
+  ///
+  /// - Parameters:
+  ///   - plot: The plot drawn.
+  ///   - baseName: The file name without extension, inside the folder.
+  /// - Returns: The paths of the SVG and the PNG.
+  /// - Throws: ``ImageEncodingError/writeFailed(path:reason:)`` when a file cannot be written.
   @discardableResult
   public func writePlots(
     _ plot: LearningCurvePlot, baseName: String = RunFolder.plotBaseName
@@ -221,6 +255,15 @@ public struct RunFolder: Sendable {
   // MARK: - Curves from progress files
 
   /// One learning curve per setting, read from the seeds' progress CSVs (`y` against `x`).
+  ///
+  /// - Parameters:
+  ///   - x: The progress column on the horizontal axis (`step`, `episode/index`, ...).
+  ///   - y: The progress column on the vertical axis.
+  /// - Returns: One curve per setting in sorted setting order, one series per seed, labelled with the setting (or the
+  ///   experiment's name).
+  /// - Throws: ``RunFolderError/notARunFolder(path:)`` without seed folders,
+  ///   ``RunFolderError/missingColumn(path:column:available:)`` when a progress file lacks a column, and what
+  ///   reading a file throws.
   public func learningCurves(x: String = "step", y: String = "rollout/ep_rew_mean") throws -> [LearningCurve] {
     let folders = seedFolders()
     guard !folders.isEmpty else { throw RunFolderError.notARunFolder(path: path) }
@@ -242,6 +285,15 @@ public struct RunFolder: Sendable {
   }
 
   /// A plot overlaying the curves of several run folders.
+  ///
+  /// - Parameters:
+  ///   - runs: The run folders; with several, each curve's label starts with its run's name where a run has several
+  ///     curves.
+  ///   - x: The progress column on the horizontal axis.
+  ///   - y: The progress column on the vertical axis.
+  ///   - title: The title; nil takes the run's name (or "Comparison") and the seed count when all curves have the same.
+  ///   - smoothingWindow: The points of each seed's trailing moving average; 1 smooths nothing.
+  /// - Throws: What ``learningCurves(x:y:)`` throws.
   public static func comparisonPlot(
     of runs: [RunFolder], x: String = "step", y: String = "rollout/ep_rew_mean", title: String? = nil,
     smoothingWindow: Int = 1
@@ -303,6 +355,12 @@ public struct RunFolder: Sendable {
 extension RunFolder.SeedFolder {
   /// The standard loggers of a seed: CSV and JSON lines progress files, TensorBoard, and optionally the console
   /// table; with `resumeAfterStep`, the files are cut back to that step and continued.
+  ///
+  /// - Parameters:
+  ///   - console: True to print the console table too.
+  ///   - resumeAfterStep: The step a resumed run continues after: the files keep what was logged up to it; nil starts
+  ///     them anew.
+  /// - Throws: ``LoggerError`` when a log cannot be opened or continued.
   public func makeLoggers(console: Bool = false, resumeAfterStep: Int? = nil) throws -> LoggerGroup {
     var loggers: [any ScalarLogger] = [
       try CSVLogger(path: progressPath, resumeAfterStep: resumeAfterStep),
@@ -317,6 +375,15 @@ extension RunFolder.SeedFolder {
 extension RunFolder {
   /// Reads the seeds' progress files and writes `learning_curve.svg` and `.png`: one curve per setting, the
   /// mean of `y` against `x` with a 95% bootstrap confidence band across seeds. Returns the PNG's path.
+  ///
+  /// - Parameters:
+  ///   - title: The plot's title.
+  ///   - x: The progress column on the horizontal axis.
+  ///   - y: The progress column on the vertical axis.
+  ///   - xLabel: The horizontal axis' label; nil makes one from `x`.
+  ///   - yLabel: The vertical axis' label; nil makes one from `y`.
+  ///   - smoothingWindow: The points of each seed's trailing moving average; 1 smooths nothing.
+  /// - Throws: What ``learningCurves(x:y:)`` and ``writePlots(_:baseName:)`` throw.
   @discardableResult
   public func writeLearningCurves(
     title: String, x: String = "step", y: String = "rollout/ep_rew_mean", xLabel: String? = nil,

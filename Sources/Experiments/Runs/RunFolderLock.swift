@@ -24,6 +24,8 @@ public final class RunFolderLock: Sendable {
 
   /// Takes the lock on `folder` (which must exist), or throws ``RunFolderError/locked(path:holder:)`` naming the
   /// process that holds it.
+  ///
+  /// - Parameter folder: The run folder; it must exist.
   public init(folder: String) throws {
     self.folder = folder
     let path = folder + "/" + RunFolderLock.fileName
@@ -81,6 +83,14 @@ extension RunFolder {
   /// Creates the folder at `path` if needed and takes its lock for this process's lifetime (or until the lock is
   /// released); a folder that already holds files is refused, emptied or kept as `reuse` says. Stale temporaries of
   /// interrupted writes are removed. Nothing else is written.
+  ///
+  /// - Parameters:
+  ///   - path: The run folder, created with its parents when missing.
+  ///   - reuse: What to do when it already holds files: refuse, empty it (only if it holds a run) or resume in it.
+  /// - Returns: The lock, held until it is released or the process ends.
+  /// - Throws: ``RunFolderError/locked(path:holder:)`` when another process holds it,
+  ///   ``RunFolderError/notEmpty(path:entries:holdsRun:)`` when it holds files that `reuse` does not allow, and
+  ///   ``RunFolderError/unwritable(path:reason:)``.
   public static func claim(_ path: String, reuse: Reuse) throws -> RunFolderLock {
     let manager = FileManager.default
     var isDirectory: ObjCBool = false

@@ -2,6 +2,13 @@
 
 extension RunSummary {
   /// The setting's per-seed values of a metric (`final_return_mean`, `eval_mean`, ... as in summary.json).
+  ///
+  /// - Parameters:
+  ///   - metric: One of `final_return_mean`, `eval_mean`, `eval_std`, `env_steps`, `episodes`, `wall_s`, `steps_per_s`;
+  ///     any other gives none.
+  ///   - setting: The setting's label (`""` for a run without a sweep).
+  /// - Returns: One value per seed of that setting, in the order added (seeds without an evaluation have no `eval_*`
+  ///   value).
   public func values(of metric: String, setting: String) -> [Double] {
     let seeds = entries.filter { $0.setting == setting }.map(\.seed)
     switch metric {
@@ -22,6 +29,8 @@ extension RunSummary {
   /// The results table: one row per setting (a column per swept key when the labels name them), ranked by the
   /// final training return, best first; Markdown shows the final return, the evaluation return and steps/s,
   /// the CSV every metric. Intervals are bootstrap intervals of the mean over seeds.
+  ///
+  /// - Parameter settingName: The title of the setting column when the labels do not name swept keys.
   public func resultsTable(settingName: String = "setting") -> ResultsTable {
     let axes = sweepAxes
     var table = ResultsTable(
@@ -43,6 +52,8 @@ extension RunSummary {
   }
 
   /// Per swept key, the sensitivity of `metric` (nil without `key=value` settings).
+  ///
+  /// - Parameter metric: A metric as ``values(of:setting:)`` names it.
   public func sensitivity(of metric: String) -> [Sensitivity]? {
     guard let axes = sweepAxes else { return nil }
     return Sensitivity.analyse(axes: axes, values: settings.map { values(of: metric, setting: $0) })

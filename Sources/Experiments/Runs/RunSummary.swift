@@ -22,6 +22,16 @@ public struct SeedSummary: Equatable, Sendable {
   public var evaluationStandardDeviation: Double?
 
   /// Creates a seed summary.
+  ///
+  /// - Parameters:
+  ///   - seed: The seed.
+  ///   - environmentSteps: Environment steps trained.
+  ///   - episodes: Training episodes finished.
+  ///   - wallSeconds: Wall-clock seconds of training.
+  ///   - stepsPerSecond: Environment steps per second of wall-clock time.
+  ///   - finalReturnMean: The mean return of the last 100 training episodes (NaN without episodes).
+  ///   - evaluationMean: The mean return of the final evaluation; nil without one.
+  ///   - evaluationStandardDeviation: The population standard deviation of those returns; nil without an evaluation.
   public init(
     seed: Int, environmentSteps: Int, episodes: Int, wallSeconds: Double, stepsPerSecond: Double,
     finalReturnMean: Double, evaluationMean: Double? = nil, evaluationStandardDeviation: Double? = nil
@@ -48,6 +58,9 @@ public struct SeedSummary: Equatable, Sendable {
   }
 
   /// Reads a seed summary back from its JSON object.
+  ///
+  /// - Parameter json: An object of `runs` in summary.json.
+  /// - Throws: ``RunFolderError/malformedSummary(reason:)`` when a field is missing or not a number.
   public init(json: JSONValue) throws {
     func number(_ key: String) throws -> Double {
       guard let value = json[key]?.doubleValue else {
@@ -89,6 +102,10 @@ public struct RunSummary: Equatable, Sendable {
     public var seed: SeedSummary
 
     /// Creates an entry.
+    ///
+    /// - Parameters:
+    ///   - setting: The sweep setting's label; empty for a single configuration.
+    ///   - seed: The seed's results.
     public init(setting: String = "", seed: SeedSummary) {
       self.setting = setting
       self.seed = seed
@@ -101,6 +118,10 @@ public struct RunSummary: Equatable, Sendable {
   public var fields: [String: JSONValue]
 
   /// Creates a summary.
+  ///
+  /// - Parameters:
+  ///   - entries: The seeds' results, in order.
+  ///   - fields: Extra top-level fields of summary.json.
   public init(entries: [Entry] = [], fields: [String: JSONValue] = [:]) {
     self.entries = entries
     self.fields = fields
@@ -148,6 +169,9 @@ public struct RunSummary: Equatable, Sendable {
   }
 
   /// Reads a summary document back (aggregates are recomputed, not read).
+  ///
+  /// - Parameter json: A summary.json document.
+  /// - Throws: ``RunFolderError/malformedSummary(reason:)`` without a `runs` list or with a malformed entry.
   public init(json: JSONValue) throws {
     guard let object = json.objectValue, let runs = object["runs"]?.arrayValue else {
       throw RunFolderError.malformedSummary(reason: "there is no 'runs' list")

@@ -41,6 +41,12 @@ public final class TrainingMonitor: TrainingCallback {
   private var loggedUpdates = 0
 
   /// Creates a monitor; progress counts episodes when the display's unit is "episodes".
+  ///
+  /// - Parameters:
+  ///   - logger: Receives the update and (with `logsEpisodes`) episode records; nil logs nothing.
+  ///   - progress: The progress display updated on steps and episodes; nil shows none.
+  ///   - callbacks: Further callbacks that see every event, in order.
+  ///   - logsEpisodes: True to log a record per finished episode (`episode/...`) as well.
   public init(
     logger: (any ScalarLogger)? = nil, progress: ProgressDisplay? = nil, callbacks: [any TrainingCallback] = [],
     logsEpisodes: Bool = false
@@ -59,6 +65,11 @@ public final class TrainingMonitor: TrainingCallback {
 
   /// Continues counting after a resume: the episodes already finished and the logged updates already seen, so
   /// that `time/episodes` and the update numbers go on as in an uninterrupted run.
+  ///
+  /// - Parameters:
+  ///   - finished: The episodes finished before the resume, in order.
+  ///   - updates: The logged updates seen before it.
+  ///   - steps: The environment steps taken before it.
   public func resume(episodes finished: [EpisodeRecord], updates: Int, environmentSteps steps: Int) {
     episodes = finished.count
     loggedUpdates = updates
@@ -122,6 +133,9 @@ public final class TrainingMonitor: TrainingCallback {
 
   /// Ends the progress display and closes the logger; throws a logging error that stopped training, or one from
   /// closing.
+  ///
+  /// - Parameter summary: What training did; gives the final progress.
+  /// - Throws: The logging error that stopped training, or one from closing the logger.
   public func finish(_ summary: TrainingSummary) throws {
     progress?.finish(
       completed: progressCountsEpisodes ? summary.episodes.count : summary.steps,
@@ -142,6 +156,11 @@ public final class TrainingMonitor: TrainingCallback {
   }
 
   /// The seed's line of `summary.json` from a training summary and optional evaluation returns.
+  ///
+  /// - Parameters:
+  ///   - seed: The seed.
+  ///   - summary: What training did.
+  ///   - evaluationReturns: The final evaluation's returns; nil without an evaluation.
   public static func seedSummary(
     seed: Int, training summary: TrainingSummary, evaluationReturns: [Double]? = nil
   )
