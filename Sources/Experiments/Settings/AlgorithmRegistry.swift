@@ -54,10 +54,16 @@ public struct AlgorithmDefinition: @unchecked Sendable {
   let make: (any AlgorithmConfiguration, AgentContext) throws -> any Agent
 
   /// A definition whose configurations are of type `C`.
+  ///
   /// - Parameters:
-  ///   - finish: fills in what follows from the settings (e.g. a value head for REINFORCE's baseline).
-  ///   - validate: checks that need the whole plan (e.g. PPO's minibatch against its rollout).
-  ///   - make: builds the agent for one seed.
+  ///   - name: The name presets and `rein` use (`algorithm: NAME`); a registry holds one definition per name.
+  ///   - configuration: The typed configuration; its `init()` holds the defaults the settings table shows.
+  ///   - isVectorized: True when the agent steps a vector environment of `n_envs` copies (and is plotted by step).
+  ///   - defaultBudget: How long `rein train` trains when no budget is given.
+  ///   - extraSettings: Settings only this algorithm reads, beside the table's.
+  ///   - finish: Fills in what follows from the settings (e.g. a value head for REINFORCE's baseline).
+  ///   - validate: Checks that need the whole plan (e.g. PPO's minibatch against its rollout).
+  ///   - make: Builds the agent for one seed.
   public init<C: AlgorithmConfiguration>(
     name: String, configuration: C.Type, isVectorized: Bool, defaultBudget: DefaultBudget,
     extraSettings: [Setting] = [], finish: ((inout C) -> Void)? = nil,
@@ -88,6 +94,9 @@ public final class AlgorithmRegistry: @unchecked Sendable {
   private let lock = NSLock()
   private var definitions: [AlgorithmDefinition]
 
+  /// A registry holding `definitions`.
+  ///
+  /// - Parameter definitions: The algorithms, in registration order; names should be distinct.
   public init(_ definitions: [AlgorithmDefinition] = []) {
     self.definitions = definitions
   }
@@ -96,6 +105,8 @@ public final class AlgorithmRegistry: @unchecked Sendable {
   public static func withBuiltIns() -> AlgorithmRegistry { AlgorithmRegistry(BuiltInAlgorithms.all) }
 
   /// Adds `definition`, replacing one of the same name.
+  ///
+  /// - Parameter definition: The algorithm added; it replaces a definition of the same name.
   public func register(_ definition: AlgorithmDefinition) {
     lock.withLock {
       definitions.removeAll { $0.name == definition.name }
@@ -110,6 +121,10 @@ public final class AlgorithmRegistry: @unchecked Sendable {
   public var names: [String] { all.map(\.name) }
 
   /// The definition of `name`; throws naming the known ones (and the closest) for an unknown name.
+  ///
+  /// - Parameter name: The algorithm's name, as presets write it.
+  /// - Throws: ``ExperimentError/invalidSetting(key:value:expected:)`` for an unknown name, naming the known ones and
+  ///   the closest.
   public func definition(named name: String) throws -> AlgorithmDefinition {
     let known = all
     if let found = known.first(where: { $0.name == name }) { return found }

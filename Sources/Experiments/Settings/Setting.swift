@@ -28,19 +28,29 @@ public struct SettingRange: Sendable, Equatable, CustomStringConvertible {
   public var upperIncluded = true
 
   /// At least `value`.
+  ///
+  /// - Parameter value: The lower bound, included.
   public static func atLeast(_ value: Double) -> SettingRange { SettingRange(lower: value) }
   /// More than `value`.
+  ///
+  /// - Parameter value: The lower bound, excluded.
   public static func above(_ value: Double) -> SettingRange { SettingRange(lower: value, lowerIncluded: false) }
   /// Positive.
   public static let positive = above(0)
   /// From 0 to 1, both included.
   public static let unit = SettingRange(lower: 0, upper: 1)
   /// From `lower` to `upper`, both included.
+  ///
+  /// - Parameters:
+  ///   - lower: The lower bound, included.
+  ///   - upper: The upper bound, included.
   public static func from(_ lower: Double, to upper: Double) -> SettingRange {
     SettingRange(lower: lower, upper: upper)
   }
 
   /// Whether `value` lies in the range (infinite values, which schedules may tend to, only where unbounded).
+  ///
+  /// - Parameter value: The number checked; NaN is never in a range.
   public func contains(_ value: Double) -> Bool {
     if value.isNaN { return false }
     if let lower, lowerIncluded ? value < lower : value <= lower { return false }
@@ -72,6 +82,11 @@ public struct SettingRange: Sendable, Equatable, CustomStringConvertible {
 /// A type a setting can hold: how it is read from a configuration value and shown.
 public protocol SettingValue: Sendable {
   /// Reads the value; throws a type mismatch naming `key`.
+  ///
+  /// - Parameters:
+  ///   - value: The value as the configuration holds it.
+  ///   - key: The setting's key, named in the error.
+  /// - Throws: ``ConfigurationError/typeMismatch(key:expected:found:)`` for a value of another type.
   static func read(_ value: ConfigValue, key: String) throws -> Self
   /// The type as `rein keys` names it.
   static var typeName: String { get }
@@ -308,6 +323,11 @@ public struct SettingBinding: @unchecked Sendable {
 
   /// A field of an algorithm's configuration; `derivedDefault` gives its value when the key is absent, from the
   /// configuration with every given setting applied.
+  ///
+  /// - Parameters:
+  ///   - path: The field of the algorithm's configuration the setting sets and reads.
+  ///   - derivedDefault: Computes the value when the key is absent, from the configuration with the given settings
+  ///     applied; nil keeps the configuration's own default.
   public static func on<C: AlgorithmConfiguration, Value: SettingValue>(
     _ path: WritableKeyPath<C, Value>, derivedDefault: ((C) -> Value)? = nil
   ) -> SettingBinding {
@@ -315,6 +335,9 @@ public struct SettingBinding: @unchecked Sendable {
   }
 
   /// A field of the policy network, for every algorithm whose configuration has one.
+  ///
+  /// - Parameter path: The field of the policy configuration, set in the configuration of whichever algorithm is
+  ///   chosen.
   public static func policy<Value: SettingValue>(_ path: WritableKeyPath<PolicyConfiguration, Value>) -> SettingBinding
   {
     var binding = make(.policy, path, derivedDefault: nil)
@@ -360,6 +383,19 @@ public struct Setting: Sendable {
   public let required: Bool
   let bindings: [SettingBinding]
 
+  /// A row of the settings table.
+  ///
+  /// - Parameters:
+  ///   - key: The key as presets and `--set` write it.
+  ///   - group: The group `rein keys` and the README list it under.
+  ///   - help: What it means, in a line.
+  ///   - range: The interval its numbers must lie in; nil accepts any finite number.
+  ///   - choices: The values a text setting may take; nil accepts any.
+  ///   - shownDefault: The default as `rein keys` shows it, where the typed default is not what a user writes; nil
+  ///     shows the typed default.
+  ///   - required: True when every configuration must give it.
+  ///   - bindings: Where the value goes: a field of the plan, of an algorithm's configuration or of the policy; an
+  ///     algorithm uses the setting when one binding targets its configuration.
   public init(
     _ key: String, _ group: SettingGroup, _ help: String, in range: SettingRange? = nil, choices: [String]? = nil,
     shownDefault: String? = nil, required: Bool = false, _ bindings: SettingBinding...

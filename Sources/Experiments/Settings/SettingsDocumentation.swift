@@ -23,6 +23,10 @@ public struct SettingDescription: Sendable, Equatable {
 
 extension SettingsTable {
   /// Every setting described, in table order (only those `algorithm` reads, when given).
+  ///
+  /// - Parameters:
+  ///   - registry: The algorithms whose settings are described, with their own extra settings.
+  ///   - algorithm: Only the settings this algorithm reads (and the experiment's own); nil describes all.
   public static func descriptions(
     in registry: AlgorithmRegistry = .shared, algorithm: String? = nil
   ) -> [SettingDescription] {
@@ -83,6 +87,10 @@ extension SettingsTable {
   ]
 
   /// The settings as `rein keys` prints them: grouped, every key in full, then its type, range, default and users.
+  ///
+  /// - Parameters:
+  ///   - registry: The algorithms whose settings are described, with their own extra settings.
+  ///   - algorithm: Only the settings this algorithm reads (and the experiment's own); nil describes all.
   public static func listing(in registry: AlgorithmRegistry = .shared, algorithm: String? = nil) -> String {
     let all = descriptions(in: registry, algorithm: algorithm)
     let width = (all.map(\.key.count).max() ?? 0) + 2
@@ -105,6 +113,8 @@ extension SettingsTable {
   }
 
   /// The settings as the README lists them: a Markdown table per group.
+  ///
+  /// - Parameter registry: The algorithms whose settings are described, with their own extra settings.
   public static func markdown(in registry: AlgorithmRegistry = .shared) -> String {
     let all = descriptions(in: registry)
     var lines: [String] = []

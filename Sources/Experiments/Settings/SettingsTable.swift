@@ -220,6 +220,8 @@ public enum SettingsTable {
   ]
 
   /// The table's rows and the extra settings of every algorithm in `registry`.
+  ///
+  /// - Parameter registry: The algorithms whose extra settings are added after the table's rows.
   public static func settings(in registry: AlgorithmRegistry = .shared) -> [Setting] {
     rows + registry.all.flatMap(\.extraSettings)
   }
