@@ -40,6 +40,18 @@ public final class ExperimentRunner: @unchecked Sendable {
   /// A runner for `configuration`, swept over `grid` (every setting's overrides apply on top of it), writing to
   /// `folder`; `write` receives every printed line (standard output by default). Every setting is read and
   /// checked here, before anything trains; `algorithms` resolves the algorithm's name.
+  ///
+  /// - Parameters:
+  ///   - configuration: The experiment's configuration (preset and overrides).
+  ///   - grid: The sweep: each of its settings' overrides is applied on top of `configuration`; nil runs the
+  ///     configuration alone.
+  ///   - registry: Where environments are made.
+  ///   - folder: The run folder written to.
+  ///   - defaultName: The experiment's name when the configuration gives none.
+  ///   - algorithms: Where algorithm names are looked up.
+  ///   - write: Receives every printed line; nil prints to standard output, unbuffered.
+  /// - Throws: What reading a plan throws (``ExperimentPlan/init(_:defaultName:algorithms:)``), for any setting of the
+  ///   sweep.
   public init(
     configuration: RunConfiguration, grid: ParameterGrid? = nil, registry: EnvironmentRegistry, folder: RunFolder,
     defaultName: String = "run", algorithms: AlgorithmRegistry = .shared, write: (@Sendable (String) -> Void)? = nil
@@ -52,6 +64,14 @@ public final class ExperimentRunner: @unchecked Sendable {
   }
 
   /// A runner for one plan.
+  ///
+  /// - Parameters:
+  ///   - plan: The plan, already read.
+  ///   - registry: Where environments are made.
+  ///   - folder: The run folder written to.
+  ///   - configuration: The configuration written as `config.yaml` and compared on resume; nil for an empty one.
+  ///   - write: Receives every printed line; nil prints to standard output.
+  /// - Throws: What checking the plan throws.
   public convenience init(
     plan: ExperimentPlan, registry: EnvironmentRegistry, folder: RunFolder, configuration: RunConfiguration? = nil,
     write: (@Sendable (String) -> Void)? = nil

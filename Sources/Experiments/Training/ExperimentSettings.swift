@@ -14,12 +14,20 @@ public struct AlgorithmChoice: @unchecked Sendable, Equatable {
   public internal(set) var configuration: any AlgorithmConfiguration
 
   /// The definition with its default configuration.
+  ///
+  /// - Parameter definition: The registered algorithm.
   public init(_ definition: AlgorithmDefinition) {
     self.definition = definition
     configuration = definition.makeDefault()
   }
 
   /// `configuration` for the built-in (or registered) algorithm whose configurations are of its type.
+  ///
+  /// - Parameters:
+  ///   - configuration: A typed configuration, such as a ``PPOConfiguration``.
+  ///   - registry: Where the algorithm whose configuration type is `C` is looked up.
+  /// - Throws: ``ExperimentError/invalidSetting(key:value:expected:)`` when no registered algorithm has configurations
+  ///   of type `C`.
   public init<C: AlgorithmConfiguration>(_ configuration: C, registry: AlgorithmRegistry = .shared) throws {
     guard let definition = registry.all.first(where: { $0.configurationType == C.self }) else {
       throw ExperimentError.invalidSetting(
@@ -36,9 +44,15 @@ public struct AlgorithmChoice: @unchecked Sendable, Equatable {
   public var isVectorized: Bool { definition.isVectorized }
 
   /// The configuration, if it is of type `C`.
+  ///
+  /// - Parameter type: The configuration type expected.
   public func typed<C: AlgorithmConfiguration>(_ type: C.Type) -> C? { configuration as? C }
 
   /// Builds the agent for one seed.
+  ///
+  /// - Parameter context: The plan, the seed and the environments' registry.
+  /// - Throws: What the definition's factory throws (an environment that cannot be made, a configuration the algorithm
+  ///   refuses).
   public func makeAgent(_ context: AgentContext) throws -> any Agent {
     try definition.make(configuration, context)
   }
@@ -105,6 +119,11 @@ public struct ExperimentPlan: Sendable, Equatable {
 
 extension ExperimentPlan {
   /// A plan with every default, for `algorithm` on `environmentID`.
+  ///
+  /// - Parameters:
+  ///   - name: The experiment's name (the run folder's, the summary's).
+  ///   - algorithm: The algorithm with its configuration.
+  ///   - environmentID: The registered environment id, such as `CartPole-v1`.
   public init(name: String, algorithm: AlgorithmChoice, environmentID: String) {
     self.name = name
     self.algorithm = algorithm
@@ -114,6 +133,14 @@ extension ExperimentPlan {
   /// Reads a plan from `configuration` through ``SettingsTable``: every key must be a setting (else the error
   /// names the closest ones) that the chosen algorithm reads, every number finite and in its setting's range.
   /// Absent keys keep the defaults of the plan and of the algorithm's typed configuration.
+  ///
+  /// - Parameters:
+  ///   - configuration: The preset's keys with any `--set` overrides applied.
+  ///   - defaultName: The name when the configuration gives none.
+  ///   - algorithms: Where `algorithm` is looked up.
+  /// - Throws: ``ConfigurationError`` for an unknown key (with the closest ones), a key the algorithm does not read, or
+  ///   a value of the wrong type; ``ExperimentError`` for a value outside its range or a plan that cannot run;
+  ///   ``TrainingError`` for an invalid budget.
   public init(
     _ configuration: RunConfiguration, defaultName: String = "run", algorithms: AlgorithmRegistry = .shared
   ) throws {
@@ -170,6 +197,10 @@ extension ExperimentPlan {
   }
 
   /// The seeds of a `--seeds 1,2,3` option (no empty entries; repeats are refused when the plan is read).
+  ///
+  /// - Parameter text: Comma-separated integers, such as `1,2,3`.
+  /// - Throws: ``ExperimentError/invalidSetting(key:value:expected:)`` for an empty entry or one that is not an
+  ///   integer.
   public static func seedList(parsing text: String) throws -> [Int] {
     let entries = text.split(separator: ",", omittingEmptySubsequences: false).map {
       Int($0.trimmingCharacters(in: .whitespaces))
