@@ -31,6 +31,8 @@ public struct A2CConfiguration: Sendable, Equatable, Codable {
   public var optimizerEpsilon = 1e-5
   /// Also end a rollout when an episode ends (W5, with one environment).
   public var updateAtEpisodeEnd = false
+  /// Observation and reward normalisation of the environments (off by default); the return's discount is `gamma`.
+  public var normalization = NormalizationConfiguration()
   /// The policy network.
   public var policy = PolicyConfiguration()
 
@@ -65,6 +67,7 @@ public final class A2C {
     self.configuration = configuration
     self.environments = environments
     self.seed = seed
+    try environments.installNormalization(configuration.normalization, gamma: configuration.gamma)
     var generator = RandomGenerator(seed: seed)
     policy = try ActorCriticPolicy(for: environments, configuration: configuration.policy, generator: &generator)
     optimizer = configuration.optimizer.make(

@@ -34,6 +34,23 @@ public protocol Agent: AnyObject {
   func restoreTrainingState(_ state: AgentTrainingState) throws
   /// Closes the agent's environments (their worker threads and native resources); the agent is not used after.
   func close()
+  /// The observation normalisation the policy was trained behind, frozen at its current statistics, or nil when
+  /// observations are not normalised: evaluation environments are wrapped with it.
+  var observationNormalizer: ObservationNormalizer? { get }
+}
+
+extension Agent {
+  public var observationNormalizer: ObservationNormalizer? { nil }
+}
+
+extension Agent {
+  /// `environment` as the policy sees it in evaluation: behind ``observationNormalizer`` when there is one.
+  /// - Parameters:
+  ///   - environment: an environment of the task the agent trains on.
+  public func evaluationEnvironment(_ environment: any Environment) throws -> any Environment {
+    guard let normalizer = observationNormalizer else { return environment }
+    return try FrozenObservationNormalization(environment, normalizer: normalizer)
+  }
 }
 
 extension REINFORCE: Agent {
@@ -52,12 +69,14 @@ extension OneStepActorCritic: Agent {
 
 extension A2C: Agent {
   public static var algorithmName: String { "a2c" }
+  public var observationNormalizer: ObservationNormalizer? { environments.normalization?.evaluationNormalizer }
   public var optimizers: [(role: String, optimizer: Optimizer)] { [("policy", optimizer)] }
   public func close() { environments.close() }
 }
 
 extension PPO: Agent {
   public static var algorithmName: String { "ppo" }
+  public var observationNormalizer: ObservationNormalizer? { environments.normalization?.evaluationNormalizer }
   public var optimizers: [(role: String, optimizer: Optimizer)] { [("policy", optimizer)] }
   public func close() { environments.close() }
 }

@@ -38,6 +38,8 @@ public struct PPOConfiguration: Sendable, Equatable, Codable {
   public var targetKL: Double? = nil
   /// Adam's ε (SB3 uses 1e-5).
   public var adamEpsilon = 1e-5
+  /// Observation and reward normalisation of the environments (off by default); the return's discount is `gamma`.
+  public var normalization = NormalizationConfiguration()
   /// The policy network.
   public var policy = PolicyConfiguration()
 
@@ -63,7 +65,8 @@ public final class PPO {
   let driver: OnPolicyDriver
 
   /// An agent on `environments` (which must use same-step autoreset), seeded by `seed`; environment i is
-  /// seeded with `seed + i` at the first reset.
+  /// seeded with `seed + i` at the first reset. With `configuration.normalization` on, the agent installs the
+  /// normalisation on `environments` (``VectorEnvironment/installNormalization(_:gamma:)``).
   ///
   /// - Parameters:
   ///   - environments: The vector environment to train in; its single action space must be Discrete (from 0) or a
@@ -79,6 +82,7 @@ public final class PPO {
     self.configuration = configuration
     self.environments = environments
     self.seed = seed
+    try environments.installNormalization(configuration.normalization, gamma: configuration.gamma)
     var generator = RandomGenerator(seed: seed)
     policy = try ActorCriticPolicy(for: environments, configuration: configuration.policy, generator: &generator)
     optimizer = Adam(

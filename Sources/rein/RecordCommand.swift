@@ -53,9 +53,11 @@ struct RecordCommand: ParsableCommand {
       var generator = RandomGenerator(seed: seed)
       if FileManager.default.fileExists(atPath: source) {
         let file = try Checkpoint(contentsOf: source)
-        environment = try makeEnvironment(
-          AgentCheckpoint.environmentID(of: file),
-          arguments: AgentCheckpoint.environmentArguments(of: file, at: source, modelFile: xmlFile))
+        environment = try AgentCheckpoint.evaluationEnvironment(
+          makeEnvironment(
+            AgentCheckpoint.environmentID(of: file),
+            arguments: AgentCheckpoint.environmentArguments(of: file, at: source, modelFile: xmlFile)),
+          for: file)
         let agent = try AgentCheckpoint.loadPolicy(file, for: environment)
         let greedy = !stochastic
         policy = { agent.predict($0, deterministic: greedy, generator: &generator) }

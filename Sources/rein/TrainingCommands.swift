@@ -346,7 +346,8 @@ struct EvalCommand: ParsableCommand {
       let policy = try AgentCheckpoint.loadPolicy(file, for: environment)
       var generator = RandomGenerator(seed: seed)
       let result = try evaluate(
-        policy, on: environment, episodes: episodes, deterministic: !stochastic, seed: seed, generator: &generator)
+        policy, on: AgentCheckpoint.evaluationEnvironment(environment, for: file), episodes: episodes,
+        deterministic: !stochastic, seed: seed, generator: &generator)
       print(
         String(
           format: "%@: %d %@ episodes, mean return %.2f ± %.2f (min %.2f, max %.2f), mean length %.1f", id, episodes,

@@ -108,6 +108,55 @@ final class ResumeTests: RunFolderTestCase {
     try assertResumedEqualsUninterrupted(yaml, seeds: [3], killSeed: 3, killAfter: 512)
   }
 
+  /// With observation and reward normalisation (issue 14): the statistics are part of every checkpoint's
+  /// environment state, so the resumed run (periodic evaluations included, which use them frozen) is the same.
+  func testPPOWithGymnasiumStyleNormalisationResumesBitIdentically() throws {
+    let yaml = """
+      algorithm: ppo
+      env: Pendulum-v1
+      seeds: [6]
+      n_envs: 2
+      n_steps: 64
+      batch_size: 32
+      n_epochs: 2
+      steps: 1024
+      checkpoint_every: 256
+      eval_every: 256
+      eval_episodes: 1
+      normalize_observation: true
+      normalize_reward: true
+      normalize.style: gymnasium
+      policy.hidden: [16]
+      progress: none
+      """
+    try assertResumedEqualsUninterrupted(yaml, seeds: [6], killSeed: 6, killAfter: 512)
+    let checkpoint = try Checkpoint(contentsOf: root + "/killed/seed-6/checkpoint.safetensors")
+    XCTAssertNotNil(checkpoint.tensors["normalization/obs_mean"], "the statistics are saved for evaluation")
+    XCTAssertNotNil(checkpoint.tensors["environment/f64/normalization.obs_rms1.var"], "per environment")
+  }
+
+  func testA2CWithVecNormalizeStyleNormalisationResumesBitIdentically() throws {
+    let yaml = """
+      algorithm: a2c
+      env: Pendulum-v1
+      seeds: [7]
+      n_envs: 2
+      n_steps: 5
+      steps: 2000
+      checkpoint_every: 500
+      eval_episodes: 1
+      normalize_observation: true
+      normalize_reward: true
+      normalize.clip_observation: 5
+      policy.hidden: [16]
+      progress: none
+      """
+    try assertResumedEqualsUninterrupted(yaml, seeds: [7], killSeed: 7, killAfter: 1000)
+    let checkpoint = try Checkpoint(contentsOf: root + "/killed/seed-7/checkpoint.safetensors")
+    XCTAssertNotNil(checkpoint.tensors["environment/f64/normalization.obs_rms0.var"], "shared")
+    XCTAssertNil(checkpoint.tensors["environment/f64/normalization.obs_rms1.var"], "shared")
+  }
+
   func testOneStepActorCriticResumesMidEpisodeBitIdentically() throws {
     let yaml = """
       algorithm: actor-critic

@@ -51,7 +51,52 @@ public enum AgentCheckpoint {
       "optimizers": .object(optimizerScalars),
     ]
     if let configuration { metadata["configuration"] = configuration.json }
+    if let normalizer = agent.observationNormalizer {
+      tensors["normalization/obs_mean"] = StoredTensor(
+        shape: [normalizer.statistics.mean.count], doubles: normalizer.statistics.mean)
+      tensors["normalization/obs_var"] = StoredTensor(
+        shape: [normalizer.statistics.variance.count], doubles: normalizer.statistics.variance)
+      tensors["normalization/obs_count"] = StoredTensor(shape: [1], doubles: [normalizer.statistics.count])
+      metadata["observation_normalization"] = .object([
+        "epsilon": .double(normalizer.epsilon), "clip": .double(normalizer.clip),
+      ])
+    }
     return Checkpoint(metadata: .object(metadata), tensors: tensors)
+  }
+
+  /// The frozen observation normalisation a checkpoint's policy was trained behind (`normalization/obs_*`, saved
+  /// when `normalize_observation` was on), or nil.
+  public static func observationNormalizer(of checkpoint: Checkpoint) throws -> ObservationNormalizer? {
+    guard let settings = checkpoint.metadata["observation_normalization"] else { return nil }
+    guard let epsilon = settings["epsilon"]?.doubleValue, let clip = settings["clip"]?.doubleValue,
+      epsilon > 0, clip > 0
+    else {
+      throw ExperimentError.incompatibleCheckpoint("its observation_normalization needs a positive epsilon and clip")
+    }
+    let count = checkpoint.metadata["observation_count"]?.intValue ?? -1
+    guard count >= 0 else { throw ExperimentError.incompatibleCheckpoint("it does not give its observation_count") }
+    var statistics = RunningMeanStd(count: count)
+    statistics.mean = try checkpoint.doubles("normalization/obs_mean", shape: [count])
+    statistics.variance = try checkpoint.doubles("normalization/obs_var", shape: [count])
+    statistics.count = try checkpoint.doubles("normalization/obs_count", shape: [1])[0]
+    guard statistics.count > 0, statistics.count.isFinite,
+      (statistics.mean + statistics.variance).allSatisfy(\.isFinite), statistics.variance.allSatisfy({ $0 >= 0 })
+    else {
+      throw ExperimentError.incompatibleCheckpoint(
+        "its observation statistics are not finite, or a variance is negative")
+    }
+    return ObservationNormalizer(statistics: statistics, epsilon: epsilon, clip: clip)
+  }
+
+  /// `environment` as the checkpoint's policy expects it: behind the saved observation normalisation, if any.
+  /// - Parameters:
+  ///   - environment: an environment of the checkpoint's task.
+  ///   - checkpoint: the checkpoint whose policy will act in it.
+  public static func evaluationEnvironment(
+    _ environment: any Environment, for checkpoint: Checkpoint
+  ) throws -> any Environment {
+    guard let normalizer = try observationNormalizer(of: checkpoint) else { return environment }
+    return try FrozenObservationNormalization(environment, normalizer: normalizer)
   }
 
   /// The policy stored in `checkpoint`, rebuilt for `environment` and loaded with the saved parameters.

@@ -121,7 +121,8 @@ final class SeedCheckpoints {
     guard let environment = evaluationEnvironment else { return .proceed }
     var generator = RandomGenerator(seed: seed &+ 1_000_003)
     let result = try PolicyGradient.evaluate(
-      agent.policy, on: environment, episodes: plan.evaluationEpisodes, deterministic: plan.evaluationDeterministic,
+      agent.policy, on: agent.evaluationEnvironment(environment), episodes: plan.evaluationEpisodes,
+      deterministic: plan.evaluationDeterministic,
       seed: seed &+ 1000, generator: &generator)
     try monitor.logger?.log(
       ScalarRecord(

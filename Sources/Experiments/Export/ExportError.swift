@@ -51,9 +51,17 @@ public enum ExportFormat: String, CaseIterable, Sendable {
   public func export(
     _ checkpoint: Checkpoint, policy: ActorCriticPolicy, environment: any Environment
   ) throws -> [UInt8] {
+    if try AgentCheckpoint.observationNormalizer(of: checkpoint) != nil {
+      // The network alone would act on raw observations it was never trained on.
+      throw ExportError.unsupportedPolicy(
+        format: rawValue,
+        reason: "it was trained with normalize_observation, and the export does not carry the observation "
+          + "statistics yet (they are in the checkpoint's normalization/obs_mean and obs_var tensors); evaluate it "
+          + "with `rein eval` or `rein record`, which apply them")
+    }
     switch self {
-    case .sb3: try StableBaselines3Export.archive(of: checkpoint, policy: policy, environment: environment)
-    case .onnx: try ONNXExport.model(of: policy)
+    case .sb3: return try StableBaselines3Export.archive(of: checkpoint, policy: policy, environment: environment)
+    case .onnx: return try ONNXExport.model(of: policy)
     }
   }
 }

@@ -258,6 +258,7 @@ extension ChoiceSettingValue {
 extension OptimizerKind: ChoiceSettingValue {}
 extension Activation: ChoiceSettingValue {}
 extension GaussianHead: ChoiceSettingValue {}
+extension NormalizationStyle: ChoiceSettingValue {}
 
 // MARK: - Bindings
 

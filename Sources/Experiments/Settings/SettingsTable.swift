@@ -60,6 +60,34 @@ public enum SettingsTable {
       "parallel_seeds", .environments, "seeds trained at once", in: .from(1, to: 1e6),
       shownDefault: "the number of cores", .plan(\.parallelSeeds)
     ),
+    Setting(
+      "normalize_observation", .environments,
+      "normalise observations by their running mean and variance while training (frozen for evaluation)",
+      .on(\A2.normalization.observation), .on(\P.normalization.observation)
+    ),
+    Setting(
+      "normalize_reward", .environments,
+      "scale rewards by the running std of the discounted return (discount: gamma); reported returns stay raw",
+      .on(\A2.normalization.reward), .on(\P.normalization.reward)
+    ),
+    Setting(
+      "normalize.style", .environments,
+      "gymnasium: NormalizeObservation/NormalizeReward per environment in CleanRL's wrapper order; vecnormalize:"
+        + " SB3's VecNormalize, statistics shared by the environments",
+      .on(\A2.normalization.style), .on(\P.normalization.style)
+    ),
+    Setting(
+      "normalize.clip_observation", .environments, "normalised observations are clipped to [-this, this]",
+      in: .positive, .on(\A2.normalization.clipObservation), .on(\P.normalization.clipObservation)
+    ),
+    Setting(
+      "normalize.clip_reward", .environments, "normalised rewards are clipped to [-this, this]", in: .positive,
+      .on(\A2.normalization.clipReward), .on(\P.normalization.clipReward)
+    ),
+    Setting(
+      "normalize.epsilon", .environments, "added to the variances under the square root", in: .positive,
+      .on(\A2.normalization.epsilon), .on(\P.normalization.epsilon)
+    ),
     // Evaluation
     Setting(
       "eval_episodes", .evaluation, "evaluation episodes after training (and at each eval_every)",

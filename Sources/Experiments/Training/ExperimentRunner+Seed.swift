@@ -86,7 +86,8 @@ extension ExperimentRunner {
 
     var evaluation: EvaluationResult?
     if plan.evaluationEpisodes > 0 {
-      var environment = try registry.make(plan.environmentID, arguments: plan.environmentArguments)
+      var environment = try agent.evaluationEnvironment(
+        registry.make(plan.environmentID, arguments: plan.environmentArguments))
       defer { environment.close() }
       if plan.recordFinal { environment = try finalEpisodeRecorder(environment, folder: seedFolder.path, seed: seed) }
       var generator = RandomGenerator(seed: seed &+ 1_000_003)
@@ -123,7 +124,8 @@ extension ExperimentRunner {
     defer { environment.close() }
     let policy = try AgentCheckpoint.loadPolicy(checkpoint, for: environment)
     var generator = RandomGenerator(seed: seed)
-    let result = try evaluate(policy, on: environment, episodes: 1, seed: seed &+ 2000, generator: &generator)
+    let normalized = try AgentCheckpoint.evaluationEnvironment(environment, for: checkpoint)
+    let result = try evaluate(policy, on: normalized, episodes: 1, seed: seed &+ 2000, generator: &generator)
     say(
       prefix
         + String(

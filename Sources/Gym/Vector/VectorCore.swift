@@ -28,6 +28,10 @@ final class VectorCore: @unchecked Sendable {
   /// Per-environment scratch rows for the environments' float64 observations.
   let scratch: UnsafeMutableBufferPointer<Double>
   let observations: UnsafeMutableBufferPointer<Float>
+  /// Same-step mode with normalisation: the float64 final observations of the episodes that ended in the last step.
+  let finalScratch: UnsafeMutableBufferPointer<Double>
+  /// Whether `step` keeps the float64 final observations in `finalScratch` (set when normalisation is installed).
+  var keepsFinalScratch = false
   let finalObservations: UnsafeMutableBufferPointer<Float>
   let rewards: UnsafeMutableBufferPointer<Double>
   let terminated: UnsafeMutableBufferPointer<Bool>
@@ -68,6 +72,7 @@ final class VectorCore: @unchecked Sendable {
     actions = buffer(count * actionCount, 0)
     scratch = buffer(count * observationCount, 0)
     observations = buffer(count * observationCount, 0)
+    finalScratch = buffer(count * observationCount, 0)
     finalObservations = buffer(count * observationCount, 0)
     rewards = buffer(count, 0)
     terminated = buffer(count, false)
@@ -90,6 +95,7 @@ final class VectorCore: @unchecked Sendable {
     actions.deallocate()
     scratch.deallocate()
     observations.deallocate()
+    finalScratch.deallocate()
     finalObservations.deallocate()
     rewards.deallocate()
     terminated.deallocate()
@@ -107,6 +113,9 @@ final class VectorCore: @unchecked Sendable {
     _ = errors.deinitialize()
     errors.deallocate()
   }
+
+  /// Whether a sub-environment failed in the last run.
+  var hasErrors: Bool { (0..<count).contains { errors[$0] != nil } }
 
   func clearErrors() {
     for index in 0..<count { errors[index] = nil }
@@ -197,6 +206,10 @@ final class VectorCore: @unchecked Sendable {
     case .sameStep:
       finalInfos[index] = outcome.info
       publishObservation(index, into: finalObservations)
+      if keepsFinalScratch {
+        let base = index * observationCount
+        for k in 0..<observationCount { finalScratch[base + k] = scratch[base + k] }
+      }
       reset(index, seed: nil, options: nil)
     }
   }

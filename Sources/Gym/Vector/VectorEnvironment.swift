@@ -72,6 +72,8 @@ public class VectorEnvironment {
   public var actionCount: Int { core.actionCount }
   /// How ended episodes restart.
   public var autoresetMode: AutoresetMode { core.autoresetMode }
+  /// The normalisation of observations and rewards, once installed (``installNormalization(_:gamma:)``).
+  public private(set) var normalization: VectorNormalization?
 
   // MARK: Batch buffers
 
@@ -141,6 +143,34 @@ public class VectorEnvironment {
     core.deallocate()
   }
 
+  // MARK: - Normalisation
+
+  /// Normalises what the environments return from now on as `configuration` says (VectorNormalization.swift):
+  /// `observations`, `finalObservations` and `rewards` become the normalised ones, `finishedEpisodes` keeps the
+  /// environments' own returns. `gamma` discounts the return that scales the rewards. Install it before the first
+  /// reset; it needs same-step autoreset.
+  /// - Parameters:
+  ///   - configuration: what to normalise, in which style; nothing is installed when it normalises nothing.
+  ///   - gamma: the discount of the running return (the algorithm's).
+  public func installNormalization(_ configuration: NormalizationConfiguration, gamma: Double) throws {
+    guard configuration.isEnabled else { return }
+    guard autoresetMode == .sameStep else {
+      throw EnvironmentError.invalidArgument("normalisation needs a vector environment in same-step autoreset mode")
+    }
+    guard normalization == nil else {
+      throw EnvironmentError.invalidArgument("this vector environment already normalises")
+    }
+    guard configuration.clipObservation > 0, configuration.clipReward > 0, configuration.epsilon > 0,
+      (0...1).contains(gamma)
+    else {
+      throw EnvironmentError.invalidArgument(
+        "normalisation needs positive clip ranges and epsilon and a gamma in [0, 1]")
+    }
+    normalization = VectorNormalization(
+      configuration, gamma: gamma, environmentCount: count, observationCount: observationCount)
+    core.keepsFinalScratch = true
+  }
+
   // MARK: - Running
 
   /// Runs `core.process` over all sub-environments; the parallel subclass spreads them over threads.
@@ -153,6 +183,7 @@ public class VectorEnvironment {
     core.task = .reset(seed: seed, options: options)
     execute()
     core.task = .step
+    if let normalization, !core.hasErrors { normalization.processReset(core) }
     try publish()
   }
 
@@ -167,6 +198,7 @@ public class VectorEnvironment {
       _ = core.actions.initialize(from: source)
     }
     execute()
+    if let normalization, !core.hasErrors { normalization.processStep(core) }
     try publish()
   }
 
@@ -178,6 +210,7 @@ public class VectorEnvironment {
     }
     for index in 0..<count { core.actions[index] = Double(actions[index]) }
     execute()
+    if let normalization, !core.hasErrors { normalization.processStep(core) }
     try publish()
   }
 
@@ -240,6 +273,7 @@ public class VectorEnvironment {
     for (index, environment) in core.environments.enumerated() {
       state.nest(try environment.saveState(), under: "env\(index)")
     }
+    normalization?.save(into: &state)
     return state
   }
 
@@ -281,6 +315,12 @@ public class VectorEnvironment {
     let episodeLengths = try counts("episode_lengths")
     let finishedReturns = try state.doubles("finished_returns", count: count)
     let finishedLengths = try counts("finished_lengths")
+    if let normalization {
+      try normalization.restore(from: state)
+    } else if state.labels["normalization.style"] != nil {
+      throw EnvironmentStateError.invalidValue(
+        kind: "VectorEnvironment", field: "normalization", reason: "saved with normalisation, this one has none")
+    }
     for (index, environment) in core.environments.enumerated() {
       try environment.restoreState(state.child("env\(index)"))
     }
