@@ -94,10 +94,12 @@ let package = Package(
     .testTarget(
       name: "PolicyGradientTests", dependencies: ["PolicyGradient", "ClassicControl", "TestSupport"],
       resources: [.copy("Fixtures")]),
-    .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "CZlib"]),
+    .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "CZlib", "TestSupport"]),
     .testTarget(
       name: "RecordingTests",
-      dependencies: ["Recording", "ClassicControl", "Box2DEnvironments", "MuJoCoEnvironments", "Gym", "Experiments"]),
+      dependencies: [
+        "Recording", "ClassicControl", "Box2DEnvironments", "MuJoCoEnvironments", "Gym", "Experiments", "TestSupport",
+      ]),
     .testTarget(
       name: "ExperimentsTests", dependencies: ["Experiments", "Graphics", "Rein", "TestSupport"],
       resources: [.copy("Fixtures")]),

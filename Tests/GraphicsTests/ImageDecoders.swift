@@ -1,5 +1,6 @@
 import CZlib
 import Graphics
+import TestSupport
 
 // Minimal PNG and GIF readers used only to check what the encoders write.
 
@@ -131,7 +132,7 @@ func decodeGIF(_ bytes: [UInt8]) throws -> DecodedGIF {
       offset += 3 * tableSize
       let minimumCodeSize = Int(bytes[offset])
       offset += 1
-      let indices = try lzwDecode(readSubBlocks(), minimumCodeSize: minimumCodeSize)
+      let indices = try gifLZWDecode(readSubBlocks(), minimumCodeSize: minimumCodeSize)
       guard indices.count == frameWidth * frameHeight else { throw DecodeError.malformed("pixel count") }
       result.frames.append(indices.map { palette[Int($0)] })
     case 0x3B:
@@ -141,52 +142,4 @@ func decodeGIF(_ bytes: [UInt8]) throws -> DecodedGIF {
     }
   }
   throw DecodeError.malformed("no trailer")
-}
-
-func lzwDecode(_ data: [UInt8], minimumCodeSize: Int) throws -> [UInt8] {
-  let clearCode = 1 << minimumCodeSize
-  let endCode = clearCode + 1
-  var codeSize = minimumCodeSize + 1
-  var table: [[UInt8]] = []
-  func reset() {
-    table = (0..<clearCode).map { [UInt8($0)] } + [[], []]
-    codeSize = minimumCodeSize + 1
-  }
-  reset()
-  var output: [UInt8] = []
-  var previous: [UInt8]? = nil
-  var bitBuffer = 0
-  var bitCount = 0
-  var position = 0
-  while true {
-    while bitCount < codeSize {
-      guard position < data.count else { throw DecodeError.malformed("ran out of data") }
-      bitBuffer |= Int(data[position]) << bitCount
-      position += 1
-      bitCount += 8
-    }
-    let code = bitBuffer & ((1 << codeSize) - 1)
-    bitBuffer >>= codeSize
-    bitCount -= codeSize
-    if code == clearCode {
-      reset()
-      previous = nil
-      continue
-    }
-    if code == endCode { return output }
-    var entry: [UInt8]
-    if code < table.count {
-      entry = table[code]
-    } else if code == table.count, let previous {
-      entry = previous + [previous[0]]
-    } else {
-      throw DecodeError.malformed("bad code \(code)")
-    }
-    output += entry
-    if let previous, table.count < 4096 {
-      table.append(previous + [entry[0]])
-      if table.count == (1 << codeSize) && codeSize < 12 { codeSize += 1 }
-    }
-    previous = entry
-  }
 }

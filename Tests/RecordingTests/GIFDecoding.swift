@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 // MARK: - A small GIF decoder for the tests
@@ -94,50 +95,9 @@ func decodeGIF(_ bytes: [UInt8]) throws -> DecodedGIF {
   }
 }
 
-/// GIF's variable-length LZW decoding; throws unless exactly `count` indices come out.
+/// GIF's LZW decoding (TestSupport's); throws unless exactly `count` indices come out.
 func lzwDecode(_ data: [UInt8], minimumCodeSize: Int, count: Int) throws -> [UInt8] {
-  let clear = 1 << minimumCodeSize
-  let end = clear + 1
-  var dictionary: [[UInt8]] = []
-  func resetDictionary() { dictionary = (0..<clear).map { [UInt8($0)] } + [[], []] }
-  resetDictionary()
-  var codeSize = minimumCodeSize + 1
-  var output: [UInt8] = []
-  var previous: [UInt8]?
-  var bitBuffer = 0
-  var bitCount = 0
-  var position = 0
-  while true {
-    while bitCount < codeSize {
-      guard position < data.count else { throw GIFDecodingError.malformed("LZW data ended without an end code") }
-      bitBuffer |= Int(data[position]) << bitCount
-      position += 1
-      bitCount += 8
-    }
-    let code = bitBuffer & ((1 << codeSize) - 1)
-    bitBuffer >>= codeSize
-    bitCount -= codeSize
-    if code == clear {
-      resetDictionary()
-      codeSize = minimumCodeSize + 1
-      previous = nil
-      continue
-    }
-    if code == end { break }
-    let entry: [UInt8]
-    if code < dictionary.count {
-      entry = dictionary[code]
-      if let previous { dictionary.append(previous + [entry[0]]) }
-    } else if let previous, code == dictionary.count {
-      entry = previous + [previous[0]]
-      dictionary.append(entry)
-    } else {
-      throw GIFDecodingError.malformed("LZW code \(code) out of range")
-    }
-    output += entry
-    previous = entry
-    if dictionary.count == (1 << codeSize) && codeSize < 12 { codeSize += 1 }
-  }
+  let output = try gifLZWDecode(data, minimumCodeSize: minimumCodeSize)
   guard output.count == count else {
     throw GIFDecodingError.malformed("an image decoded to \(output.count) pixels, expected \(count)")
   }
