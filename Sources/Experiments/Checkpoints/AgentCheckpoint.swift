@@ -66,6 +66,8 @@ public enum AgentCheckpoint {
 
   /// The frozen observation normalisation a checkpoint's policy was trained behind (`normalization/obs_*`, saved
   /// when `normalize_observation` was on), or nil.
+  /// - Parameters:
+  ///   - checkpoint: a checkpoint written by training.
   public static func observationNormalizer(of checkpoint: Checkpoint) throws -> ObservationNormalizer? {
     guard let settings = checkpoint.metadata["observation_normalization"] else { return nil }
     guard let epsilon = settings["epsilon"]?.doubleValue, let clip = settings["clip"]?.doubleValue,
