@@ -49,7 +49,12 @@ func registerMuJoCoBenchmarks() {
   }
   // REIN_COMPARE_STEPS shortens the comparisons on a busy machine (100,000 steps per round by default).
   let compareSteps = ProcessInfo.processInfo.environment["REIN_COMPARE_STEPS"].flatMap { Int($0) } ?? 100_000
-  for id in ids + v5 {
+  // Every v4 task beside its v5 counterpart, so one run gives both ratios (Pusher-v4 needs MuJoCo 2).
+  let v4 = [
+    "InvertedPendulum-v4", "InvertedDoublePendulum-v4", "Reacher-v4", "Swimmer-v4", "HalfCheetah-v4", "Hopper-v4",
+    "Walker2d-v4", "Ant-v4", "Humanoid-v4", "HumanoidStandup-v4",
+  ]
+  for id in v4 + v5 {
     benchmarks.append(
       Benchmark(name: "mujoco.compare.\(id)", unit: "steps", iterations: compareSteps, repetitions: 3) {
         let loop = try MuJoCoStepLoop(id: id)

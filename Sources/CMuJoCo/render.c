@@ -13,10 +13,11 @@
 
 #if !__has_include(<mujoco/mujoco.h>)
 
+int rein_mj_visual_flag_count(void) { return 0; }
 rein_mj_renderer *rein_mj_renderer_make(
-    const rein_mj_model *model, rein_mj_data *data, int width, int height, rein_mj_camera camera, char *error,
-    int error_size) {
-  (void)model, (void)data, (void)width, (void)height, (void)camera;
+    const rein_mj_model *model, rein_mj_data *data, int width, int height, rein_mj_camera camera,
+    rein_mj_scene_options options, char *error, int error_size) {
+  (void)model, (void)data, (void)width, (void)height, (void)camera, (void)options;
   if (error && error_size > 0)
     snprintf(error, (size_t)error_size, "Rein was built without MuJoCo's headers; run ./scripts/setup.sh and rebuild.");
   return NULL;
@@ -262,9 +263,11 @@ static int rein_compare_doubles(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+int rein_mj_visual_flag_count(void) { return mjNVISFLAG; }
+
 rein_mj_renderer *rein_mj_renderer_make(
-    const rein_mj_model *model, rein_mj_data *data, int width, int height, rein_mj_camera camera, char *error,
-    int error_size) {
+    const rein_mj_model *model, rein_mj_data *data, int width, int height, rein_mj_camera camera,
+    rein_mj_scene_options options, char *error, int error_size) {
   if (error && error_size > 0) error[0] = 0;
 #define REIN_FAIL(...)                                                      \
   do {                                                                      \
@@ -304,9 +307,12 @@ rein_mj_renderer *rein_mj_renderer_make(
               (unsigned)egl.eglGetError(), rein_egl_help);
   }
   mjr.mjv_defaultScene(&renderer->scene);
-  mjr.mjv_makeScene(renderer->model, &renderer->scene, 1000);
+  mjr.mjv_makeScene(renderer->model, &renderer->scene, options.max_geom > 0 ? options.max_geom : 1000);
   renderer->has_scene = 1;
   mjr.mjv_defaultOption(&renderer->option);
+  for (int i = 0; i < mjNVISFLAG && i < REIN_MJ_VISUAL_FLAG_SLOTS; i++) {
+    if (options.visual_flags[i] >= 0) renderer->option.flags[i] = (mjtByte)(options.visual_flags[i] ? 1 : 0);
+  }
   mjr.mjv_defaultPerturb(&renderer->perturb);
   mjr.mjr_defaultContext(&renderer->render_context);
   int status = rein_mj_protected(rein_make_context_body, renderer);

@@ -383,6 +383,7 @@ rein_mj_model_info rein_mj_model_get_info(const rein_mj_model *handle) {
       .nbody = m->nbody,
       .njnt = m->njnt,
       .ngeom = m->ngeom,
+      .ncam = m->ncam,
       .nsite = m->nsite,
       .ntendon = m->ntendon,
       .timestep = m->opt.timestep,
@@ -401,6 +402,7 @@ int rein_mj_name_to_id(const rein_mj_model *model, rein_mj_object kind, const ch
     case REIN_MJ_OBJECT_GEOM: type = mjOBJ_GEOM; break;
     case REIN_MJ_OBJECT_SITE: type = mjOBJ_SITE; break;
     case REIN_MJ_OBJECT_ACTUATOR: type = mjOBJ_ACTUATOR; break;
+    case REIN_MJ_OBJECT_CAMERA: type = mjOBJ_CAMERA; break;
     default: return -1;
   }
   return mj.mj_name2id((const mjModel *)model, type, name);

@@ -64,6 +64,7 @@ typedef struct rein_mj_model_info {
   int64_t ngeom;
   int64_t nsite;
   int64_t ntendon;
+  int64_t ncam;  ///< the model's own cameras
   double timestep;  ///< seconds per mj_step
   const double *qpos0;  ///< nq: the reference configuration
   const double *body_mass;  ///< nbody
@@ -87,6 +88,7 @@ typedef enum rein_mj_object {
   REIN_MJ_OBJECT_GEOM = 2,
   REIN_MJ_OBJECT_SITE = 3,
   REIN_MJ_OBJECT_ACTUATOR = 4,
+  REIN_MJ_OBJECT_CAMERA = 5,
 } rein_mj_object;
 
 /// The index of the named object, or -1 when the model has none of that name.
@@ -187,11 +189,25 @@ typedef struct rein_mj_camera {
   double elevation;
 } rein_mj_camera;
 
+/// The slots of rein_mj_scene_options' `visual_flags` (more than MuJoCo's mjNVISFLAG).
+#define REIN_MJ_VISUAL_FLAG_SLOTS 64
+
+/// What a renderer's scene holds besides the camera, as Gymnasium's MujocoRenderer takes it: `max_geom`, the
+/// scene's capacity in geoms (Gymnasium's default 1000), and `visual_options`, mjvOption's flags
+/// (`visual_flags[i]`: -1 keeps flag i's default, 0 clears it, 1 sets it; only the first mjNVISFLAG are used).
+typedef struct rein_mj_scene_options {
+  int max_geom;
+  signed char visual_flags[REIN_MJ_VISUAL_FLAG_SLOTS];
+} rein_mj_scene_options;
+
+/// MuJoCo's number of visual flags (mjNVISFLAG), or 0 when Rein was built without MuJoCo's headers.
+int rein_mj_visual_flag_count(void);
+
 /// Makes a renderer of `width` x `height` pixels for `model`, placing the camera with `data`'s current state.
 /// Returns NULL with the reason in `error` (of `error_size` bytes) when no headless OpenGL context can be made.
 rein_mj_renderer *rein_mj_renderer_make(
-  const rein_mj_model *model, rein_mj_data *data, int width, int height, rein_mj_camera camera, char *error,
-  int error_size);
+  const rein_mj_model *model, rein_mj_data *data, int width, int height, rein_mj_camera camera,
+  rein_mj_scene_options options, char *error, int error_size);
 
 /// Draws `data` and writes width x height x 3 RGB bytes into `rgb`, rows from the top. Returns 0, or -1 with
 /// rein_mj_last_error() telling why.

@@ -68,6 +68,32 @@ public struct MuJoCoCamera: Sendable, Equatable {
   }
 }
 
+// MARK: - Scene options
+
+/// What a rendered scene holds besides the camera, as Gymnasium's `MujocoRenderer` takes it.
+public struct MuJoCoSceneOptions: Sendable, Equatable {
+  /// The scene's capacity in geoms (Gymnasium's `max_geom`, 1000); geoms beyond it are not drawn.
+  public var maxGeom = 1000
+  /// mjvOption flags to set or clear, by index (`mjtVisFlag`; Gymnasium's `visual_options`); others keep MuJoCo's
+  /// defaults.
+  public var visualFlags: [Int: Bool] = [:]
+
+  public init() {}
+
+  /// MuJoCo's number of visual flags (`mjNVISFLAG`), the bound of ``visualFlags``' indices.
+  public static var visualFlagCount: Int { Int(rein_mj_visual_flag_count()) }
+
+  var cValue: rein_mj_scene_options {
+    var options = rein_mj_scene_options()
+    options.max_geom = Int32(maxGeom)
+    withUnsafeMutableBytes(of: &options.visual_flags) { bytes in
+      for i in 0..<bytes.count { bytes[i] = UInt8(bitPattern: -1) }
+      for (index, value) in visualFlags where index >= 0 && index < bytes.count { bytes[index] = value ? 1 : 0 }
+    }
+    return options
+  }
+}
+
 // MARK: - The renderer
 
 /// MuJoCo's own offscreen renderer in a headless OpenGL context (EGL, loaded at run time); freed with the object.
@@ -80,8 +106,8 @@ final class MuJoCoRenderer {
     let (width, height) = simulation.renderSize
     var error = [CChar](repeating: 0, count: 2048)
     let made = rein_mj_renderer_make(
-      simulation.model.handle, simulation.data.handle, Int32(width), Int32(height), camera.cValue, &error,
-      Int32(error.count))
+      simulation.model.handle, simulation.data.handle, Int32(width), Int32(height), camera.cValue,
+      simulation.sceneOptions.cValue, &error, Int32(error.count))
     guard let made else {
       let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
       throw RenderError.unavailable(
@@ -151,14 +177,93 @@ func takingRenderArguments(
       throw EnvironmentError.invalidArgument(
         "\(environment): width and height of rendered pictures must be 1 to 8192 pixels, got \(width)x\(height)")
     }
-    let camera = try cameraConfiguration(&own, environment: environment)
+    var camera = try cameraConfiguration(&own, environment: environment)
+    let choice = try CameraChoice(&own, environment: environment)
+    let options = try sceneOptions(&own, environment: environment)
     let made = try factory(own)
     if let simulation = (made as? any MuJoCoRenderable)?.simulation {
+      if let id = try choice.cameraID(in: simulation.model, environment: environment), id >= 0 {
+        // One of the model's cameras; a default_camera_config's values apply on top, as in Gymnasium.
+        var fixed = camera ?? MuJoCoCamera()
+        fixed.kind = .fixed
+        fixed.fixedCamera = id
+        camera = fixed
+      }
       simulation.renderSize = (width, height)
       simulation.camera = camera
+      simulation.sceneOptions = options
     }
     return made
   }
+}
+
+/// Gymnasium's `camera_id` (an index of the model's cameras, or -1 for the free camera) or `camera_name` (a camera
+/// of the model by name); at most one of them.
+private struct CameraChoice {
+  var id: Int?
+  var name: String?
+
+  init(_ arguments: inout EnvironmentArguments, environment: String) throws {
+    if arguments["camera_id"] != nil { id = try arguments.int("camera_id", default: -1) }
+    if let value = arguments["camera_name"] {
+      guard case .string(let text) = value else {
+        throw EnvironmentError.invalidArgument("\(environment): camera_name must be a camera's name, got \(value)")
+      }
+      name = text
+    }
+    arguments["camera_id"] = nil
+    arguments["camera_name"] = nil
+    if id != nil, name != nil {
+      throw EnvironmentError.invalidArgument(
+        "\(environment): give camera_id or camera_name, not both (as Gymnasium's renderer requires)")
+    }
+  }
+
+  /// The model camera's index, -1 for the free camera, nil when neither was given.
+  func cameraID(in model: MuJoCoModel, environment: String) throws -> Int? {
+    if let name {
+      guard let id = model.id(of: .camera, named: name) else {
+        throw EnvironmentError.invalidArgument(
+          "\(environment): the model has no camera named '\(name)'"
+            + (model.ncam == 0 ? " (it has no cameras; use default_camera_config)" : ""))
+      }
+      return id
+    }
+    guard let id else { return nil }
+    guard id >= -1, id < model.ncam else {
+      throw EnvironmentError.invalidArgument(
+        "\(environment): camera_id must be -1 (the free camera) or one of the model's \(model.ncam) cameras "
+          + "(0 to \(model.ncam - 1)), got \(id)")
+    }
+    return id
+  }
+}
+
+/// Gymnasium's `max_geom` (a positive number of geoms) and `visual_options`, a dictionary of mjvOption flags given
+/// as `visual_options.INDEX` Boolean arguments (`visual_options.2=true`, INDEX an `mjtVisFlag` value). Removes them
+/// from `arguments`.
+private func sceneOptions(
+  _ arguments: inout EnvironmentArguments, environment: String
+) throws -> MuJoCoSceneOptions {
+  var options = MuJoCoSceneOptions()
+  options.maxGeom = try arguments.int("max_geom", default: 1000)
+  arguments["max_geom"] = nil
+  guard (1...1_000_000).contains(options.maxGeom) else {
+    throw EnvironmentError.invalidArgument(
+      "\(environment): max_geom must be 1 to 1000000 geoms, got \(options.maxGeom)")
+  }
+  let prefix = "visual_options."
+  let count = MuJoCoSceneOptions.visualFlagCount
+  for key in arguments.keys.filter({ $0.hasPrefix(prefix) }).sorted() {
+    guard let index = Int(key.dropFirst(prefix.count)), index >= 0, index < max(count, 1) else {
+      throw EnvironmentError.invalidArgument(
+        "\(environment): '\(key)' names no visual flag; visual_options takes indices 0 to \(count - 1) "
+          + "(MuJoCo's mjtVisFlag), e.g. visual_options.2=true")
+    }
+    options.visualFlags[index] = try arguments.bool(key, default: false)
+    arguments[key] = nil
+  }
+  return options
 }
 
 /// Gymnasium's `default_camera_config`, a dictionary, given as `default_camera_config.KEY` arguments: `distance`

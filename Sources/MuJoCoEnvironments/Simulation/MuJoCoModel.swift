@@ -9,7 +9,7 @@ import Gym
 public final class MuJoCoModel: @unchecked Sendable {
   /// The kinds of named objects ``id(of:named:)`` looks up.
   public enum ObjectKind: Sendable {
-    case body, joint, geom, site, actuator
+    case body, joint, geom, site, actuator, camera
 
     var cValue: rein_mj_object {
       switch self {
@@ -18,6 +18,7 @@ public final class MuJoCoModel: @unchecked Sendable {
       case .geom: return REIN_MJ_OBJECT_GEOM
       case .site: return REIN_MJ_OBJECT_SITE
       case .actuator: return REIN_MJ_OBJECT_ACTUATOR
+      case .camera: return REIN_MJ_OBJECT_CAMERA
       }
     }
   }
@@ -66,6 +67,8 @@ public final class MuJoCoModel: @unchecked Sendable {
   public var nsite: Int { Int(info.nsite) }
   /// The number of tendons.
   public var ntendon: Int { Int(info.ntendon) }
+  /// The model's own cameras (`camera_id` 0 to ncam - 1).
+  public var ncam: Int { Int(info.ncam) }
   /// The simulation time step in seconds.
   public var timestep: Double { info.timestep }
 

@@ -38,6 +38,8 @@ public final class MuJoCoSimulation {
   /// The size of rendered pictures (pixels), Gymnasium's `width` and `height` (480 x 480); set it before the first
   /// `render()`.
   public var renderSize = (width: 480, height: 480)
+  /// The scene's geom capacity and visual flags of rendered pictures (Gymnasium's `max_geom`, `visual_options`).
+  public var sceneOptions = MuJoCoSceneOptions()
   /// The offscreen renderer, made by the first `render()` (see MuJoCoRendering.swift).
   var renderer: MuJoCoRenderer?
 
