@@ -65,21 +65,22 @@ public struct MemoryEstimate: Sendable, Equatable {
     // Per stored step: observation and action (Float), log-probability (Float), value, next value, reward, advantage
     // and return (Double), two flags.
     let rowBytes = (Double(observationCount) + actionValues + 1) * float + 5 * 8 + 2
+    // A2C's and PPO's rollout buffer of n_steps rows per environment, and the copy their update makes of it.
+    func rollout(stepsPerEnvironment: Int, copy: String) -> Double {
+      let rows = Double(stepsPerEnvironment) * environments
+      parts.append(
+        Part(
+          name: "rollout", bytes: rows * rowBytes * 2,
+          detail: "n_steps \(stepsPerEnvironment) x n_envs \(Int(environments)) steps, and \(copy)"))
+      return rows
+    }
     switch configuration {
     case let ppo as PPOConfiguration:
-      let rows = Double(ppo.stepsPerEnvironment) * environments
-      parts.append(
-        Part(
-          name: "rollout", bytes: rows * rowBytes * 2,
-          detail: "n_steps \(ppo.stepsPerEnvironment) x n_envs \(Int(environments)) steps, and a minibatch copy"))
+      _ = rollout(stepsPerEnvironment: ppo.stepsPerEnvironment, copy: "a minibatch copy")
       activationRows = max(activationRows, Double(ppo.batchSize))
     case let a2c as A2CConfiguration:
-      let rows = Double(a2c.stepsPerEnvironment) * environments
-      parts.append(
-        Part(
-          name: "rollout", bytes: rows * rowBytes * 2,
-          detail: "n_steps \(a2c.stepsPerEnvironment) x n_envs \(Int(environments)) steps, and its batch copy"))
-      activationRows = max(activationRows, rows)
+      activationRows = max(
+        activationRows, rollout(stepsPerEnvironment: a2c.stepsPerEnvironment, copy: "its batch copy"))
     default:
       let rows = Double(maxEpisodeSteps ?? 1000)
       parts.append(
