@@ -14,6 +14,8 @@
 struct OnPolicySchedule {
   /// Steps collected from each environment per rollout.
   var stepsPerEnvironment: Int
+  /// Bootstrap truncated episodes from their final observation's value (else a truncation counts as an end).
+  var bootstrapTruncated = true
   /// End a rollout early when an episode ends (W5's A2C, with one environment).
   var endRolloutAtEpisodeEnd = false
   /// Log every rollout's update (nil, PPO), or the first update at least this many steps after the last one
@@ -42,7 +44,8 @@ final class OnPolicyDriver {
     self.seed = seed
     self.schedule = schedule
     self.generator = generator
-    collector = try RolloutCollector(policy: policy, environments: environments)
+    collector = try RolloutCollector(
+      policy: policy, environments: environments, bootstrapTruncated: schedule.bootstrapTruncated)
     buffer = RolloutBuffer(
       capacity: schedule.stepsPerEnvironment, environmentCount: environments.count,
       observationCount: environments.observationCount, actionCount: policy.actionKind.storedCount)

@@ -8,6 +8,15 @@
 // of the epochs when the approximate KL divergence exceeds 1.5 × target_kl. Learning rate, clip range and
 // entropy coefficient may follow schedules over the run.
 
+/// How PPO's value loss is formed.
+public enum ValueLossStyle: String, Sendable, Equatable, Codable, CaseIterable {
+  /// Stable-Baselines3's: the mean squared error of the (clipped, with a value clip range) prediction.
+  case sb3
+  /// CleanRL's `ppo.py` / `ppo_continuous_action.py`: half the mean of the larger of the unclipped and clipped
+  /// squared errors (`0.5 * max(unclipped, clipped).mean()`), or half the mean squared error without clipping.
+  case cleanrl
+}
+
 /// Hyperparameters of ``PPO``; the defaults are Stable-Baselines3's.
 public struct PPOConfiguration: Sendable, Equatable, Codable {
   /// Learning rate of Adam (a schedule over the run).
@@ -26,6 +35,11 @@ public struct PPOConfiguration: Sendable, Equatable, Codable {
   public var clipRange: Schedule = .constant(0.2)
   /// Clip range of the value function around its old predictions, or nil for no value clipping.
   public var valueClipRange: Double? = nil
+  /// How the value loss is formed from the (clipped) predictions.
+  public var valueLoss: ValueLossStyle = .sb3
+  /// Bootstrap a truncated episode's last step from the value of its final observation (SB3); false treats a
+  /// truncation as a termination (CleanRL: `next_done = terminations or truncations`).
+  public var bootstrapTruncated = true
   /// Normalise advantages within each minibatch.
   public var normalizeAdvantages = true
   /// Weight c_e of the entropy bonus (a schedule over the run).
@@ -89,7 +103,8 @@ public final class PPO {
       learningRate: Float(configuration.learningRate.initialValue), epsilon: Float(configuration.adamEpsilon))
     driver = try OnPolicyDriver(
       policy: policy, environments: environments, seed: seed, generator: generator,
-      schedule: OnPolicySchedule(stepsPerEnvironment: configuration.stepsPerEnvironment))
+      schedule: OnPolicySchedule(
+        stepsPerEnvironment: configuration.stepsPerEnvironment, bootstrapTruncated: configuration.bootstrapTruncated))
   }
 
   /// The agent's generator (initialisation, action sampling, shuffling).
@@ -150,7 +165,7 @@ public final class PPO {
     let loss = PPOLossSettings(
       normalizeAdvantages: c.normalizeAdvantages,
       clipRange: Float(c.clipRange.value(step: steps, totalSteps: totalSteps)),
-      valueClipRange: c.valueClipRange.map { Float($0) },
+      valueClipRange: c.valueClipRange.map { Float($0) }, valueLoss: c.valueLoss,
       entropyCoefficient: Float(c.entropyCoefficient.value(step: steps, totalSteps: totalSteps)),
       valueCoefficient: Float(c.valueCoefficient))
     optimizer.learningRate = Float(learningRate)
@@ -213,6 +228,8 @@ struct PPOLossSettings {
   var clipRange: Float
   /// The value clip range, or nil for no value clipping.
   var valueClipRange: Float?
+  /// SB3's or CleanRL's value loss.
+  var valueLoss: ValueLossStyle = .sb3
   /// c_e.
   var entropyCoefficient: Float
   /// c_v.
@@ -233,6 +250,7 @@ func minibatchGradients(
       distribution: distribution, values: values, actions: minibatch.actions,
       oldLogProbabilities: minibatch.oldLogProbabilities, advantages: advantages, returns: minibatch.returns,
       oldValues: minibatch.oldValues, clipRange: loss.clipRange, valueClipRange: loss.valueClipRange,
+      valueLoss: loss.valueLoss,
       entropyCoefficient: loss.entropyCoefficient, valueCoefficient: loss.valueCoefficient)
     terms = t
     return t.total
@@ -258,7 +276,7 @@ struct PPOLossTerms {
 func ppoLoss(
   distribution: PolicyDistribution, values: Tensor, actions: Tensor, oldLogProbabilities: Tensor,
   advantages: Tensor, returns: Tensor, oldValues: Tensor, clipRange: Float, valueClipRange: Float?,
-  entropyCoefficient: Float, valueCoefficient: Float
+  valueLoss valueLossStyle: ValueLossStyle = .sb3, entropyCoefficient: Float, valueCoefficient: Float
 ) -> PPOLossTerms {
   let (policyLoss, ratios, logRatios) = clippedSurrogateLoss(
     logProbabilities: distribution.logProbability(of: actions), oldLogProbabilities: oldLogProbabilities,
@@ -267,7 +285,16 @@ func ppoLoss(
   if let valueClipRange {
     predicted = oldValues + clamp(values - oldValues, min: -valueClipRange, max: valueClipRange)
   }
-  let valueLoss = meanSquaredError(predicted, returns)
+  let valueLoss: Tensor
+  switch valueLossStyle {
+  case .sb3:
+    valueLoss = meanSquaredError(predicted, returns)
+  case .cleanrl:
+    let unclipped = (values - returns) * (values - returns)
+    let squared =
+      valueClipRange == nil ? unclipped : maximum(unclipped, (predicted - returns) * (predicted - returns))
+    valueLoss = 0.5 * squared.mean()
+  }
   let entropyLoss = -distribution.entropy().mean()
   // Diagnostics from the ratios: mean((r - 1) - log r) and the fraction with |r - 1| > ε.
   var kl: Float = 0

@@ -161,8 +161,10 @@ struct Minibatch {
 struct RolloutCollector {
   let policy: ActorCriticPolicy
   let environments: VectorEnvironment
+  /// Whether truncated episodes bootstrap from their final observation (else their next value is 0).
+  let bootstrapTruncated: Bool
 
-  init(policy: ActorCriticPolicy, environments: VectorEnvironment) throws {
+  init(policy: ActorCriticPolicy, environments: VectorEnvironment, bootstrapTruncated: Bool = true) throws {
     guard environments.autoresetMode == .sameStep else {
       throw TrainingError.invalidConfiguration(
         "A2C and PPO need a vector environment in same-step autoreset mode (autoresetMode: .sameStep), so that a "
@@ -175,6 +177,7 @@ struct RolloutCollector {
     }
     self.policy = policy
     self.environments = environments
+    self.bootstrapTruncated = bootstrapTruncated
   }
 
   /// Steps every environment `rows` times (fewer when `stopAtEpisodeEnd` and an episode ends), filling `buffer`;
@@ -202,7 +205,8 @@ struct RolloutCollector {
         rewards: environments.rewards, terminated: environments.terminated, truncated: environments.truncated)
       // Truncated episodes bootstrap from the value of the observation they really ended in.
       let row = buffer.rows - 1
-      let cutOff = (0..<n).filter { environments.truncated[$0] && !environments.terminated[$0] }
+      let cutOff =
+        bootstrapTruncated ? (0..<n).filter { environments.truncated[$0] && !environments.terminated[$0] } : []
       if !cutOff.isEmpty {
         var finals: [Float] = []
         for i in cutOff { finals += environments.finalObservations[(i * d)..<((i + 1) * d)] }

@@ -51,6 +51,15 @@ final class PresetDigestTests: XCTestCase {
     ),
     ("reinforce-invertedpendulum", "reinforce-invertedpendulum", ["episodes=30", "eval_episodes=2"]),
     ("sweep-ppo-lunarlander", "sweep-ppo-lunarlander", ["steps=384", "n_envs=1", "n_steps=128", "eval_episodes=1"]),
+    // Issue 14's MuJoCo recipes (1M and 10M steps as shipped), a few hundred steps each (enough for an episode to
+    // end where none terminates: HalfCheetah, Swimmer's 4 environments).
+    ("ppo-mujoco-cleanrl", "ppo-mujoco-cleanrl", ["steps=1280", "n_steps=256", "eval_episodes=1"]),
+    ("ppo-zoo-ant", "ppo-zoo-ant", ["steps=512", "n_steps=256", "eval_episodes=1"]),
+    ("ppo-zoo-halfcheetah", "ppo-zoo-halfcheetah", ["steps=1280", "n_steps=256", "eval_episodes=1"]),
+    ("ppo-zoo-hopper", "ppo-zoo-hopper", ["steps=512", "n_steps=256", "eval_episodes=1"]),
+    ("ppo-zoo-humanoid", "ppo-zoo-humanoid", ["steps=512", "n_steps=256", "eval_episodes=1"]),
+    ("ppo-zoo-swimmer", "ppo-zoo-swimmer", ["steps=4096", "n_steps=256", "eval_episodes=1"]),
+    ("ppo-zoo-walker2d", "ppo-zoo-walker2d", ["steps=512", "n_steps=256", "eval_episodes=1"]),
   ]
 
   static let seeds = [1, 2]

@@ -68,6 +68,46 @@ final class AlgorithmTests: XCTestCase {
     XCTAssertEqual(clipped.valueLoss, (1.05 * 1.05 + 0.85 * 0.85) / 2, accuracy: 1e-6)
   }
 
+  /// CleanRL's value loss (issue 14): 0.5 · mean(max(unclipped², clipped²)), on the minibatch above.
+  func testCleanRLValueLossAgainstHandComputedMinibatch() {
+    let distribution = PolicyDistribution.categorical(Categorical(logits: Tensor([[0, 0], [Float(log(3.0)), 0]])))
+    func valueLoss(_ style: ValueLossStyle, clip: Float?) -> Float {
+      ppoLoss(
+        distribution: distribution, values: Tensor([0.5, 1]), actions: Tensor([[1], [0]]),
+        oldLogProbabilities: Tensor([Float(log(0.25)), Float(log(0.5))]), advantages: Tensor([1, -2]),
+        returns: Tensor([1.5, 0]), oldValues: Tensor([0.4, 0.8]), clipRange: 0.2, valueClipRange: clip,
+        valueLoss: style, entropyCoefficient: 0, valueCoefficient: 0.5
+      ).valueLoss
+    }
+    // Unclipped squared errors 1 and 1; clipped (predictions 0.45, 0.85) 1.1025 and 0.7225.
+    XCTAssertEqual(valueLoss(.cleanrl, clip: 0.05), 0.5 * (1.1025 + 1) / 2, accuracy: 1e-6)
+    XCTAssertEqual(valueLoss(.sb3, clip: 0.05), (1.1025 + 0.7225) / 2, accuracy: 1e-6)
+    XCTAssertEqual(valueLoss(.cleanrl, clip: nil), 0.5 * (1 + 1) / 2, accuracy: 1e-6)
+  }
+
+  /// With bootstrap_truncated false a truncated step's next value is 0, as CleanRL's next_done = terminations or
+  /// truncations; with it (the default) the value of the final observation.
+  func testTruncationsBootstrapOnlyWhenAsked() throws {
+    func nextValues(bootstrap: Bool) throws -> [Double] {
+      var configuration = PPOConfiguration()
+      configuration.stepsPerEnvironment = 6
+      configuration.batchSize = 6
+      configuration.epochs = 1
+      configuration.bootstrapTruncated = bootstrap
+      let ppo = try PPO(environments: endless(1, limit: 3), configuration: configuration, seed: 1)
+      _ = try ppo.learn(TrainingBudget(steps: 6))
+      XCTAssertEqual(ppo.driver.buffer.truncated[0..<6], [false, false, true, false, false, true])
+      return Array(ppo.driver.buffer.nextValues[0..<6])
+    }
+    let cut = try nextValues(bootstrap: false)
+    let bootstrapped = try nextValues(bootstrap: true)
+    XCTAssertEqual(cut[2], 0)
+    XCTAssertEqual(cut[5], 0)
+    XCTAssertNotEqual(bootstrapped[2], 0)
+    XCTAssertNotEqual(bootstrapped[5], 0)
+    XCTAssertEqual(cut[0], bootstrapped[0], "inside an episode both take the next row's value")
+  }
+
   /// The fused clipped surrogate against the same loss written out with tensor operations: values and gradients,
   /// with ratios inside, below and above the clip range and advantages of both signs.
   func testClippedSurrogateEqualsItsComposition() {

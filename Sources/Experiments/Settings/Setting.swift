@@ -259,6 +259,7 @@ extension OptimizerKind: ChoiceSettingValue {}
 extension Activation: ChoiceSettingValue {}
 extension GaussianHead: ChoiceSettingValue {}
 extension NormalizationStyle: ChoiceSettingValue {}
+extension ValueLossStyle: ChoiceSettingValue {}
 
 // MARK: - Bindings
 

@@ -190,6 +190,16 @@ public enum SettingsTable {
       .on(\P.valueClipRange)
     ),
     Setting(
+      "value_loss", .algorithm,
+      "sb3: mean squared error of the (clipped) value; cleanrl: half the mean of the larger of the unclipped and"
+        + " clipped squared errors", .on(\P.valueLoss)
+    ),
+    Setting(
+      "bootstrap_truncated", .algorithm,
+      "bootstrap a truncated episode from its final observation's value (false: treat it as an end, as CleanRL)",
+      .on(\P.bootstrapTruncated)
+    ),
+    Setting(
       "normalize_advantage", .algorithm, "standardise the advantages of each (mini)batch",
       .on(\A2.normalizeAdvantages), .on(\P.normalizeAdvantages)
     ),
