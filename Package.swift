@@ -4,13 +4,16 @@ import PackageDescription
 
 // MARK: - Optional native libraries
 
-/// Box2D 2.4.1: Rein's own build (scripts/setup-box2d.sh puts a static archive and its headers in .box2d/) when it is
-/// there, else the system's (Debian: libbox2d-dev 2.4.1). Without either Rein still builds; making a Box2D
-/// environment then fails with an error that says how to install it.
+/// Box2D: Rein's own build when it is there (scripts/setup-box2d.sh puts a static archive and its headers in .box2d/:
+/// Box2D 2.3 from pybox2d's sources, headers under include/Box2D, or 2.4.1, headers under include/box2d), else the
+/// system's (Debian: libbox2d-dev 2.4.1). Without either Rein still builds; making a Box2D environment then fails
+/// with an error that says how to install it.
 let reinBox2D = "\(Context.packageDirectory)/.box2d"
-let haveReinBox2D = ["lib/libbox2d-rein.a", "include/box2d/box2d.h"].allSatisfy {
-  FileManager.default.fileExists(atPath: "\(reinBox2D)/\($0)")
-}
+let haveReinBox2D =
+  FileManager.default.fileExists(atPath: "\(reinBox2D)/lib/libbox2d-rein.a")
+  && ["include/Box2D/Box2D.h", "include/box2d/box2d.h"].contains {
+    FileManager.default.fileExists(atPath: "\(reinBox2D)/\($0)")
+  }
 let box2DHeaders = [
   "/usr/include/box2d/box2d.h", "/usr/local/include/box2d/box2d.h", "/opt/homebrew/include/box2d/box2d.h",
 ]

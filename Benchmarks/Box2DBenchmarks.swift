@@ -12,8 +12,10 @@ import Rein
 //   taskset -c 1 .build/release/rein-bench box2d/BipedalWalker-v3
 //   taskset -c 1 ~/.cache/rein-peers/bin/python ../shared/peers/env_steps.py --env BipedalWalker-v3 --steps 50000
 // Each benchmark first prints which Box2D is linked (Rein's build or the system library) on stderr. Measured
-// 2026-11-21, two rounds back to back, load average 1.2-1.4, 2 cores, Rein's build with patches 01-03 (03 changes
-// rounding, see scripts/box2d): LunarLander-v3 199k-202k steps/s, Gymnasium 38.9k-40.2k (5.0-5.1x), Debian's
+// 2026-12-07 06:42, load average 6.8 on 2 cores (other builds running), Rein's default build (Box2D 2.3 from
+// pybox2d's sources, bit-exact with Gymnasium, no speed patches): LunarLander-v3 26.9k steps/s, Gymnasium 5.9k
+// (4.5x); Rein's 2.4.1 build with patches 01-03 in the same minutes 44.3k. Measured 2026-11-21, two rounds back to back, load average 1.2-1.4, 2 cores, Rein's build with patches 01-03 (03 changes
+// rounding, see scripts/box2d-2.4.1): LunarLander-v3 199k-202k steps/s, Gymnasium 38.9k-40.2k (5.0-5.1x), Debian's
 // libbox2d 96k; BipedalWalker-v3 42.6k-42.7k, Gymnasium 9.3k-9.6k (4.5-4.6x), Debian's 31k.
 // About 80% of a LunarLander step is Box2D's revolute-joint solver (180 velocity iterations over the two legs).
 

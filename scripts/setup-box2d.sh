@@ -1,24 +1,29 @@
 #!/usr/bin/env bash
-# Builds Rein's own Box2D 2.4.1 into .box2d/ (ignored by git): .box2d/lib/libbox2d-rein.a, a static -fPIC archive,
-# and .box2d/include/box2d, its headers. Package.swift links this archive in preference to Debian's libbox2d.
-# Idempotent: when the same source, patch, compiler and flags are in place it does nothing. About 10 s on 2 cores.
+# Builds Rein's own Box2D into .box2d/ (ignored by git): .box2d/lib/libbox2d-rein.a, a static -fPIC archive, and its
+# headers in .box2d/include. Package.swift links this archive in preference to Debian's libbox2d.
+# Idempotent: when the same source, patches, compiler and flags are in place it does nothing. About 10-25 s on 2 cores.
 #
-# Why: LunarLander spends 80% of its time in Box2D's revolute-joint velocity solver (Gymnasium's 180 velocity
-# iterations per step). That loop is bound by the latency of one long chain of dependent float operations, so
-# more optimisation does not help (measured: -O3 and -march=native are no faster than Debian's -O2, often slower).
-# What helps is a shorter chain: the patches in scripts/box2d/ (applied in order) skip the velocity updates that add
-# zero (01), keep the velocities one revolute joint wrote in registers for the next (02) and compute the point
-# constraint's impulse from rows precomputed once per step, applying an active limit's raw impulse (03); SLP
-# vectorisation is turned off. 01 and 02 keep Debian's results to the bit; 03 computes the same mathematics in
-# another order, so it changes rounding: results are deterministic but not bit-identical to Debian's 2.4.1 (its
-# header says why; Box2DBuildTests pins this build's trajectories by digest, and the golden drift tests measure how
-# close it stays to Gymnasium's Box2D 2.3). The stamp .box2d/BUILD names every patch with its checksum, so adding or
-# changing a patch rebuilds an existing .box2d/.
+# Default: Box2D 2.3 as Gymnasium runs it. Gymnasium 1.4.0's box2d extra installs the `box2d` 2.3.10 wheel (pybox2d;
+# `box2d-py` 2.3.8 on Python 3.14), compiled from the Box2D/ C++ tree of pybox2d. That tree ships in the `box2d` 2.3.2
+# source distribution on PyPI (Box2D-2.3.2.tar.gz, checked by SHA-256), identical file for file to box2d-py 2.3.8's
+# sdist and to pybox2d's git tag 2.3.10. The one patch (scripts/box2d-2.3.2/00-no-python.patch) makes its assertions
+# plain C asserts instead of Python exceptions, so it builds without Python; no computed value changes. With it
+# LunarLander-v3, LunarLanderContinuous-v3 and BipedalWalker-v3 replay Gymnasium's recordings to the bit
+# (Box2DGoldenExactTests). The wheel is built by GCC 10 for generic x86-64 (SSE2 scalar float, no FMA instructions
+# in it); this build keeps every float operation as written too, so both round alike.
 #
-#   - Source: the Box2D v2.4.1 release tarball as Debian archives it (box2d_2.4.1.orig.tar.gz), checked by SHA-256.
-#     Set REIN_BOX2D_TARBALL to a local copy of that file to build without downloading.
+# `REIN_BOX2D_VERSION=2.4.1 scripts/setup-box2d.sh`: Rein's former build, Box2D 2.4.1 from the tarball Debian archives
+# with three speed patches in scripts/box2d-2.4.1 (applied in order) to the revolute-joint velocity solver, where
+# LunarLander spends 80% of its time (Gymnasium's 180 velocity iterations per step): skip the velocity updates that
+# add zero (01), keep the velocities one revolute joint wrote in registers for the next (02) and compute the point
+# constraint's impulse from rows precomputed once per step (03). 01 and 02 keep Debian's results to the bit; 03 changes
+# rounding. 2.4.1 is not Gymnasium's Box2D: its trajectories drift from Gymnasium's (LunarLanderParityTests).
+#
+#   - Set REIN_BOX2D_TARBALL to a local copy of the source archive to build without downloading.
 #   - Compiler: $CXX, else clang++ (shipped with Swift), else g++. Flags: -O2 -DNDEBUG -fPIC -ffp-contract=off
 #     -fno-slp-vectorize (see below); generic code for the architecture (no -march=native: it did not help).
+#   - The stamp .box2d/BUILD names the version, every patch with its checksum, the compiler and the flags, so a change
+#     to any of them rebuilds an existing .box2d/.
 #
 # `scripts/setup-box2d.sh --uninstall` removes .box2d/, so that Rein links the system's Box2D again.
 set -euo pipefail
@@ -39,14 +44,34 @@ if [ "${1:-}" = "--uninstall" ]; then
   exit 0
 fi
 
-VERSION="2.4.1"
-SHA256="d6b4650ff897ee1ead27cf77a5933ea197cbeef6705638dd181adc2e816b23c2"
-URLS=(
-  "https://deb.debian.org/debian/pool/main/b/box2d/box2d_${VERSION}.orig.tar.gz"
-  "http://deb.debian.org/debian/pool/main/b/box2d/box2d_${VERSION}.orig.tar.gz"
-  "https://github.com/erincatto/box2d/archive/refs/tags/v${VERSION}.tar.gz"
-)
-PATCHES=(scripts/box2d/*.patch)
+VERSION="${REIN_BOX2D_VERSION:-2.3.2}"
+case "$VERSION" in
+  2.3.2)
+    # pybox2d's source distribution: its Box2D/ folder is the C++ tree of Box2D 2.3 that Gymnasium's Box2D 2.3.10
+    # wheel is compiled from (identical in box2d-py 2.3.8's sdist and at pybox2d's tag 2.3.10).
+    SHA256="d1557dffdf9c1d6c796ec5df53e3d93227bb026c14b8411d22c295edaa2fb225"
+    ARCHIVE="Box2D-${VERSION}.tar.gz"
+    URLS=(
+      "https://files.pythonhosted.org/packages/cc/7b/ddb96fea1fa5b24f8929714ef483f64c33e9649e7aae066e5f5023ea426a/Box2D-2.3.2.tar.gz"
+    )
+    TOP="Box2D-${VERSION}"
+    ;;
+  2.4.1)
+    SHA256="d6b4650ff897ee1ead27cf77a5933ea197cbeef6705638dd181adc2e816b23c2"
+    ARCHIVE="box2d_${VERSION}.orig.tar.gz"
+    URLS=(
+      "https://deb.debian.org/debian/pool/main/b/box2d/box2d_${VERSION}.orig.tar.gz"
+      "http://deb.debian.org/debian/pool/main/b/box2d/box2d_${VERSION}.orig.tar.gz"
+      "https://github.com/erincatto/box2d/archive/refs/tags/v${VERSION}.tar.gz"
+    )
+    TOP="box2d-${VERSION}"
+    ;;
+  *)
+    echo "setup-box2d: REIN_BOX2D_VERSION must be 2.3.2 (the default) or 2.4.1, not $VERSION" >&2
+    exit 1
+    ;;
+esac
+PATCHES=(scripts/box2d-"$VERSION"/*.patch)
 DEST=".box2d"
 STAMP="$DEST/BUILD"
 
@@ -63,7 +88,7 @@ if [ -z "$CXX" ] || ! command -v "$CXX" >/dev/null 2>&1; then
   exit 1
 fi
 # No fused multiply-add (-ffp-contract=off) and never -ffast-math: every float operation rounds as the patched source
-# writes it (so patches 01 and 02 alone give Debian's results, bit for bit). No SLP vectorisation: packing the
+# writes it (so 2.3 gives the pybox2d wheel's results and 2.4.1 with patches 01 and 02 alone Debian's, bit for bit). No SLP vectorisation: packing the
 # solver's x and y into vector registers adds shuffles to its one long dependency chain (measured: 20% slower).
 case "$("$CXX" --version 2>/dev/null)" in
   *clang*) no_slp=(-fno-slp-vectorize) ;;
@@ -95,7 +120,7 @@ compiler="$("$CXX" --version | head -n 1)"
 patch_sums="$(for p in "${PATCHES[@]}"; do echo "$(basename "$p") $(checksum "$p")"; done)"
 want="box2d $VERSION sha256 $SHA256 patches ${patch_sums//$'\n'/, } compiler $compiler flags ${FLAGS[*]}"
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ] && [ -f "$DEST/lib/libbox2d-rein.a" ] \
-  && [ -f "$DEST/include/box2d/box2d.h" ]; then
+  && { [ -f "$DEST/include/box2d/box2d.h" ] || [ -f "$DEST/include/Box2D/Box2D.h" ]; }; then
   echo "setup-box2d: Box2D $VERSION (Rein's build) is in $DEST"
   exit 0
 fi
@@ -118,7 +143,7 @@ else
   done
   if [ "$fetched" != 1 ]; then
     echo "setup-box2d: could not download Box2D $VERSION with SHA-256 $SHA256 from any of: ${URLS[*]}." \
-      "Download box2d_${VERSION}.orig.tar.gz yourself and set REIN_BOX2D_TARBALL to it." >&2
+      "Download $ARCHIVE yourself and set REIN_BOX2D_TARBALL to it." >&2
     exit 1
   fi
 fi
@@ -131,7 +156,7 @@ fi
 # MARK: - Patch and compile
 
 tar -xzf "$tarball" -C "$work"
-source="$work/box2d-$VERSION"
+source="$work/$TOP"
 for p in "${PATCHES[@]}"; do
   if command -v patch >/dev/null 2>&1; then
     patch --quiet -p1 -d "$source" <"$p"
@@ -139,21 +164,33 @@ for p in "${PATCHES[@]}"; do
     (cd "$source" && git apply -p1 -) <"$p"
   fi
 done
+if [ "$VERSION" = 2.3.2 ]; then
+  sources="$source/Box2D" includes=(-I"$source") timer="*/b2Timer.cpp"
+else
+  sources="$source/src" includes=(-I"$source/include" -I"$source/src") timer="*/b2_timer.cpp"
+fi
 mkdir -p "$work/objects"
 echo "setup-box2d: compiling Box2D $VERSION with $CXX ${FLAGS[*]}"
 # b2Timer only fills b2World's profile, which Rein never reads: compiled without __linux__ it takes Box2D's
 # portable branch, which does not read the clock (about 10 gettimeofday calls per step otherwise).
-find "$source/src" -name '*.cpp' | sort | xargs -P 2 -I{} sh -c '
+find "$sources" -name '*.cpp' | sort | xargs -P 2 -I{} sh -c '
   file="$1"; shift; extra=""
-  case "$file" in */b2_timer.cpp) extra="-U__linux__" ;; esac
-  "$@" $extra -I"'"$source"'/include" -I"'"$source"'/src" -c "$file" -o "'"$work"'/objects/$(basename "$file" .cpp).o"
-' sh {} "$CXX" "${FLAGS[@]}"
+  case "$file" in '"$timer"') extra="-U__linux__" ;; esac
+  "$@" $extra -c "$file" -o "'"$work"'/objects/$(basename "$file" .cpp).o"
+' sh {} "$CXX" "${FLAGS[@]}" "${includes[@]}"
 
 rm -rf "$DEST.partial"
 mkdir -p "$DEST.partial/lib" "$DEST.partial/include"
 ar rcs "$DEST.partial/lib/libbox2d-rein.a" "$work"/objects/*.o
-cp -R "$source/include/box2d" "$DEST.partial/include/"
-cp "$source/LICENSE" "$DEST.partial/LICENSE"
+if [ "$VERSION" = 2.3.2 ]; then
+  (cd "$source" && find Box2D -name '*.h' | while read -r h; do
+    mkdir -p "$OLDPWD/$DEST.partial/include/$(dirname "$h")" && cp "$h" "$OLDPWD/$DEST.partial/include/$h"
+  done)
+  cp "$source/Box2D/Box2D-License.txt" "$DEST.partial/LICENSE"
+else
+  cp -R "$source/include/box2d" "$DEST.partial/include/"
+  cp "$source/LICENSE" "$DEST.partial/LICENSE"
+fi
 rm -rf "$DEST"
 mv "$DEST.partial" "$DEST"
 echo "$want" >"$STAMP"

@@ -4,10 +4,10 @@
 #     (the text of PNG plots; without it they fall back to a bitmap font), EGL with
 #     Mesa's software OpenGL (headless rendering of the MuJoCo environments; loaded at run time, optional).
 #   - MuJoCo 4.0.0, the official build, unpacked from the `mujoco` wheel on PyPI into .mujoco/ (ignored by git).
-#   - Rein's build of Box2D 2.4.1 into .box2d/ (ignored by git; scripts/setup-box2d.sh): the same source as
-#     Debian's package with three speed patches to the revolute-joint solver (the third changes rounding: results are
-#     deterministic, not bit-identical to Debian's), LunarLander about 2x faster. If it cannot be built
-#     (no network, no compiler) Rein links Debian's libbox2d instead.
+#   - Rein's build of Box2D into .box2d/ (ignored by git; scripts/setup-box2d.sh): Box2D 2.3 from pybox2d's C++
+#     sources (the `box2d` 2.3.2 sdist on PyPI), the Box2D Gymnasium runs, so LunarLander and BipedalWalker match
+#     Gymnasium to the bit. If it cannot be built (no network, no compiler) Rein links Debian's libbox2d 2.4.1
+#     instead, whose physics drift from Gymnasium's.
 # Without root it prints the exact command to run instead of installing system packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +34,7 @@ fi
 
 if [ -f scripts/setup-mujoco.sh ]; then bash scripts/setup-mujoco.sh; fi
 if [ -f scripts/setup-box2d.sh ] && ! bash scripts/setup-box2d.sh; then
-  echo "setup: Rein's Box2D build failed (see above); Rein will link the system's Box2D 2.4.1, which is slower" >&2
+  echo "setup: Rein's Box2D build failed (see above); Rein will link the system's Box2D 2.4.1, whose physics are" \
+    "not Gymnasium's to the bit" >&2
 fi
 echo "setup: ready"

@@ -41,8 +41,12 @@ import Gym
 /// `hardcore` (false): obstacles (stumps, pits, stairs) between stretches of grass.
 ///
 /// ## Version
-/// v3, as Gymnasium 1.x (the lidar reports the closest hit). Physics run on Box2D 2.4.1 where Gymnasium uses
-/// Box2D 2.3.10, so trajectories drift apart slowly for the same actions; the generator draws are identical.
+/// v3, as Gymnasium 1.x (the lidar reports the closest hit). With Rein's default Box2D (2.3, from pybox2d's C++
+/// sources, see `scripts/setup-box2d.sh`) every observation and flag equals Gymnasium 1.4.0's to the bit for the same
+/// seed and actions, and so does the reward for actions given as float64 (Rein's actions are doubles; with a float32
+/// action array numpy 2 rounds Gymnasium's torque cost, and so its reward, to float32). Earlier Rein versions ran
+/// Box2D 2.4.1, as Rein still does with Debian's libbox2d: then only the generator draws are identical and the
+/// trajectories drift apart (the knees' limit solver differs).
 public final class BipedalWalker: Environment {
   // MARK: - Constants (Gymnasium's)
 

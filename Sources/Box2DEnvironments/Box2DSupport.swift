@@ -5,22 +5,23 @@ import Gym
 
 /// Box2D as Rein links it: whether it is there, and which version.
 public enum Box2DLibrary {
-  /// True when Rein was built against Box2D 2.4 (the headers of libbox2d-dev were found at build time).
+  /// True when Rein was built against Box2D 2.3 (its own build in `.box2d/`) or 2.4 (Rein's 2.4.1 build, or the
+  /// headers of libbox2d-dev found at build time).
   public static var isAvailable: Bool { cb2_available() != 0 }
 
-  /// The linked Box2D version as the library reports it, or nil when Rein was built without Box2D. (Box2D 2.4.1
-  /// reports "2.4.0": upstream left its version constant unchanged.)
+  /// The linked Box2D version as the library reports it, or nil when Rein was built without Box2D. (pybox2d's Box2D
+  /// reports "2.3.0" and Box2D 2.4.1 "2.4.0": upstream left the version constants unchanged.)
   public static var version: String? {
     let v = Int(cb2_version())
     return isAvailable ? "\(v / 10000).\(v / 100 % 100).\(v % 100)" : nil
   }
 
-  /// True when Rein links its own build of Box2D 2.4.1 (made by `scripts/setup-box2d.sh` in `.box2d/`: the same
-  /// source with three speed patches to the revolute-joint solver, the third of which changes rounding, so results
-  /// are deterministic but not bit-identical to Debian's), false when it links the system's library (or none).
+  /// True when Rein links its own build of Box2D (made by `scripts/setup-box2d.sh` in `.box2d/`: by default Box2D 2.3
+  /// from pybox2d's sources, bit-identical to Gymnasium's; with `REIN_BOX2D_VERSION=2.4.1`, Box2D 2.4.1 with three
+  /// speed patches), false when it links the system's library (or none).
   public static var isReinBuild: Bool { cb2_is_rein_build() != 0 }
 
-  /// Which Box2D is linked, for logs and benchmark records: "2.4.0 (Rein's build)", "2.4.0 (system library)" or
+  /// Which Box2D is linked, for logs and benchmark records: "2.3.0 (Rein's build)", "2.4.0 (system library)" or
   /// "none".
   public static var buildDescription: String {
     guard let version else { return "none" }
@@ -29,9 +30,9 @@ public enum Box2DLibrary {
 
   /// How to get Box2D, for error messages.
   static let installHelp =
-    "Rein was built without Box2D 2.4. Install it (Debian/Ubuntu: `sudo apt-get install libbox2d-dev`, or run "
-    + "`./scripts/setup.sh`; elsewhere build Box2D v2.4.1 from source, since Box2D 3.x has another API), then "
-    + "rebuild Rein (`swift build`) so that the Box2D environments are compiled in."
+    "Rein was built without Box2D. Run `./scripts/setup.sh` (or `./scripts/setup-box2d.sh`, which builds Box2D 2.3 "
+    + "from pybox2d's sources into .box2d/, as Gymnasium runs it; Debian's 2.4.1, `sudo apt-get install "
+    + "libbox2d-dev`, also works but is not bit-exact; Box2D 3.x has another API), then rebuild Rein (`swift build`) so that the Box2D environments are compiled in."
 
   /// Throws ``EnvironmentError/libraryUnavailable(library:help:)`` when Rein was built without Box2D.
   static func require(for environment: String) throws {

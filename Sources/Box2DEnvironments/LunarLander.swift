@@ -45,8 +45,12 @@ import Gym
 ///
 /// ## Version
 /// v3, as Gymnasium 1.x: a new world every reset, the wind offset redrawn every reset, the wider observation bounds.
-/// Physics run on Box2D 2.4.1 where Gymnasium uses pybox2d's Box2D 2.3.10, so trajectories drift slowly apart from
-/// Gymnasium's for the same actions (see the tests for the measured drift); the generator draws are identical.
+/// With Rein's default Box2D (2.3, built by `scripts/setup-box2d.sh` from the C++ sources of pybox2d, which
+/// Gymnasium's Box2D 2.3.10 wheel is compiled from) every reset observation, observation, reward and flag equals
+/// Gymnasium 1.4.0's to the bit for the same seed and actions, ground contact, landings and crashes included
+/// (Box2DGoldenExactTests). Earlier Rein versions ran Box2D 2.4.1, as Rein still does when it links Debian's
+/// libbox2d or is built with `REIN_BOX2D_VERSION=2.4.1`: then only the generator draws are identical and the
+/// trajectories drift slowly apart from Gymnasium's (the tests bound the drift).
 public final class LunarLander: Environment {
   // MARK: - Constants (Gymnasium's)
 

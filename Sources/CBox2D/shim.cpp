@@ -1,16 +1,32 @@
-// The C API of CBox2D.h over Box2D 2.4's C++ API; stubs when Rein is built without Box2D.
+// The C API of CBox2D.h over Box2D's C++ API, 2.3 (pybox2d's, Rein's own build) or 2.4 (Debian's libbox2d);
+// stubs when Rein is built without Box2D.
 
 #include "CBox2D.h"
 
-// Box2D 3.x (Homebrew's `box2d` today) has a different, C API under the same header name: only the 2.4 C++ API
-// (recognised by its b2_world.h) is used; with any other Box2D the stubs below are compiled instead.
-#if defined(REIN_HAVE_BOX2D) && __has_include(<box2d/b2_world.h>)
+// Box2D 2.3 (the C++ tree of pybox2d's sdist, which scripts/setup-box2d.sh builds into .box2d/include/Box2D) is
+// recognised by its Box2D/Common/b2Settings.h, 2.4 by its box2d/b2_world.h. Box2D 3.x (Homebrew's `box2d` today)
+// has a different, C API under the same header name: with it the stubs below are compiled instead.
+#if defined(REIN_HAVE_BOX2D) && __has_include(<Box2D/Common/b2Settings.h>)
+#define REIN_BOX2D_23 1
+#elif defined(REIN_HAVE_BOX2D) && __has_include(<box2d/b2_world.h>)
 #define REIN_BOX2D_24 1
 #endif
 
-#ifdef REIN_BOX2D_24
+#if defined(REIN_BOX2D_23) || defined(REIN_BOX2D_24)
 
+#ifdef REIN_BOX2D_23
+#include <Box2D/Box2D.h>
+// 2.3 keeps a body's user data as a pointer (2.4: a struct holding a uintptr_t) and names a two-sided edge's
+// setter Set (2.4: SetTwoSided).
+static inline uintptr_t bodyTag(const b2Body *body) { return reinterpret_cast<uintptr_t>(body->GetUserData()); }
+static inline void setBodyTag(b2BodyDef &def, uintptr_t tag) { def.userData = reinterpret_cast<void *>(tag); }
+static inline void setEdge(b2EdgeShape &shape, b2Vec2 a, b2Vec2 b) { shape.Set(a, b); }
+#else
 #include <box2d/box2d.h>
+static inline uintptr_t bodyTag(const b2Body *body) { return body->GetUserData().pointer; }
+static inline void setBodyTag(b2BodyDef &def, uintptr_t tag) { setBodyTag(def, tag); }
+static inline void setEdge(b2EdgeShape &shape, b2Vec2 a, b2Vec2 b) { shape.SetTwoSided(a, b); }
+#endif
 
 // MARK: - Worlds
 
@@ -28,8 +44,8 @@ public:
 private:
   void forward(b2Contact *contact, int began) {
     if (callback == nullptr) return;
-    uintptr_t tagA = contact->GetFixtureA()->GetBody()->GetUserData().pointer;
-    uintptr_t tagB = contact->GetFixtureB()->GetBody()->GetUserData().pointer;
+    uintptr_t tagA = bodyTag(contact->GetFixtureA()->GetBody());
+    uintptr_t tagB = bodyTag(contact->GetFixtureB()->GetBody());
     callback(context, tagA, tagB, began);
   }
 };
@@ -109,7 +125,7 @@ CB2Body *cb2_body_create(CB2World *world, CB2BodyType type, float x, float y, fl
   }
   def.position.Set(x, y);
   def.angle = angle;
-  def.userData.pointer = tag;
+  setBodyTag(def, tag);
   return reinterpret_cast<CB2Body *>(world->world.CreateBody(&def));
 }
 
@@ -145,7 +161,7 @@ void cb2_body_add_box(CB2Body *body, float halfWidth, float halfHeight, CB2Fixtu
 
 void cb2_body_add_edge(CB2Body *body, float x1, float y1, float x2, float y2, CB2FixtureOptions options) {
   b2EdgeShape shape;
-  shape.SetTwoSided(b2Vec2(x1, y1), b2Vec2(x2, y2));
+  setEdge(shape, b2Vec2(x1, y1), b2Vec2(x2, y2));
   addFixture(body, &shape, options);
 }
 

@@ -6,22 +6,26 @@ import XCTest
 
 /// Which Box2D is linked, and that it gives exactly the trajectories recorded with it.
 ///
-/// Two fixtures hold, for the same 18 episodes (heuristic and random actions, both landers with and without wind,
+/// Three fixtures hold, for the same 18 episodes (heuristic and random actions, both landers with and without wind,
 /// both walkers), the number of steps and a digest of the bit patterns of every observation and reward:
-///   - `Box2D-2.4.1-rein-build-reference.json`, recorded with Rein's build (`scripts/setup-box2d.sh`: Box2D 2.4.1 with
-///     the three patches in scripts/box2d and its flags). Patch 03 changes the joint solver's rounding, so this build
-///     is not bit-identical to Debian's; the test is a regression test of the build: any change to the patches, the
-///     flags or the compiler's code generation that moves a bit shows here.
+///   - `Box2D-2.3.2-rein-build-reference.json`, recorded with Rein's default build (`scripts/setup-box2d.sh`: Box2D 2.3
+///     from pybox2d's sdist, the source of Gymnasium's Box2D 2.3.10, with only patch 00, which drops the Python
+///     dependency of its assertions). This build replays Gymnasium's recordings to the bit (Box2DGoldenExactTests);
+///     the digests extend that to longer episodes (heuristic landings and walks of up to 1000 steps) and catch any
+///     change to the flags or the compiler's code generation that moves a bit.
+///   - `Box2D-2.4.1-rein-build-reference.json`, recorded with Rein's former build (`REIN_BOX2D_VERSION=2.4.1
+///     scripts/setup-box2d.sh`: Box2D 2.4.1 with the three speed patches in scripts/box2d-2.4.1). Patch 03 changes
+///     the joint solver's rounding, so this build is not bit-identical to Debian's.
 ///   - `Box2D-2.4.1-debian-reference.json`, recorded with Debian's libbox2d 2.4.1 (package 2.4.1-3, amd64), the
 ///     fallback Rein links when `.box2d/` is absent.
 /// Each test runs against the library it is about and is skipped, naming the linked library, otherwise. How close
-/// either library stays to Gymnasium's Box2D 2.3 is the golden drift tests' concern (LunarLanderParityTests,
+/// a 2.4.1 library stays to Gymnasium's Box2D 2.3 is the golden drift tests' concern (LunarLanderParityTests,
 /// BipedalWalkerTests). Box2D calls the C library's `sinf`/`cosf`, so the digests are those of x86-64 Linux with
 /// glibc; elsewhere the tests are skipped.
 ///
-/// To record a fixture again, link the library it is about (Rein's build: `scripts/setup-box2d.sh`; Debian's:
-/// `scripts/setup-box2d.sh --uninstall`; then rebuild) and run these tests with
-/// `REIN_RECORD_BOX2D_REFERENCE=/path/to/the-fixture.json`.
+/// To record a fixture again, link the library it is about (Rein's build: `scripts/setup-box2d.sh`, with
+/// `REIN_BOX2D_VERSION=2.4.1` for the 2.4.1 build; Debian's: `scripts/setup-box2d.sh --uninstall`; then rebuild) and
+/// run these tests with `REIN_RECORD_BOX2D_REFERENCE=/path/to/the-fixture.json`.
 final class Box2DBuildTests: XCTestCase {
   /// One recorded episode: its name, steps taken and digest (FNV-1a, 64 bits, of the observations' and rewards'
   /// IEEE bit patterns, the reset observation first).
@@ -38,12 +42,17 @@ final class Box2DBuildTests: XCTestCase {
     #endif
   }
 
-  /// Rein's build (Box2D 2.4.1 with patches 01-03) replays the 18 episodes exactly as recorded with it.
+  /// Rein's build (Box2D 2.3 from pybox2d's sources, or 2.4.1 with patches 01-03) replays the 18 episodes exactly as
+  /// recorded with it.
   func testReinBuildGivesItsRecordedTrajectories() throws {
     try XCTSkipUnless(
       Box2DLibrary.isReinBuild,
       "linked: Box2D \(Box2DLibrary.buildDescription), not Rein's build (run scripts/setup-box2d.sh and rebuild)")
-    try check(against: "Box2D-2.4.1-rein-build-reference", library: "Rein's build of Box2D 2.4.1 (patches 01-03)")
+    if Box2DLibrary.version?.hasPrefix("2.3.") == true {
+      try check(against: "Box2D-2.3.2-rein-build-reference", library: "Rein's build of Box2D 2.3 (pybox2d's sources)")
+    } else {
+      try check(against: "Box2D-2.4.1-rein-build-reference", library: "Rein's build of Box2D 2.4.1 (patches 01-03)")
+    }
   }
 
   /// Debian's libbox2d 2.4.1, the fallback, replays the 18 episodes exactly as recorded with it.
@@ -55,14 +64,18 @@ final class Box2DBuildTests: XCTestCase {
     try check(against: "Box2D-2.4.1-debian-reference", library: "Debian's libbox2d 2.4.1")
   }
 
-  /// The two fixtures cover the same episodes, and Rein's build differs from Debian's (patch 03 changes rounding):
-  /// were they equal, the Rein-build fixture would have been recorded with the wrong library.
+  /// The three fixtures cover the same episodes and differ from each other (2.3 and 2.4 differ in the joint solver;
+  /// patch 03 changes rounding): were two equal, one would have been recorded with the wrong library.
   func testFixturesCoverTheSameEpisodesAndDiffer() throws {
+    let pybox2d = try Self.fixture("Box2D-2.3.2-rein-build-reference")
     let rein = try Self.fixture("Box2D-2.4.1-rein-build-reference")
     let debian = try Self.fixture("Box2D-2.4.1-debian-reference")
     XCTAssertEqual(rein.map(\.name), debian.map(\.name))
+    XCTAssertEqual(pybox2d.map(\.name), debian.map(\.name))
     XCTAssertEqual(rein.count, 18)
     XCTAssertNotEqual(rein.map(\.digest), debian.map(\.digest))
+    XCTAssertNotEqual(pybox2d.map(\.digest), debian.map(\.digest))
+    XCTAssertNotEqual(pybox2d.map(\.digest), rein.map(\.digest))
   }
 
   /// Plays the episodes and compares them with the fixture `name` (or records them, see the type's comment).

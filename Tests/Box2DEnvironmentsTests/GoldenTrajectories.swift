@@ -26,13 +26,16 @@ struct GoldenStep: Decodable {
   var action: [Double]
   var observation: [Double]
   var reward: Double
+  /// BipedalWalker fixtures: the reward Gymnasium gives for the same action as a float64 array (`reward` is for the
+  /// recorded float32 array, which numpy 2 makes a float32 reward; see bipedal_walker_trajectories.py).
+  var reward64: Double?
   var terminated: Bool
   var truncated: Bool
 
   enum CodingKeys: String, CodingKey {
     case action
     case observation = "obs"
-    case reward, terminated, truncated
+    case reward, reward64, terminated, truncated
   }
 
   init(from decoder: any Decoder) throws {
@@ -44,6 +47,7 @@ struct GoldenStep: Decodable {
     }
     observation = try container.decode([Double].self, forKey: .observation)
     reward = try container.decode(Double.self, forKey: .reward)
+    reward64 = try container.decodeIfPresent(Double.self, forKey: .reward64)
     terminated = try container.decode(Bool.self, forKey: .terminated)
     truncated = try container.decode(Bool.self, forKey: .truncated)
   }

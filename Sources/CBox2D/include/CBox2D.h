@@ -3,7 +3,7 @@
 // Only opaque handles and plain C values cross into Swift. Box2D works in single precision, so positions,
 // velocities and parameters are `float`s, as in Box2D itself (and in pybox2d, which Gymnasium uses).
 //
-// When Rein is built without Box2D 2.4 (REIN_HAVE_BOX2D undefined, or a Box2D 3.x found instead), every function
+// When Rein is built without Box2D 2.3 or 2.4 (REIN_HAVE_BOX2D undefined, or a Box2D 3.x found instead), every function
 // is a stub: `cb2_available()` returns 0, `cb2_world_create` returns NULL, and callers must check
 // `cb2_available()` first.
 #pragma once
