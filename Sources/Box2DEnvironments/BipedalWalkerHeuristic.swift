@@ -22,14 +22,49 @@ public struct BipedalWalkerHeuristic: Sendable {
   /// Knee target of the supporting leg.
   static let supportKneeAngle = 0.1
 
+  /// The supporting knee's target as Gymnasium holds it: a Python float until it is taken from the observation
+  /// (then a `float32`, with `float32` arithmetic) and a Python float again whenever the cap of 0.1 wins.
+  private enum KneeAngle {
+    case double(Double)
+    case float(Float)
+
+    var value: Double {
+      switch self {
+      case .double(let value): value
+      case .float(let value): Double(value)
+      }
+    }
+
+    /// `angle += increment`, in the precision the angle has.
+    func adding(_ increment: Double) -> KneeAngle {
+      switch self {
+      case .double(let value): .double(value + increment)
+      case .float(let value): .float(value + Float(increment))
+      }
+    }
+
+    /// Python's `min(angle, cap)`: the cap when `cap < angle` (compared in `float32` for a `float32` angle).
+    func capped(at cap: Double) -> KneeAngle {
+      switch self {
+      case .double(let value): cap < value ? .double(cap) : self
+      case .float(let value): Float(cap) < value ? .double(cap) : self
+      }
+    }
+  }
+
   private var phase = Phase.stayOnOneLeg
   private var movingLeg = 0
-  private var supportingKneeAngle = supportKneeAngle
+  private var supportingKneeAngle = KneeAngle.double(supportKneeAngle)
 
   public init() {}
 
   /// The action for the next step, given the latest observation of `BipedalWalker-v3`.
-  public mutating func action(for s: [Double]) -> [Double] {
+  ///
+  /// The arithmetic is Gymnasium's under NumPy 2: the observation is `float32`, so every comparison with it and
+  /// every tracking term is computed in `Float`; only the final halving and clipping are in `Double`. With the same
+  /// observations this gives Gymnasium's actions to the bit.
+  public mutating func action(for observation: [Double]) -> [Double] {
+    let s = observation.map { Float($0) }
     let supportingLeg = 1 - movingLeg
     let moving = 4 + 5 * movingLeg
     let supporting = 4 + 5 * supportingLeg
@@ -39,25 +74,25 @@ public struct BipedalWalkerHeuristic: Sendable {
     if phase == .stayOnOneLeg {
       hipTarget[movingLeg] = 1.1
       kneeTarget[movingLeg] = -0.6
-      supportingKneeAngle += 0.03
-      if s[2] > Self.speed { supportingKneeAngle += 0.03 }
-      supportingKneeAngle = min(supportingKneeAngle, Self.supportKneeAngle)
-      kneeTarget[supportingLeg] = supportingKneeAngle
-      if s[supporting] < 0.10 { phase = .putOtherDown }  // the supporting leg is behind
+      supportingKneeAngle = supportingKneeAngle.adding(0.03)
+      if s[2] > Float(Self.speed) { supportingKneeAngle = supportingKneeAngle.adding(0.03) }
+      supportingKneeAngle = supportingKneeAngle.capped(at: Self.supportKneeAngle)
+      kneeTarget[supportingLeg] = supportingKneeAngle.value
+      if s[supporting] < Float(0.10) { phase = .putOtherDown }  // the supporting leg is behind
     }
     if phase == .putOtherDown {
       hipTarget[movingLeg] = 0.1
       kneeTarget[movingLeg] = Self.supportKneeAngle
-      kneeTarget[supportingLeg] = supportingKneeAngle
+      kneeTarget[supportingLeg] = supportingKneeAngle.value
       if s[moving + 4] != 0 {  // the moving leg touches the ground
         phase = .pushOff
-        supportingKneeAngle = min(s[moving + 2], Self.supportKneeAngle)
+        supportingKneeAngle = KneeAngle.float(s[moving + 2]).capped(at: Self.supportKneeAngle)
       }
     }
     if phase == .pushOff {
-      kneeTarget[movingLeg] = supportingKneeAngle
+      kneeTarget[movingLeg] = supportingKneeAngle.value
       kneeTarget[supportingLeg] = 1.0
-      if s[supporting + 2] > 0.88 || s[2] > 1.2 * Self.speed {
+      if s[supporting + 2] > Float(0.88) || s[2] > Float(1.2 * Self.speed) {
         phase = .stayOnOneLeg
         movingLeg = 1 - movingLeg
       }
@@ -65,15 +100,19 @@ public struct BipedalWalkerHeuristic: Sendable {
 
     // Proportional-derivative tracking (a zero target counts as none, as in the original), hull levelling on the
     // hips, vertical damping on the knees.
-    var hip = [0.0, 0.0]
-    var knee = [0.0, 0.0]
+    var hip: [Float] = [0, 0]
+    var knee: [Float] = [0, 0]
     for leg in 0..<2 {
       let base = 4 + 5 * leg
-      if let target = hipTarget[leg], target != 0 { hip[leg] = 0.9 * (target - s[base]) - 0.25 * s[base + 1] }
-      if let target = kneeTarget[leg], target != 0 { knee[leg] = 4.0 * (target - s[base + 2]) - 0.25 * s[base + 3] }
-      hip[leg] -= 0.9 * (0 - s[0]) - 1.5 * s[1]
-      knee[leg] -= 15.0 * s[3]
+      if let target = hipTarget[leg], target != 0 {
+        hip[leg] = Float(0.9) * (Float(target) - s[base]) - Float(0.25) * s[base + 1]
+      }
+      if let target = kneeTarget[leg], target != 0 {
+        knee[leg] = Float(4.0) * (Float(target) - s[base + 2]) - Float(0.25) * s[base + 3]
+      }
+      hip[leg] -= Float(0.9) * (0 - s[0]) - Float(1.5) * s[1]
+      knee[leg] -= Float(15.0) * s[3]
     }
-    return [hip[0], knee[0], hip[1], knee[1]].map { min(max(0.5 * $0, -1), 1) }
+    return [hip[0], knee[0], hip[1], knee[1]].map { min(max(0.5 * Double($0), -1), 1) }
   }
 }
