@@ -23,8 +23,9 @@ static inline void setBodyTag(b2BodyDef &def, uintptr_t tag) { def.userData = re
 static inline void setEdge(b2EdgeShape &shape, b2Vec2 a, b2Vec2 b) { shape.Set(a, b); }
 #else
 #include <box2d/box2d.h>
-static inline uintptr_t bodyTag(const b2Body *body) { return body->GetUserData().pointer; }
-static inline void setBodyTag(b2BodyDef &def, uintptr_t tag) { setBodyTag(def, tag); }
+// 2.4.1's b2Body::GetUserData is not const.
+static inline uintptr_t bodyTag(const b2Body *body) { return const_cast<b2Body *>(body)->GetUserData().pointer; }
+static inline void setBodyTag(b2BodyDef &def, uintptr_t tag) { def.userData.pointer = tag; }
 static inline void setEdge(b2EdgeShape &shape, b2Vec2 a, b2Vec2 b) { shape.SetTwoSided(a, b); }
 #endif
 
