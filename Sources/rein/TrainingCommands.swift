@@ -155,7 +155,7 @@ struct TrainCommand: ParsableCommand {
 
       Examples:
         rein train ppo CartPole-v1 --steps 100000 --seeds 1,2,3
-        rein train a2c CartPole-v1 --steps 200000 --envs 8 --set learning_rate=linear(7e-4,0)
+        rein train a2c CartPole-v1 --steps 200000 --envs 8 --set 'learning_rate=linear(7e-4,0)'
         rein train reinforce CartPole-v1 --episodes 1000 --set standardize_returns=true --set policy.hidden=[128]
         rein train ppo Hopper-v5 --steps 1000000 --set checkpoint_every=50000 --set eval_every=20000
         rein train --resume runs/ppo-hopper-v5      (after an interruption: continues bit for bit)
@@ -278,13 +278,34 @@ struct PresetsCommand: ParsableCommand {
       print("presets in \(directory):")
       for name in PresetLibrary.names(in: directory) {
         let configuration = try RunConfiguration(contentsOfFile: directory + "/" + name + ".yaml")
-        let summary = [
-          (try? configuration.string("algorithm")) ?? "?", (try? configuration.string("env")) ?? "?",
-        ].joined(separator: " on ")
-        print("  \(name.padding(toLength: 30, withPad: " ", startingAt: 0)) \(summary)")
+        print("  \(name.padding(toLength: 30, withPad: " ", startingAt: 0)) \(try presetSummary(configuration))")
       }
     }
   }
+}
+
+/// One line about a preset: its algorithm and environment, and for a sweep what it varies and how many runs it
+/// makes ("reinforce on CartPole-v1, baseline in false, true: 2 settings x 5 seeds = 10 runs").
+func presetSummary(_ configuration: RunConfiguration) throws -> String {
+  var summary = [
+    (try? configuration.string("algorithm")) ?? "?", (try? configuration.string("env")) ?? "?",
+  ].joined(separator: " on ")
+  let options = try configuration.gridOptions()
+  let seeds: Int
+  if case .list(let list)? = configuration.values["seeds"] { seeds = list.count } else { seeds = 1 }
+  if !options.isEmpty {
+    let grid = try ParameterGrid(options)
+    let axes = options.map { option -> String in
+      let parts = option.split(separator: "=", maxSplits: 1).map(String.init)
+      return parts.count == 2 ? "\(parts[0]) in \(parts[1].replacingOccurrences(of: ",", with: ", "))" : option
+    }
+    let settings = grid.settings.count
+    summary +=
+      ", sweeping \(axes.joined(separator: "; ")): \(settings) settings x \(seeds) seeds = \(settings * seeds) runs"
+  } else if seeds > 1 {
+    summary += ", \(seeds) seeds"
+  }
+  return summary
 }
 
 /// `rein keys`: every setting a preset or `--set` may use.
