@@ -7,3 +7,5 @@ swift format lint --strict --recursive --configuration .swift-format Sources Tes
 bash scripts/setup.sh
 swift build -c release -Xswiftc -enable-testing --build-tests
 swift test -c release -Xswiftc -enable-testing --skip-build
+# A real one-node SLURM (issue 15): installs slurm-wlm and munge with apt, starts and stops its own daemons.
+bash scripts/test-slurm.sh

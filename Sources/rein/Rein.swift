@@ -9,7 +9,7 @@ struct ReinCommand: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       TrainCommand.self, RunCommand.self, EvalCommand.self, PresetsCommand.self, KeysCommand.self, PlotCommand.self,
-      ReportCommand.self,
+      ReportCommand.self, SubmitCommand.self, StatusCommand.self, CollectCommand.self,
       EnvsCommand.self, CheckEnvCommand.self, ReplayCommand.self, RecordCommand.self, ExportCommand.self,
     ]
   )

@@ -136,6 +136,8 @@ func reportingErrors(_ body: () throws -> Void) throws {
     throw error
   } catch let error as CleanExit {
     throw error
+  } catch let error as ExitCode {
+    throw error
   } catch {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     throw ExitCode.failure
@@ -234,6 +236,8 @@ struct RunCommand: ParsableCommand {
         rein run ppo-cartpole --seeds 1,2,3,4,5 --set n_envs=8
         rein run ./my-experiment.yaml --out runs/try-1
         rein run --resume runs/ppo-cartpole
+        rein run sweep-ppo-lunarlander --list-cells
+        rein run sweep-ppo-lunarlander --cell 7 --out runs/sweep     (one cell; `rein collect runs/sweep` reports)
       """
   )
 
@@ -241,6 +245,16 @@ struct RunCommand: ParsableCommand {
   var preset: String?
 
   @OptionGroup var options: ExperimentOptions
+
+  @Flag(help: "Print the experiment's cells (index, setting, seed, folder) and exit.")
+  var listCells = false
+
+  @Option(
+    help: ArgumentHelp(
+      "Train only this cell (see --list-cells) into the run folder --out, beside other cells; it resumes from its "
+        + "checkpoint when it has one, and on SIGTERM writes one at its next update and exits with 75.",
+      valueName: "I"))
+  var cell: Int?
 
   func run() throws {
     try reportingErrors {
@@ -256,6 +270,12 @@ struct RunCommand: ParsableCommand {
       try options.apply(to: &configuration)
       let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
       if configuration.values["name"] == nil { configuration.set("name", .string(name)) }
+      if listCells || cell != nil {
+        guard !options.overwrite else { throw ValidationError("--overwrite does not go with --cell or --list-cells") }
+        return try runCellCommand(
+          configuration, grid: options.grid + configuration.gridOptions(), defaultName: name, out: options.out,
+          cell: listCells ? nil : cell)
+      }
       try runExperiment(
         configuration, grid: options.grid + configuration.gridOptions(), defaultName: name, out: options.out,
         overwrite: options.overwrite)

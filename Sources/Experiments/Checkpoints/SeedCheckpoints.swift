@@ -55,7 +55,8 @@ final class SeedCheckpoints {
 
   init(
     agent: any Agent, plan: ExperimentPlan, configuration: RunConfiguration, seed: UInt64,
-    folder: RunFolder.SeedFolder, registry: EnvironmentRegistry, monitor: TrainingMonitor, resumed: RunnerState?
+    folder: RunFolder.SeedFolder, registry: EnvironmentRegistry, monitor: TrainingMonitor, resumed: RunnerState?,
+    stopRequested: (@Sendable () -> Bool)? = nil
   ) throws {
     self.agent = agent
     self.plan = plan
@@ -89,6 +90,7 @@ final class SeedCheckpoints {
         evaluationsWithoutImprovement: resumed.evaluationsWithoutImprovement,
         evaluations: resumed.evaluations)
     }
+    if let stopRequested { callbacks.append(stopOnRequest(stopRequested)) }
     guard evaluationSchedule != nil || checkpointSchedule != nil else { return }
     // Due at the first update at or after each multiple; the evaluation first, so that a checkpoint at the same
     // point holds its outcome.
@@ -110,6 +112,29 @@ final class SeedCheckpoints {
   }
 
   deinit { evaluationEnvironment?.close() }
+
+  /// What the stop on request left: where the checkpoint went, or why there is none.
+  private(set) var interruptionNote: String?
+
+  /// At the first update after `stopRequested()` turns true: writes the latest checkpoint (as `checkpoint_every`
+  /// does, whatever the schedule) and stops as interrupted. An environment that cannot save its state (Box2D)
+  /// leaves no checkpoint, so the seed starts over when it runs again; the note says so.
+  private func stopOnRequest(_ stopRequested: @escaping @Sendable () -> Bool) -> any TrainingCallback {
+    ClosureCallback(onUpdate: { [unowned self] info in
+      guard stopRequested() else { return .proceed }
+      do {
+        try checkpoint(final: false, wallSeconds: wallSeconds).write(
+          to: folder.latestCheckpointPath, keepingPreviousAt: folder.previousCheckpointPath)
+        interruptionNote = "checkpoint at \(info.environmentSteps) steps in \(folder.latestCheckpointPath)"
+      } catch let error as EnvironmentStateError {
+        interruptionNote = "no checkpoint (\(error)), so the cell starts over when it runs again"
+      } catch {
+        failure = failure ?? error
+        return .stop(reason: "\(error)")
+      }
+      return .stop(reason: ExperimentRunner.interruptionReason)
+    })
+  }
 
   /// Wall-clock seconds of training so far, earlier sessions included.
   var wallSeconds: Double { previousWallSeconds + MonotonicClock.seconds() - startSeconds }

@@ -22,18 +22,27 @@ public final class RunFolderLock: Sendable {
   public let folder: String
   private let descriptor: Int32
 
+  /// Whether several holders may share the lock (the cells of one run share the run folder's lock and each holds
+  /// its own cell folder's exclusively; a whole run holds the run folder's exclusively).
+  public let shared: Bool
+
   /// Takes the lock on `folder` (which must exist), or throws ``RunFolderError/locked(path:holder:)`` naming the
-  /// process that holds it.
+  /// process that holds it. A `shared` lock coexists with other shared holders and excludes an exclusive one; it
+  /// records no holder. `fileName` names another lock file in the folder (one per job, such as collecting).
   ///
-  /// - Parameter folder: The run folder; it must exist.
-  public init(folder: String) throws {
+  /// - Parameters:
+  ///   - folder: The run folder; it must exist.
+  ///   - shared: Whether other shared holders may hold it at the same time.
+  ///   - fileName: The lock file's name in the folder.
+  public init(folder: String, shared: Bool = false, fileName: String = RunFolderLock.fileName) throws {
     self.folder = folder
-    let path = folder + "/" + RunFolderLock.fileName
+    self.shared = shared
+    let path = folder + "/" + fileName
     let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else {
       throw RunFolderError.unwritable(path: path, reason: String(cString: strerror(errno)))
     }
-    guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+    guard flock(descriptor, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0 else {
       // The holder writes its record right after it takes the lock; a second writer that arrives in between reads
       // an empty file, so it waits for the record a little (at most 0.1 s) before naming "another process".
       var holder = RunFolderLock.contents(of: descriptor)
@@ -42,9 +51,12 @@ public final class RunFolderLock: Sendable {
         holder = RunFolderLock.contents(of: descriptor)
       }
       close(descriptor)
-      throw RunFolderError.locked(path: folder, holder: holder.isEmpty ? "another process" : holder)
+      throw RunFolderError.locked(
+        path: folder,
+        holder: holder.isEmpty ? "another process, or cells of a run started with --cell (see `rein status`)" : holder)
     }
     self.descriptor = descriptor
+    guard !shared else { return }
     let host = ProcessInfo.processInfo.hostName
     let started = ISO8601DateFormatter().string(from: Date())
     let command = CommandLine.arguments.joined(separator: " ")
@@ -54,9 +66,23 @@ public final class RunFolderLock: Sendable {
   }
 
   deinit {
-    _ = ftruncate(descriptor, 0)
+    if !shared { _ = ftruncate(descriptor, 0) }
     _ = flock(descriptor, LOCK_UN)
     close(descriptor)
+  }
+
+  /// The record of the process holding `folder`'s lock exclusively (or "held" when it holds no record), or nil when
+  /// nobody holds it; nothing is created.
+  public static func holder(of folder: String, fileName: String = RunFolderLock.fileName) -> String? {
+    let descriptor = open(folder + "/" + fileName, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    guard flock(descriptor, LOCK_SH | LOCK_NB) != 0 else {
+      _ = flock(descriptor, LOCK_UN)
+      return nil
+    }
+    let record = contents(of: descriptor)
+    return record.isEmpty ? "held" : record
   }
 
   private static func contents(of descriptor: Int32) -> String {

@@ -26,7 +26,9 @@ extension ExperimentRunner {
       resumed = try SeedCheckpoints.restore(agent, from: latest.checkpoint)
       say("\(prefix)seed \(seed): resuming at \(agent.steps) steps from \(latest.path)")
     } else {
-      if resumes { say("\(prefix)seed \(seed): no checkpoint to resume from, starting over") }
+      if resumes && FileManager.default.fileExists(atPath: seedFolder.progressPath) {
+        say("\(prefix)seed \(seed): no checkpoint to resume from, starting over")
+      }
       SeedCheckpoints.removeStale(in: seedFolder)
     }
     if job == 0 { say(Self.parameterCounts(agent.policy)) }
@@ -66,7 +68,7 @@ extension ExperimentRunner {
         }))
     let periodic = try SeedCheckpoints(
       agent: agent, plan: plan, configuration: setting.configuration, seed: seed, folder: seedFolder,
-      registry: registry, monitor: monitor, resumed: resumed)
+      registry: registry, monitor: monitor, resumed: resumed, stopRequested: stopRequested)
     for callback in periodic.callbacks { monitor.callbacks.append(callback) }
     for callback in additionalCallbacks?(seed) ?? [] { monitor.callbacks.append(callback) }
 
@@ -78,7 +80,9 @@ extension ExperimentRunner {
     }
     if summary.stoppedEarly == Self.interruptionReason {
       try monitor.logger?.close()
-      say("\(prefix)seed \(seed): interrupted at \(agent.steps) steps")
+      say(
+        "\(prefix)seed \(seed): interrupted at \(agent.steps) steps\(periodic.interruptionNote.map { ": " + $0 } ?? "")"
+      )
       throw ExperimentError.interrupted(folder: folder.path, seeds: [Int(seed)])
     }
     try monitor.finish(summary)

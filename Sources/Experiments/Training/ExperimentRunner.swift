@@ -28,6 +28,9 @@ public final class ExperimentRunner: @unchecked Sendable {
   /// left alone, the others restore their latest checkpoint (their logs cut back to its step) and train on to the
   /// budget; seeds without a checkpoint start over.
   public var resumes = false
+  /// Asked at every update (by cells: ``TerminationRequest``); when it answers true, each seed writes its latest
+  /// checkpoint there and stops as interrupted (``ExperimentError/interrupted(folder:seeds:)``), to resume from it.
+  public var stopRequested: (@Sendable () -> Bool)?
   /// Extra callbacks for each seed (called after the runner's own), e.g. to stop on a condition.
   public var additionalCallbacks: (@Sendable (_ seed: UInt64) -> [any TrainingCallback])?
   /// A stop with this reason counts as an interruption (as if the process were killed): the seed writes no final
