@@ -11,6 +11,7 @@ struct ReinCommand: ParsableCommand {
       TrainCommand.self, RunCommand.self, EvalCommand.self, PresetsCommand.self, KeysCommand.self, PlotCommand.self,
       ReportCommand.self, SubmitCommand.self, StatusCommand.self, CollectCommand.self,
       EnvsCommand.self, CheckEnvCommand.self, ReplayCommand.self, RecordCommand.self, ExportCommand.self,
+      BenchmarkCommand.self,
     ]
   )
 }
