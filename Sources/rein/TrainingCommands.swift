@@ -157,10 +157,14 @@ struct TrainCommand: ParsableCommand {
 
       Examples:
         rein train ppo CartPole-v1 --steps 100000 --seeds 1,2,3
-        rein train a2c CartPole-v1 --steps 200000 --envs 8 --set 'learning_rate=linear(7e-4,0)'
-        rein train reinforce CartPole-v1 --episodes 1000 --set standardize_returns=true --set policy.hidden=[128]
-        rein train ppo Hopper-v5 --steps 1000000 --set checkpoint_every=50000 --set eval_every=20000
-        rein train --resume runs/ppo-hopper-v5      (after an interruption: continues bit for bit)
+        rein train a2c CartPole-v1 --steps 200000 --envs 8 \\
+          --set 'learning_rate=linear(7e-4,0)'
+        rein train reinforce CartPole-v1 --episodes 1000 \\
+          --set standardize_returns=true --set 'policy.hidden=[128]'
+        rein train ppo Hopper-v5 --steps 1000000 \\
+          --set checkpoint_every=50000 --set eval_every=20000
+        # after an interruption, continue bit for bit:
+        rein train --resume runs/ppo-hopper-v5
       """
   )
 
@@ -237,7 +241,8 @@ struct RunCommand: ParsableCommand {
         rein run ./my-experiment.yaml --out runs/try-1
         rein run --resume runs/ppo-cartpole
         rein run sweep-ppo-lunarlander --list-cells
-        rein run sweep-ppo-lunarlander --cell 7 --out runs/sweep     (one cell; `rein collect runs/sweep` reports)
+        # one cell of the sweep; `rein collect runs/sweep` reports on all of them:
+        rein run sweep-ppo-lunarlander --cell 7 --out runs/sweep
       """
   )
 
