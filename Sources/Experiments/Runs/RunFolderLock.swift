@@ -73,6 +73,11 @@ public final class RunFolderLock: Sendable {
 
   /// The record of the process holding `folder`'s lock exclusively (or "held" when it holds no record), or nil when
   /// nobody holds it; nothing is created.
+  ///
+  /// - Parameters:
+  ///   - folder: The run or cell folder.
+  ///   - fileName: The lock file's name in it.
+  /// - Returns: The holder's record, "held", or nil.
   public static func holder(of folder: String, fileName: String = RunFolderLock.fileName) -> String? {
     let descriptor = open(folder + "/" + fileName, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else { return nil }

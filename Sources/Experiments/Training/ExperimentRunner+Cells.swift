@@ -88,6 +88,9 @@ extension ExperimentRunner {
   public static let cellErrorFileName = "cell_error.txt"
 
   /// The folder of `cell` (not created).
+  ///
+  /// - Parameter cell: One of ``cells``.
+  /// - Returns: Its seed folder in the run folder.
   public func cellFolder(_ cell: Cell) -> RunFolder.SeedFolder {
     let setting = settings[cell.setting]
     let parent =
@@ -107,6 +110,9 @@ extension ExperimentRunner {
   }
 
   /// Throws unless `index` is a cell's index.
+  ///
+  /// - Parameter index: The index given with `--cell`.
+  /// - Throws: ``ExperimentError/invalidSetting(key:value:expected:)`` naming the valid range.
   public func checkCellIndex(_ index: Int) throws {
     guard cells.indices.contains(index) else {
       throw ExperimentError.invalidSetting(
@@ -117,6 +123,10 @@ extension ExperimentRunner {
 
   /// Trains cell `index` into its folder (see above); a failure other than an interruption is also written to the
   /// cell's `cell_error.txt` for `rein status` and `rein collect`.
+  ///
+  /// - Parameter index: The cell's index in ``cells``.
+  /// - Returns: The cell's seed summary.
+  /// - Throws: What training throws (an interruption by SIGTERM included, after the checkpoint is written).
   @discardableResult
   public func runCell(_ index: Int) throws -> SeedSummary {
     try checkCellIndex(index)
