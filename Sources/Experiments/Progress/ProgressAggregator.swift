@@ -11,8 +11,8 @@ final class ProgressAggregator: @unchecked Sendable {
   private var returns: [Double?]
   private let display: ProgressDisplay
 
-  /// A display for `seeds` seeds of `plan`, writing through `write`.
-  init(plan: ExperimentPlan, seeds: Int, write: @escaping @Sendable (String) -> Void) {
+  /// A display for `seeds` seeds of `plan`, its bar the status line of `output`.
+  init(plan: ExperimentPlan, seeds: Int, output: StatusLineOutput) {
     counts = Array(repeating: 0, count: seeds)
     returns = Array(repeating: nil, count: seeds)
     let style: ProgressDisplay.Style
@@ -24,7 +24,7 @@ final class ProgressAggregator: @unchecked Sendable {
     }
     let perSeed = plan.budget.steps ?? plan.budget.episodes ?? 1
     display = ProgressDisplay(
-      totalSteps: perSeed * seeds, unit: plan.budget.steps != nil ? "steps" : "episodes", style: style, write: write)
+      totalSteps: perSeed * seeds, unit: plan.budget.steps != nil ? "steps" : "episodes", style: style, output: output)
   }
 
   /// Seed `index` has done `completed` steps or episodes; `recent` is its recent mean return, when known.

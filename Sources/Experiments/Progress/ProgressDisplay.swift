@@ -46,6 +46,7 @@ public final class ProgressDisplay {
 
   private let clock: () -> Double
   private let write: (String) -> Void
+  private let output: StatusLineOutput?
   private let startTime: Double
   private let startCompleted: Int
   private var lastDraw = -Double.infinity
@@ -63,15 +64,20 @@ public final class ProgressDisplay {
   ///   - lineInterval: Seconds between two lines in the `lines` style.
   ///   - barRefreshInterval: Seconds between two redraws of the bar.
   ///   - clock: The time in seconds; nil uses the monotonic clock.
-  ///   - write: Receives the text drawn; nil writes to standard output.
+  ///   - write: Receives the text drawn; nil writes to standard output. Not used when `output` is given.
+  ///   - output: The stream shared with the run's other lines: the bar is its status line, so messages and tables
+  ///     printed meanwhile appear above the bar instead of mixing with it; `automatic` then draws a bar when it
+  ///     redraws in place.
   public init(
     totalSteps: Int, unit: String = "steps", style: Style = .automatic, completedAtStart: Int = 0,
     lineInterval: Double = 10, barRefreshInterval: Double = 0.1, clock: (() -> Double)? = nil,
-    write: ((String) -> Void)? = nil
+    write: ((String) -> Void)? = nil, output: StatusLineOutput? = nil
   ) {
     self.totalSteps = max(totalSteps, 1)
     self.unit = unit
-    self.style = style == .automatic ? (ProgressDisplay.standardOutputIsTerminal() ? .bar : .lines) : style
+    let terminal = output?.redrawsInPlace ?? ProgressDisplay.standardOutputIsTerminal()
+    self.style = style == .automatic ? (terminal ? .bar : .lines) : style
+    self.output = output
     self.lineInterval = lineInterval
     self.barRefreshInterval = barRefreshInterval
     self.clock = clock ?? { MonotonicClock.seconds() }
@@ -119,14 +125,19 @@ public final class ProgressDisplay {
       let line = barLine(
         completed: completed, rate: rate, elapsed: elapsed, remaining: final ? nil : remaining,
         recentReturn: recentReturn)
+      if let output {
+        output.setStatus(line)
+        if final { output.endStatus() }
+        return
+      }
       let padding = String(repeating: " ", count: max(lastLineLength - line.count, 0))
       lastLineLength = line.count
       write("\r" + line + padding + (final ? "\n" : ""))
     case .lines:
-      write(
-        plainLine(
-          completed: completed, rate: rate, elapsed: elapsed, remaining: final ? nil : remaining,
-          recentReturn: recentReturn) + "\n")
+      let line = plainLine(
+        completed: completed, rate: rate, elapsed: elapsed, remaining: final ? nil : remaining,
+        recentReturn: recentReturn)
+      if let output { output.line(line) } else { write(line + "\n") }
     case .automatic, .silent:
       break
     }

@@ -140,7 +140,7 @@ extension ExperimentRunner {
     return try withExtendedLifetime((runLock, cellLock)) {
       do {
         resumes = true
-        let progress = ProgressAggregator(plan: setting.plan, seeds: 1) { [self] text in say(text) }
+        let progress = ProgressAggregator(plan: setting.plan, seeds: 1, output: output)
         self.progress = progress
         defer { progress.finish() }
         let prefix = setting.label.isEmpty ? "" : "[\(setting.label)] "

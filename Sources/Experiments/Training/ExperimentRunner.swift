@@ -19,8 +19,8 @@ public final class ExperimentRunner: @unchecked Sendable {
   public let settings: [Setting]
   public let registry: EnvironmentRegistry
   public let folder: RunFolder
-  private let printLock = NSLock()
-  private let write: @Sendable (String) -> Void
+  /// Where the run's lines and its progress bar go (standard output, or the `write` closure given).
+  let output: StatusLineOutput
   /// The progress of every seed, while ``run()`` runs.
   var progress: ProgressAggregator?
 
@@ -63,7 +63,7 @@ public final class ExperimentRunner: @unchecked Sendable {
     self.registry = registry
     self.folder = folder
     // Unbuffered, so that progress shows line by line in files and CI logs too.
-    self.write = write ?? { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+    output = write.map { StatusLineOutput(lines: $0) } ?? .standardOutput()
   }
 
   /// A runner for one plan.
@@ -91,7 +91,7 @@ public final class ExperimentRunner: @unchecked Sendable {
     settings = [Setting(label: "", configuration: configuration, plan: preparedPlan)]
     self.registry = registry
     self.folder = folder
-    self.write = write ?? { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+    output = write.map { StatusLineOutput(lines: $0) } ?? .standardOutput()
   }
 
   /// Throws on an unknown environment, one the algorithm cannot act in, or one that cannot save its state for
@@ -129,7 +129,7 @@ public final class ExperimentRunner: @unchecked Sendable {
   public func run() throws -> RunSummary {
     try checkEnvironments()
     let jobs = cells
-    let progress = ProgressAggregator(plan: plan, seeds: jobs.count) { [self] text in say(text) }
+    let progress = ProgressAggregator(plan: plan, seeds: jobs.count, output: output)
     self.progress = progress
     let seedList = plan.seeds.map(String.init).joined(separator: ", ")
     let sweep = settings.count > 1 ? ", \(settings.count) settings" : ""
@@ -154,8 +154,8 @@ public final class ExperimentRunner: @unchecked Sendable {
     return try report(entries)
   }
 
-  /// Prints a line (serialised across seeds).
+  /// Prints a line (serialised across seeds) above the progress bar.
   func say(_ line: String) {
-    printLock.withLock { write(line) }
+    output.line(line)
   }
 }
