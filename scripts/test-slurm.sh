@@ -88,7 +88,7 @@ grep -q "collected 4 of 4 cells" "$work/run/slurm/collect.out" || fail "the coll
 [ -f "$work/run/results.md" ] || fail "no results.md"
 
 # progress.csv without its clock columns
-curve() { awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "wall_time" || $i == "time/fps") skip[i] = 1 }
+curve() { awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "wall_time" || $i == "time/fps" || $i == "time/time_elapsed") skip[i] = 1 }
   { line = ""; for (i = 1; i <= NF; i++) if (!skip[i]) line = line $i ","; print line }' "$1" | sha256sum; }
 # the checkpoint's tensor data (after the 8-byte header length and the JSON header, which holds the wall time)
 tensors() { n=$(od -An -tu8 -N8 "$1" | tr -d ' '); tail -c +$((9 + n)) "$1" | sha256sum; }

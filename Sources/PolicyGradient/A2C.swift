@@ -162,6 +162,7 @@ public final class A2C {
       "train/n_updates": Double(updates),
       "train/explained_variance": explainedVariance(predictions: rollout.collectedValues, targets: rollout.returns),
     ]
+    if let logStd = policy.logStandardDeviation { metrics["train/std"] = Double(exp(logStd).mean().item) }
     metrics.merge(policy.actionStatistics(rawActions: rollout.collectedActions)) { a, _ in a }
     return metrics
   }

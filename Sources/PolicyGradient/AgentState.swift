@@ -14,6 +14,9 @@ public struct LoopState: Sendable, Equatable, Codable {
   public var updates = 0
   /// Rollouts collected (and updates made from them) so far.
   public var iterations = 0
+  /// Passes over a rollout so far: PPO's epochs, counted as SB3's `train/n_updates` (an epoch cut short by the
+  /// KL target counts); 0 for the algorithms without epochs.
+  public var epochs = 0
   /// Whether the (vector) environment was reset (its first reset is seeded).
   public var started = false
   /// Episodes started on a single environment (its first reset is seeded).
@@ -23,11 +26,29 @@ public struct LoopState: Sendable, Equatable, Codable {
 
   public init() {}
 
+  private enum CodingKeys: String, CodingKey {
+    case steps, updates, iterations, epochs, started, episodesStarted, lastReport
+  }
+
+  /// Decodes a saved state; one saved before `epochs` existed continues counting them from 0.
+  ///
+  /// - Parameter decoder: The decoder holding the counters (as ``LoopState`` encodes them).
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    steps = try container.decode(Int.self, forKey: .steps)
+    updates = try container.decode(Int.self, forKey: .updates)
+    iterations = try container.decode(Int.self, forKey: .iterations)
+    epochs = try container.decodeIfPresent(Int.self, forKey: .epochs) ?? 0
+    started = try container.decode(Bool.self, forKey: .started)
+    episodesStarted = try container.decode(Int.self, forKey: .episodesStarted)
+    lastReport = try container.decode(Int.self, forKey: .lastReport)
+  }
+
   /// Throws unless every counter is non-negative.
   func validate() throws {
     for (name, value) in [
-      ("steps", steps), ("updates", updates), ("iterations", iterations), ("episodesStarted", episodesStarted),
-      ("lastReport", lastReport),
+      ("steps", steps), ("updates", updates), ("iterations", iterations), ("epochs", epochs),
+      ("episodesStarted", episodesStarted), ("lastReport", lastReport),
     ] where value < 0 {
       throw TrainingError.incompatibleState("the counter '\(name)' is negative (\(value))")
     }

@@ -5,8 +5,9 @@
 //   1. collect a rollout of `stepsPerEnvironment` steps from every environment (shortened to fit a step budget,
 //      or ended at an episode end when the schedule says so), tracking finished episodes;
 //   2. let the algorithm update its policy from it (its only part of the loop);
-//   3. send the update event, with the update's metrics and the rollout's (`rollout/ep_rew_mean`, `time/...`)
-//      when it is a logged one: every rollout (PPO), or about every `reportEverySteps` steps (A2C's log interval).
+//   3. send the update event, with the update's metrics and the rollout's (`rollout/ep_rew_mean`, `time/...`, as
+//      SB3's `dump_logs`) when it is a logged one: every rollout (PPO), or about every `reportEverySteps` steps
+//      (A2C's log interval).
 // The driver owns the collector, the rollout buffer, the episode tracking and the loop state; the state is complete
 // at every update event, so a checkpoint taken then resumes exactly.
 
@@ -62,6 +63,7 @@ final class OnPolicyDriver {
       Double]
   ) throws -> TrainingSummary {
     var tracker = try loop.begin(budget, callback: callback, algorithm: algorithm, seed: seed)
+    let stepsAtStart = loop.state.steps
     let n = environments.count
     if !loop.state.started {
       try environments.reset(seed: seed)
@@ -71,7 +73,6 @@ final class OnPolicyDriver {
     while !tracker.done(steps: loop.state.steps) {
       // 1. Collect.
       let remainingRows = budget.steps.map { ($0 - loop.state.steps + n - 1) / n } ?? Int.max
-      let rolloutStart = MonotonicClock.seconds()
       loop.state.steps += try collector.collect(
         rows: Swift.min(schedule.stepsPerEnvironment, remainingRows), into: &buffer, generator: &generator,
         tracker: &tracker, stepsSoFar: loop.state.steps, stopAtEpisodeEnd: schedule.endRolloutAtEpisodeEnd)
@@ -81,28 +82,33 @@ final class OnPolicyDriver {
       loop.state.iterations += 1
       // 3. Report.
       let steps = loop.state.steps
+      let logged: Bool
       if let interval = schedule.reportEverySteps {
-        let logged = steps - loop.state.lastReport >= interval || tracker.done(steps: steps)
-        if logged {
-          loop.state.lastReport = steps
-          if let mean = tracker.recentMean { metrics["rollout/ep_rew_mean"] = mean }
-          metrics["time/total_timesteps"] = Double(steps)
-          metrics["time/fps"] = Double(steps) / Swift.max(MonotonicClock.seconds() - tracker.startSeconds, 1e-9)
-        }
-        tracker.update(steps: steps, metrics: logged ? metrics : nil)
+        logged = steps - loop.state.lastReport >= interval || tracker.done(steps: steps)
+        if logged { loop.state.lastReport = steps }
       } else {
-        metrics["time/iterations"] = Double(loop.state.iterations)
-        metrics["time/fps"] = Double(buffer.sampleCount) / Swift.max(MonotonicClock.seconds() - rolloutStart, 1e-9)
-        metrics["time/total_timesteps"] = Double(steps)
-        if let mean = tracker.recentMean {
-          metrics["rollout/ep_rew_mean"] = mean
-          let recent = tracker.episodes.suffix(tracker.budget.meanWindow)
-          metrics["rollout/ep_len_mean"] = Double(recent.reduce(0) { $0 + $1.length }) / Double(recent.count)
-        }
-        tracker.update(steps: steps, metrics: metrics)
+        logged = true
       }
+      if logged { addRolloutMetrics(to: &metrics, tracker: tracker, stepsAtStart: stepsAtStart) }
+      tracker.update(steps: steps, metrics: logged ? metrics : nil)
     }
     return loop.end(tracker)
+  }
+
+  /// SB3's `dump_logs`: `time/iterations`, `time/total_timesteps`, `time/fps` (steps of this `learn` call per second
+  /// of it), `time/time_elapsed` (its whole seconds), and, once an episode has ended, `rollout/ep_rew_mean` and
+  /// `rollout/ep_len_mean` over the last `meanWindow` episodes.
+  private func addRolloutMetrics(to metrics: inout [String: Double], tracker: EpisodeTracker, stepsAtStart: Int) {
+    let elapsed = Swift.max(MonotonicClock.seconds() - tracker.startSeconds, 1e-9)
+    metrics["time/iterations"] = Double(loop.state.iterations)
+    metrics["time/total_timesteps"] = Double(loop.state.steps)
+    metrics["time/fps"] = Double(loop.state.steps - stepsAtStart) / elapsed
+    metrics["time/time_elapsed"] = elapsed.rounded(.down)
+    if let mean = tracker.recentMean {
+      metrics["rollout/ep_rew_mean"] = mean
+      let recent = tracker.episodes.suffix(tracker.budget.meanWindow)
+      metrics["rollout/ep_len_mean"] = Double(recent.reduce(0) { $0 + $1.length }) / Double(recent.count)
+    }
   }
 
   /// The loop state between updates (counters, finished episodes, the vector environment's state).

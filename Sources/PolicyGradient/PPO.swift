@@ -197,10 +197,12 @@ public final class PPO {
         driver.loop.state.updates += 1
         totalLoss = terms.total.item
       }
+      driver.loop.state.epochs += 1
     }
+    if stoppedAtEpoch != nil { driver.loop.state.epochs += 1 }
     func mean(_ x: [Float]) -> Double { x.isEmpty ? 0 : Double(x.reduce(0, +)) / Double(x.count) }
     var metrics: [String: Double] = [
-      "train/policy_loss": mean(policyLosses),
+      "train/policy_gradient_loss": mean(policyLosses),
       "train/value_loss": mean(valueLosses),
       "train/entropy_loss": mean(entropyLosses),
       "train/approx_kl": mean(klDivergences),
@@ -209,8 +211,11 @@ public final class PPO {
       "train/explained_variance": explainedVariance(predictions: rollout.collectedValues, targets: rollout.returns),
       "train/learning_rate": learningRate,
       "train/clip_range": Double(loss.clipRange),
-      "train/n_updates": Double(updates),
+      // SB3's count: epochs (one per pass over the rollout); Rein's minibatch gradient steps are gradient_steps.
+      "train/n_updates": Double(driver.loop.state.epochs),
+      "train/gradient_steps": Double(updates),
     ]
+    if let valueClipRange = c.valueClipRange { metrics["train/clip_range_vf"] = valueClipRange }
     if let logStd = policy.logStandardDeviation { metrics["train/std"] = Double(exp(logStd).mean().item) }
     if let stoppedAtEpoch { metrics["train/early_stop_epoch"] = Double(stoppedAtEpoch) }
     metrics.merge(policy.actionStatistics(rawActions: rollout.collectedActions)) { a, _ in a }

@@ -58,7 +58,9 @@ final class CellTests: XCTestCase {
   /// progress.csv without the clock columns.
   private func curve(_ path: String) throws -> [[String]] {
     let table = try CSVLogger.readTable(path: path + "/progress.csv")
-    let kept = table.columns.indices.filter { !["wall_time", "time/fps"].contains(table.columns[$0]) }
+    let kept = table.columns.indices.filter {
+      !["wall_time", "time/fps", "time/time_elapsed"].contains(table.columns[$0])
+    }
     return [kept.map { table.columns[$0] }] + table.rows.map { row in kept.map { $0 < row.count ? row[$0] : "" } }
   }
 

@@ -306,7 +306,7 @@ struct CheckpointFuzzer {
     default:
       var training = metadata["training"]?.objectValue ?? [:]
       var loop = training["loop"]?.objectValue ?? [:]
-      let counter = pick(["steps", "updates", "iterations", "started", "episodesStarted", "lastReport", "x"])
+      let counter = pick(["steps", "updates", "iterations", "epochs", "started", "episodesStarted", "lastReport", "x"])
       loop[counter] = below(4) == 0 ? randomValue() : .int(pick(Self.integers))
       training["loop"] = .object(loop)
       if below(3) == 0 { training["recent_return_window"] = .int(pick(Self.integers)) }

@@ -14,7 +14,9 @@ final class ResumeTests: RunFolderTestCase {
   /// The progress CSV without the columns that depend on the clock.
   private func curve(_ name: String, seed: Int) throws -> [[String]] {
     let table = try CSVLogger.readTable(path: root + "/\(name)/seed-\(seed)/progress.csv")
-    let kept = table.columns.indices.filter { !["wall_time", "time/fps"].contains(table.columns[$0]) }
+    let kept = table.columns.indices.filter {
+      !["wall_time", "time/fps", "time/time_elapsed"].contains(table.columns[$0])
+    }
     return [kept.map { table.columns[$0] }] + table.rows.map { row in kept.map { $0 < row.count ? row[$0] : "" } }
   }
 
@@ -313,7 +315,7 @@ final class ResumeTests: RunFolderTestCase {
       dropped.tensors[name] = nil
       variants.append(dropped)
     }
-    for counter in ["steps", "updates", "iterations", "started", "episodesStarted", "lastReport"] {
+    for counter in ["steps", "updates", "iterations", "epochs", "started", "episodesStarted", "lastReport"] {
       var metadata = checkpoint.metadata.objectValue ?? [:]
       var training = metadata["training"]?.objectValue ?? [:]
       var counters = training["loop"]?.objectValue ?? [:]

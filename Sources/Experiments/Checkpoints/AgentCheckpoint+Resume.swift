@@ -115,7 +115,7 @@ extension AgentCheckpoint {
       throw ExperimentError.incompatibleCheckpoint("its loop counters cannot be read (\(error))")
     }
     for (name, value) in [
-      ("steps", loop.steps), ("updates", loop.updates), ("iterations", loop.iterations),
+      ("steps", loop.steps), ("updates", loop.updates), ("iterations", loop.iterations), ("epochs", loop.epochs),
       ("episodesStarted", loop.episodesStarted), ("lastReport", loop.lastReport),
     ] where !(0...maximumCounter).contains(value) {
       throw ExperimentError.incompatibleCheckpoint(
