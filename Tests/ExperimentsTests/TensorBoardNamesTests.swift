@@ -125,4 +125,37 @@ final class TensorBoardNamesTests: RunFolderTestCase {
     XCTAssert(try XCTUnwrap(fixture["a2c-cartpole"]).tensorboard_tags.contains("train/policy_loss"))
     XCTAssert(try XCTUnwrap(fixture["ppo-pendulum"]).tensorboard_tags.contains("train/std"))
   }
+
+  /// `print_every_updates=100` counts A2C's updates (one per 5 steps here), not its logged ones (one per 100
+  /// updates): 5000 steps are 1000 updates and 10 tables, the first at update 100.
+  func testA2CPrintEveryUpdatesCountsUpdates() throws {
+    let lines = LockedLines()
+    try run(
+      """
+      algorithm: a2c
+      env: CartPole-v1
+      seeds: [1]
+      n_envs: 1
+      n_steps: 5
+      steps: 5000
+      eval_episodes: 0
+      print_every_updates: 100
+      progress: none
+      """, in: "a2c-print", write: { lines.append($0) })
+    let text = lines.all.joined(separator: "\n")
+    let tables = lines.all.filter { $0 == "seed 1" }
+    XCTAssertEqual(tables.count, 10, text)
+    let first = try XCTUnwrap(text.firstMatch(of: #/\|\s+n_updates\s+\|\s+(\S+)\s+\|/#), text)
+    XCTAssertEqual(first.1, "100")
+  }
+}
+
+/// Lines written from the runner's threads.
+final class LockedLines: @unchecked Sendable {
+  private let lock = NSLock()
+  private var lines: [String] = []
+
+  func append(_ line: String) { lock.withLock { lines.append(line) } }
+
+  var all: [String] { lock.withLock { lines } }
 }

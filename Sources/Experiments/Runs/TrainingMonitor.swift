@@ -38,7 +38,7 @@ public final class TrainingMonitor: TrainingCallback {
   private var recentReturnMean: Double?
   private var environmentSteps = 0
   private var episodes = 0
-  private var loggedUpdates = 0
+  private var updates = 0
 
   /// Creates a monitor; progress counts episodes when the display's unit is "episodes".
   ///
@@ -60,19 +60,20 @@ public final class TrainingMonitor: TrainingCallback {
 
   /// Episodes finished so far (resumed ones included).
   public var episodeCount: Int { episodes }
-  /// Logged updates seen so far (resumed ones included).
-  public var updateCount: Int { loggedUpdates }
+  /// Updates seen so far, logged or not (resumed ones included): A2C's every update, not only the one in 100 it
+  /// logs.
+  public var updateCount: Int { updates }
 
-  /// Continues counting after a resume: the episodes already finished and the logged updates already seen, so
-  /// that `time/episodes` and the update numbers go on as in an uninterrupted run.
+  /// Continues counting after a resume: the episodes already finished and the updates already seen, so that
+  /// `time/episodes` and the update numbers go on as in an uninterrupted run.
   ///
   /// - Parameters:
   ///   - finished: The episodes finished before the resume, in order.
-  ///   - updates: The logged updates seen before it.
+  ///   - updates: The updates seen before it.
   ///   - steps: The environment steps taken before it.
   public func resume(episodes finished: [EpisodeRecord], updates: Int, environmentSteps steps: Int) {
     episodes = finished.count
-    loggedUpdates = updates
+    self.updates = updates
     environmentSteps = steps
     recentReturnMean = RollingMean(window: 100, continuing: finished.map(\.episodeReturn)).mean
   }
@@ -112,8 +113,8 @@ public final class TrainingMonitor: TrainingCallback {
 
   public func onUpdate(_ info: UpdateInfo) -> CallbackDecision {
     environmentSteps = max(environmentSteps, info.environmentSteps)
+    updates += 1
     guard var values = info.metrics else { return decide(callbacks.onUpdate(info)) }
-    loggedUpdates += 1
     if !values.contains(where: { $0.key == "time/episodes" }) { values.append(("time/episodes", Double(episodes))) }
     write(ScalarRecord(step: info.environmentSteps, values: values))
     var logged = info

@@ -41,6 +41,9 @@ extension ExperimentRunner {
     var printWindow = RollingMean(
       window: plan.printing.window, continuing: (resumed?.episodes ?? []).map(\.episodeReturn))
     let console = ConsoleTableLogger { [self] text in say(text) }
+    // The table is printed at the first logged update once another `print_every_updates` updates have passed: every
+    // such update for PPO (it logs each one), the logged ones among them for A2C (it logs about one in 100).
+    var printedBlock = plan.printing.everyUpdates > 0 ? monitor.updateCount / plan.printing.everyUpdates : 0
     let countsEpisodes = plan.budget.steps == nil
     monitor.callbacks.append(
       ClosureCallback(
@@ -59,7 +62,8 @@ extension ExperimentRunner {
         },
         onUpdate: { [self, unowned monitor] info in
           guard let metrics = info.metrics else { return .proceed }
-          if plan.printing.everyUpdates > 0 && monitor.updateCount % plan.printing.everyUpdates == 0 {
+          if plan.printing.everyUpdates > 0 && monitor.updateCount / plan.printing.everyUpdates > printedBlock {
+            printedBlock = monitor.updateCount / plan.printing.everyUpdates
             say("\(prefix)seed \(seed)")
             try? console.log(ScalarRecord(step: info.environmentSteps, values: metrics))
           }
