@@ -304,6 +304,19 @@ final class CellTests: XCTestCase {
     XCTAssertTrue(collect.output.contains("no cell of"), collect.output)
     let again = try ReinExecutable.run(["submit", root + "/run", "--slurm", "--only-failed", "--dry-run"], in: root)
     XCTAssertTrue(again.output.contains("no cell of") && again.output.contains("has failed"), again.output)
+
+    // Cells 1 and 4 (n_epochs=5 seed 2, n_epochs=10 seed 2) failed: only they are submitted again.
+    for folder in ["n_epochs=5/seed-2", "n_epochs=10/seed-2"] {
+      try FileManager.default.createDirectory(atPath: root + "/run/" + folder, withIntermediateDirectories: true)
+      try "training failed: out of memory\n".write(
+        toFile: root + "/run/" + folder + "/" + ExperimentRunner.cellErrorFileName, atomically: true, encoding: .utf8)
+    }
+    let failedStatus = try ReinExecutable.run(["status", root + "/run"], in: root)
+    XCTAssertTrue(failedStatus.output.hasPrefix("6 cells: 0 done, 0 running, 4 pending, 2 failed"), failedStatus.output)
+    let resubmit = try ReinExecutable.run(["submit", root + "/run", "--slurm", "--only-failed", "--dry-run"], in: root)
+    XCTAssertEqual(resubmit.status, 0, resubmit.output)
+    let retried = try String(contentsOfFile: root + "/run/slurm/array.sbatch", encoding: .utf8)
+    XCTAssertTrue(retried.contains("#SBATCH --array=1,4"), retried)
   }
 }
 
