@@ -28,20 +28,7 @@ struct SubmitCommand: ParsableCommand {
   @Flag(help: "Submit to SLURM (the only scheduler so far; required).")
   var slurm = false
 
-  @Option(help: "Comma-separated seeds, e.g. 1,2,3.")
-  var seeds: String?
-
-  @Option(help: "The run folder (default: runs/NAME, or runs/NAME-2, ... when that exists).")
-  var out: String?
-
-  @Option(name: .customLong("set"), help: "Override a setting: --set key=value (repeatable). See `rein keys`.")
-  var overrides: [String] = []
-
-  @Option(name: .customLong("grid"), help: "Sweep a setting: --grid key=v1,v2,... (repeatable).")
-  var grid: [String] = []
-
-  @Flag(help: "Replace the run already in --out.")
-  var overwrite = false
+  @OptionGroup var runOptions: RunOptions
 
   @Option(help: "SLURM partition.")
   var partition: String?
@@ -145,21 +132,18 @@ struct SubmitCommand: ParsableCommand {
     registerBuiltinEnvironments()
     let path = try PresetLibrary.locate(preset)
     var configuration = try RunConfiguration(contentsOfFile: path)
-    if let seeds {
-      configuration.set("seeds", .list(try ExperimentPlan.seedList(parsing: seeds).map { .int($0) }))
-    }
-    try configuration.apply(overrides: overrides)
+    try runOptions.apply(to: &configuration)
     let defaultName = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
     if configuration.values["name"] == nil { configuration.set("name", .string(defaultName)) }
-    let grid = self.grid + (try configuration.gridOptions())
+    let grid = runOptions.grid + (try configuration.gridOptions())
     let plan = try ExperimentPlan(configuration, defaultName: defaultName)
     try RunFolder.checkName(plan.name)
-    let run = absolute(out ?? freshRunPath(plan.name))
+    let run = absolute(runOptions.out ?? freshRunPath(plan.name))
     let runner = try ExperimentRunner(
       configuration: configuration, grid: ParameterGrid(grid), registry: .shared, folder: RunFolder(at: run),
       defaultName: defaultName)
     try runner.checkEnvironments()
-    let lock = try RunFolder.claim(run, reuse: overwrite ? .overwrite : .refuse)
+    let lock = try RunFolder.claim(run, reuse: runOptions.overwrite ? .overwrite : .refuse)
     try withExtendedLifetime(lock) {
       try RunFolder(at: run).writeConfiguration(resolvedConfiguration(configuration, grid: grid))
     }
@@ -168,10 +152,7 @@ struct SubmitCommand: ParsableCommand {
 
   /// The failed cells of the run folder `preset`.
   private func failedCells() throws -> (run: String, name: String, cells: [Int]) {
-    let given = [
-      "--seeds": seeds != nil, "--out": out != nil, "--set": !overrides.isEmpty, "--grid": !grid.isEmpty,
-      "--overwrite": overwrite,
-    ].filter(\.value).map(\.key).sorted()
+    let given = runOptions.given.filter(\.value).map(\.key).sorted()
     guard given.isEmpty else {
       throw ValidationError("--only-failed resubmits cells of RUN as configured; drop " + given.joined(separator: ", "))
     }

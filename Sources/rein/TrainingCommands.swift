@@ -2,10 +2,11 @@ import ArgumentParser
 import Foundation
 import Rein
 
-// MARK: - Shared options of `train` and `run`
+// MARK: - Shared options of `train`, `run` and `submit`
 
-/// Options that `rein train` and `rein run` share; they map onto configuration keys, nothing more.
-struct ExperimentOptions: ParsableArguments {
+/// What a run is and where it goes: options that `rein train`, `rein run` and `rein submit` share; they map onto
+/// configuration keys, nothing more.
+struct RunOptions: ParsableArguments {
   @Option(help: "Comma-separated seeds, e.g. 1,2,3 (each trains separately; all go in one run folder).")
   var seeds: String?
 
@@ -20,6 +21,30 @@ struct ExperimentOptions: ParsableArguments {
     help: "Sweep a setting: --grid key=v1,v2,... (repeatable; every combination runs, for every seed).")
   var grid: [String] = []
 
+  @Flag(help: "Replace the run already in --out (without it, a folder that holds files is refused).")
+  var overwrite = false
+
+  /// The options given, by flag: for refusing them where a run is taken as it was configured.
+  var given: [String: Bool] {
+    [
+      "--seeds": seeds != nil, "--out": out != nil, "--set": !overrides.isEmpty, "--grid": !grid.isEmpty,
+      "--overwrite": overwrite,
+    ]
+  }
+
+  /// Applies the seeds and the overrides to `configuration`.
+  func apply(to configuration: inout RunConfiguration) throws {
+    if let seeds {
+      configuration.set("seeds", .list(try ExperimentPlan.seedList(parsing: seeds).map { .int($0) }))
+    }
+    try configuration.apply(overrides: overrides)
+  }
+}
+
+/// Options that `rein train` and `rein run` share: the run's, and resuming one.
+struct ExperimentOptions: ParsableArguments {
+  @OptionGroup var run: RunOptions
+
   @Flag(name: .customLong("help-keys"), help: "List the settings the algorithm reads (as `rein keys ALGO`) and exit.")
   var helpKeys = false
 
@@ -29,19 +54,12 @@ struct ExperimentOptions: ParsableArguments {
         + "checkpoint (written with checkpoint_every) and train on to the budget.", valueName: "RUN"))
   var resume: String?
 
-  @Flag(help: "Replace the run already in --out (without it, a folder that holds files is refused).")
-  var overwrite = false
-
   @Flag(help: "With --resume: continue even though config.yaml was edited since the run started.")
   var acceptConfigChanges = false
 
   /// Throws when options that would change the run are combined with `--resume`.
   func validateResume(_ extra: [String: Bool] = [:]) throws {
-    let given = [
-      "--seeds": seeds != nil, "--out": out != nil, "--set": !overrides.isEmpty, "--grid": !grid.isEmpty,
-      "--overwrite": overwrite,
-    ]
-    let conflicting = given.merging(extra) { $1 }.filter(\.value).map(\.key).sorted()
+    let conflicting = run.given.merging(extra) { $1 }.filter(\.value).map(\.key).sorted()
     guard conflicting.isEmpty else {
       throw ValidationError(
         "--resume continues a run exactly as it was configured (RUN/config.yaml); drop "
@@ -52,14 +70,6 @@ struct ExperimentOptions: ParsableArguments {
   /// Throws when a flag that only `--resume` takes is given without it.
   func validateFresh() throws {
     guard !acceptConfigChanges else { throw ValidationError("--accept-config-changes goes with --resume RUN") }
-  }
-
-  /// Applies the options to `configuration`.
-  func apply(to configuration: inout RunConfiguration) throws {
-    if let seeds {
-      configuration.set("seeds", .list(try ExperimentPlan.seedList(parsing: seeds).map { .int($0) }))
-    }
-    try configuration.apply(overrides: overrides)
   }
 }
 
@@ -216,10 +226,11 @@ struct TrainCommand: ParsableCommand {
         }
       }
       if let envs { configuration.set("n_envs", .int(envs)) }
-      try options.apply(to: &configuration)
+      try options.run.apply(to: &configuration)
       try runExperiment(
-        configuration, grid: options.grid, defaultName: "\(algorithm)-\(environment.lowercased())", out: options.out,
-        overwrite: options.overwrite)
+        configuration, grid: options.run.grid, defaultName: "\(algorithm)-\(environment.lowercased())",
+        out: options.run.out,
+        overwrite: options.run.overwrite)
     }
   }
 }
@@ -272,18 +283,20 @@ struct RunCommand: ParsableCommand {
       let path = try PresetLibrary.locate(preset)
       var configuration = try RunConfiguration(contentsOfFile: path)
       if options.helpKeys { return try printSettings(of: configuration.string("algorithm")) }
-      try options.apply(to: &configuration)
+      try options.run.apply(to: &configuration)
       let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
       if configuration.values["name"] == nil { configuration.set("name", .string(name)) }
       if listCells || cell != nil {
-        guard !options.overwrite else { throw ValidationError("--overwrite does not go with --cell or --list-cells") }
+        guard !options.run.overwrite else {
+          throw ValidationError("--overwrite does not go with --cell or --list-cells")
+        }
         return try runCellCommand(
-          configuration, grid: options.grid + configuration.gridOptions(), defaultName: name, out: options.out,
+          configuration, grid: options.run.grid + configuration.gridOptions(), defaultName: name, out: options.run.out,
           cell: listCells ? nil : cell)
       }
       try runExperiment(
-        configuration, grid: options.grid + configuration.gridOptions(), defaultName: name, out: options.out,
-        overwrite: options.overwrite)
+        configuration, grid: options.run.grid + configuration.gridOptions(), defaultName: name, out: options.run.out,
+        overwrite: options.run.overwrite)
     }
   }
 }

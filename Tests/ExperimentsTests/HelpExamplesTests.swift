@@ -70,20 +70,9 @@ final class HelpExamplesTests: XCTestCase {
       XCTAssertGreaterThanOrEqual(lines.count, 4, "rein \(command) --help shows its examples")
       for example in lines {
         let script = shortened(example, executable: executable)
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
-        shell.arguments = ["-c", script]
-        shell.currentDirectoryURL = URL(fileURLWithPath: folder)
-        var environment = ProcessInfo.processInfo.environment
-        environment["REIN_PRESETS"] = ReinExecutable.presetsDirectory
-        shell.environment = environment
-        let pipe = Pipe()
-        shell.standardOutput = pipe
-        shell.standardError = pipe
-        try shell.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        shell.waitUntilExit()
-        XCTAssertEqual(shell.terminationStatus, 0, "\(example)\n  ran as: \(script)\n\(output.suffix(800))")
+        let shell = try ReinExecutable.runToEnd(
+          "/bin/sh", ["-c", script], in: folder, environment: ["REIN_PRESETS": ReinExecutable.presetsDirectory])
+        XCTAssertEqual(shell.status, 0, "\(example)\n  ran as: \(script)\n\(shell.output.suffix(800))")
         count += 1
       }
     }

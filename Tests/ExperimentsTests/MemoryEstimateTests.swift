@@ -125,22 +125,13 @@ final class MemoryEstimateTests: XCTestCase {
       print("allocated \(tensor.count)")  // not reached under the limit
       return
     }
-    let child = Process()
-    child.executableURL = URL(fileURLWithPath: "/bin/sh")
     let test = "ExperimentsTests.MemoryEstimateTests/testFailedTensorAllocationExitsWithAMessage"
-    child.arguments = ["-c", "ulimit -v 1000000; exec \"$0\" \"$1\"", CommandLine.arguments[0], test]
-    var environment = ProcessInfo.processInfo.environment
-    environment["REIN_TENSOR_ALLOCATION_CHILD"] = "1"
-    environment["SWIFT_BACKTRACE"] = "enable=no"
-    child.environment = environment
-    let pipe = Pipe()
-    child.standardOutput = pipe
-    child.standardError = pipe
-    try child.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    child.waitUntilExit()
-    XCTAssertEqual(child.terminationReason, .exit, output)
-    XCTAssertEqual(child.terminationStatus, TensorAllocationFailure.exitStatus, output)
+    let child = try ReinExecutable.runToEnd(
+      "/bin/sh", ["-c", "ulimit -v 1000000; exec \"$0\" \"$1\"", CommandLine.arguments[0], test],
+      environment: ["REIN_TENSOR_ALLOCATION_CHILD": "1", "SWIFT_BACKTRACE": "enable=no"])
+    let output = child.output
+    XCTAssertEqual(child.reason, .exit, output)
+    XCTAssertEqual(child.status, TensorAllocationFailure.exitStatus, output)
     XCTAssertTrue(
       output.contains("out of memory: a tensor of 500000000 values (2.0 GB) could not be allocated"), output)
   }

@@ -76,21 +76,11 @@ final class ProgressTerminalTests: XCTestCase {
     let command =
       "'\(rein)' train ppo CartPole-v1 --steps 60000 --set n_steps=256 --set print_every_updates=100 "
       + "--set eval_episodes=1 --set record_final=false --out '\(folder)/run'"
-    let child = Process()
-    child.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-    child.arguments = ["--quiet", "--return", "--command", command, "/dev/null"]
-    var environment = ProcessInfo.processInfo.environment
-    environment["TERM"] = "xterm"
-    environment["REIN_PRESETS"] = ReinExecutable.presetsDirectory
-    child.environment = environment
-    let pipe = Pipe()
-    child.standardOutput = pipe
-    child.standardError = pipe
-    child.standardInput = FileHandle.nullDevice
-    try child.run()
-    let raw = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    child.waitUntilExit()
-    XCTAssertEqual(child.terminationStatus, 0, raw)
+    let child = try ReinExecutable.runToEnd(
+      "/usr/bin/script", ["--quiet", "--return", "--command", command, "/dev/null"],
+      environment: ["TERM": "xterm", "REIN_PRESETS": ReinExecutable.presetsDirectory])
+    let raw = child.output
+    XCTAssertEqual(child.status, 0, raw)
 
     let screen = Self.screen(raw)
     let bars = screen.filter { $0.contains("% |") }

@@ -72,6 +72,33 @@ enum ReinExecutable {
       output: hung ? text + "\n(hung: killed after \(timeout) s)" : text)
   }
 
+  /// How a child process ended, with its standard output and error together.
+  struct Finished {
+    var status: Int32
+    var reason: Process.TerminationReason
+    var output: String
+  }
+
+  /// Runs `executable arguments` to its end, standard input empty, and returns its combined output; `environment`
+  /// is added to this process's.
+  static func runToEnd(
+    _ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]
+  ) throws -> Finished {
+    let child = Process()
+    child.executableURL = URL(fileURLWithPath: executable)
+    child.arguments = arguments
+    if let directory { child.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    child.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let pipe = Pipe()
+    child.standardOutput = pipe
+    child.standardError = pipe
+    child.standardInput = FileHandle.nullDevice
+    try child.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    child.waitUntilExit()
+    return Finished(status: child.terminationStatus, reason: child.terminationReason, output: output)
+  }
+
   /// The repository's presets folder.
   static var presetsDirectory: String {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
