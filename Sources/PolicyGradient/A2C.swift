@@ -134,9 +134,9 @@ public final class A2C {
     var b = rollout.batch
     if c.normalizeAdvantages { b.advantages.withUnsafeMutableBufferPointer { standardizeInPlace($0) } }
 
-    let learningRate = c.learningRate.value(step: steps, totalSteps: totalSteps)
+    let learningRate = driver.loop.state.value(of: c.learningRate, totalSteps: totalSteps)
     optimizer.learningRate = Float(learningRate)
-    let entropyCoefficient = Float(c.entropyCoefficient.value(step: steps, totalSteps: totalSteps))
+    let entropyCoefficient = Float(driver.loop.state.value(of: c.entropyCoefficient, totalSteps: totalSteps))
     var policyLoss: Float = 0
     var valueLoss: Float = 0
     var entropyLoss: Float = 0

@@ -84,7 +84,9 @@ public final class OneStepActorCritic {
     let columns = policy.observationCount
     while !tracker.done(steps: steps) {
       if !current.running {
-        current.observation = try environment.reset(seed: loop.state.episodesStarted == 0 ? seed : nil).observation
+        current.observation = try environment.reset(
+          seed: loop.resetSeed(seed, isFirst: loop.state.episodesStarted == 0)
+        ).observation
         loop.state.episodesStarted += 1
         current.episodeReturn = 0
         current.length = 0
@@ -171,5 +173,22 @@ public final class OneStepActorCritic {
     }
     try loop.restore(state, algorithm: Self.algorithmName) { try environment.restoreState($0) }
     current = saved
+  }
+
+  /// The loop state without the environment's: counters and finished episodes (the episode in progress is not
+  /// kept; a restart begins a fresh one).
+  public func saveTrainingStateWithoutEnvironments() throws -> AgentTrainingState {
+    loop.save(algorithm: Self.algorithmName, environment: EnvironmentState(kind: "none"))
+  }
+
+  /// Continues the counters and finished episodes of `state` with a fresh episode, reset with `resetSeed`.
+  ///
+  /// - Parameters:
+  ///   - state: A state of an identically configured agent.
+  ///   - resetSeed: The seed of the next reset.
+  /// - Throws: ``TrainingError/incompatibleState(_:)`` when the state does not fit this agent.
+  public func restartTrainingState(_ state: AgentTrainingState, resetSeed: UInt64) throws {
+    try loop.restart(state, algorithm: Self.algorithmName, resetSeed: resetSeed)
+    current = EpisodeInProgress()
   }
 }

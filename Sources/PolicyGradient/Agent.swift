@@ -32,6 +32,19 @@ public protocol Agent: AnyObject {
   ///   environment.
   /// - Throws: ``TrainingError/incompatibleState(_:)`` when the state does not fit this agent.
   func restoreTrainingState(_ state: AgentTrainingState) throws
+  /// The loop state without the environments' state, for a snapshot where the environments cannot be saved
+  /// (Box2D): counters, finished episodes and the observation and reward normalisation statistics.
+  func saveTrainingStateWithoutEnvironments() throws -> AgentTrainingState
+  /// Continues from `state` (from ``saveTrainingState()`` or ``saveTrainingStateWithoutEnvironments()``) without
+  /// restoring the environments: the counters, the finished episodes and the normalisation statistics carry on,
+  /// and the next `learn` starts fresh episodes, the first reset seeded with `resetSeed`. The continuation differs
+  /// from an uninterrupted training.
+  ///
+  /// - Parameters:
+  ///   - state: A state of an agent of the same algorithm and configuration.
+  ///   - resetSeed: The seed of the environments' next reset.
+  /// - Throws: ``TrainingError/incompatibleState(_:)`` when the state does not fit this agent.
+  func restartTrainingState(_ state: AgentTrainingState, resetSeed: UInt64) throws
   /// Closes the agent's environments (their worker threads and native resources); the agent is not used after.
   func close()
   /// The observation normalisation the policy was trained behind, frozen at its current statistics, or nil when
@@ -41,6 +54,14 @@ public protocol Agent: AnyObject {
 
 extension Agent {
   public var observationNormalizer: ObservationNormalizer? { nil }
+
+  public func saveTrainingStateWithoutEnvironments() throws -> AgentTrainingState {
+    throw TrainingError.incompatibleState("\(Self.algorithmName) cannot save its training without its environments")
+  }
+
+  public func restartTrainingState(_ state: AgentTrainingState, resetSeed: UInt64) throws {
+    throw TrainingError.incompatibleState("\(Self.algorithmName) cannot continue a training with fresh environments")
+  }
 }
 
 extension Agent {
@@ -55,6 +76,12 @@ extension Agent {
 
 extension REINFORCE: Agent {
   public static var algorithmName: String { "reinforce" }
+  public func saveTrainingStateWithoutEnvironments() throws -> AgentTrainingState {
+    loop.save(algorithm: Self.algorithmName, environment: EnvironmentState(kind: "none"))
+  }
+  public func restartTrainingState(_ state: AgentTrainingState, resetSeed: UInt64) throws {
+    try loop.restart(state, algorithm: Self.algorithmName, resetSeed: resetSeed)
+  }
   public var optimizers: [(role: String, optimizer: Optimizer)] {
     [("policy", policyOptimizer)] + (valueOptimizer.map { [("value", $0)] } ?? [])
   }
@@ -69,6 +96,12 @@ extension OneStepActorCritic: Agent {
 
 extension A2C: Agent {
   public static var algorithmName: String { "a2c" }
+  public func saveTrainingStateWithoutEnvironments() throws -> AgentTrainingState {
+    driver.saveTrainingStateWithoutEnvironments(algorithm: Self.algorithmName)
+  }
+  public func restartTrainingState(_ state: AgentTrainingState, resetSeed: UInt64) throws {
+    try driver.restartTrainingState(state, algorithm: Self.algorithmName, resetSeed: resetSeed)
+  }
   public var observationNormalizer: ObservationNormalizer? { environments.normalization?.evaluationNormalizer }
   public var optimizers: [(role: String, optimizer: Optimizer)] { [("policy", optimizer)] }
   public func close() { environments.close() }
@@ -76,6 +109,12 @@ extension A2C: Agent {
 
 extension PPO: Agent {
   public static var algorithmName: String { "ppo" }
+  public func saveTrainingStateWithoutEnvironments() throws -> AgentTrainingState {
+    driver.saveTrainingStateWithoutEnvironments(algorithm: Self.algorithmName)
+  }
+  public func restartTrainingState(_ state: AgentTrainingState, resetSeed: UInt64) throws {
+    try driver.restartTrainingState(state, algorithm: Self.algorithmName, resetSeed: resetSeed)
+  }
   public var observationNormalizer: ObservationNormalizer? { environments.normalization?.evaluationNormalizer }
   public var optimizers: [(role: String, optimizer: Optimizer)] { [("policy", optimizer)] }
   public func close() { environments.close() }

@@ -23,11 +23,14 @@ public struct LoopState: Sendable, Equatable, Codable {
   public var episodesStarted = 0
   /// The step count of the last logged update (A2C logs about every 100 updates).
   public var lastReport = 0
+  /// The step at which the schedules (learning rate, clip range, entropy coefficient) start: 0, or where a
+  /// continued training restarted them (`continue_schedule: restart`); progress is (steps - this) / (budget - this).
+  public var scheduleOrigin = 0
 
   public init() {}
 
   private enum CodingKeys: String, CodingKey {
-    case steps, updates, iterations, epochs, started, episodesStarted, lastReport
+    case steps, updates, iterations, epochs, started, episodesStarted, lastReport, scheduleOrigin
   }
 
   /// Decodes a saved state; one saved before `epochs` existed continues counting them from 0.
@@ -42,15 +45,28 @@ public struct LoopState: Sendable, Equatable, Codable {
     started = try container.decode(Bool.self, forKey: .started)
     episodesStarted = try container.decode(Int.self, forKey: .episodesStarted)
     lastReport = try container.decode(Int.self, forKey: .lastReport)
+    scheduleOrigin = try container.decodeIfPresent(Int.self, forKey: .scheduleOrigin) ?? 0
+  }
+
+  /// The progress `step` / `totalSteps` a schedule is read at, counted from ``scheduleOrigin``.
+  ///
+  /// - Parameters:
+  ///   - schedule: The schedule read.
+  ///   - totalSteps: The step budget of the whole training (the schedules' horizon ends there).
+  public func value(of schedule: Schedule, totalSteps: Int) -> Double {
+    schedule.value(step: steps - scheduleOrigin, totalSteps: totalSteps - scheduleOrigin)
   }
 
   /// Throws unless every counter is non-negative.
   func validate() throws {
     for (name, value) in [
       ("steps", steps), ("updates", updates), ("iterations", iterations), ("epochs", epochs),
-      ("episodesStarted", episodesStarted), ("lastReport", lastReport),
+      ("episodesStarted", episodesStarted), ("lastReport", lastReport), ("scheduleOrigin", scheduleOrigin),
     ] where value < 0 {
       throw TrainingError.incompatibleState("the counter '\(name)' is negative (\(value))")
+    }
+    guard scheduleOrigin <= steps else {
+      throw TrainingError.incompatibleState("the schedules start at \(scheduleOrigin), after the step count \(steps)")
     }
   }
 }

@@ -66,7 +66,7 @@ final class OnPolicyDriver {
     let stepsAtStart = loop.state.steps
     let n = environments.count
     if !loop.state.started {
-      try environments.reset(seed: seed)
+      try environments.reset(seed: loop.resetSeed(seed, isFirst: true))
       loop.state.started = true
       loop.state.lastReport = loop.state.steps
     }
@@ -119,5 +119,22 @@ final class OnPolicyDriver {
   /// Restores a state from ``saveTrainingState(algorithm:)`` of an identically configured agent.
   func restoreTrainingState(_ state: AgentTrainingState, algorithm: String) throws {
     try loop.restore(state, algorithm: algorithm) { try environments.restoreState($0) }
+  }
+
+  /// The loop state with only the normalisation statistics of the environments (for environments that cannot be
+  /// saved).
+  func saveTrainingStateWithoutEnvironments(algorithm: String) -> AgentTrainingState {
+    loop.save(
+      algorithm: algorithm,
+      environment: environments.normalization?.statisticsState() ?? EnvironmentState(kind: "VectorNormalization"))
+  }
+
+  /// Continues the counters, episodes and normalisation statistics of `state` with fresh episodes, the next reset
+  /// seeded with `resetSeed`.
+  func restartTrainingState(_ state: AgentTrainingState, algorithm: String, resetSeed: UInt64) throws {
+    if let normalization = environments.normalization, state.environment.labels["normalization.style"] != nil {
+      try normalization.restartStatistics(from: state.environment)
+    }
+    try loop.restart(state, algorithm: algorithm, resetSeed: resetSeed)
   }
 }

@@ -161,12 +161,13 @@ public final class PPO {
     _ rollout: inout RolloutBuffer, generator: inout RandomGenerator, totalSteps: Int
   ) throws -> [String: Double] {
     let c = configuration
-    let learningRate = c.learningRate.value(step: steps, totalSteps: totalSteps)
+    let loop = driver.loop.state
+    let learningRate = loop.value(of: c.learningRate, totalSteps: totalSteps)
     let loss = PPOLossSettings(
       normalizeAdvantages: c.normalizeAdvantages,
-      clipRange: Float(c.clipRange.value(step: steps, totalSteps: totalSteps)),
+      clipRange: Float(loop.value(of: c.clipRange, totalSteps: totalSteps)),
       valueClipRange: c.valueClipRange.map { Float($0) }, valueLoss: c.valueLoss,
-      entropyCoefficient: Float(c.entropyCoefficient.value(step: steps, totalSteps: totalSteps)),
+      entropyCoefficient: Float(loop.value(of: c.entropyCoefficient, totalSteps: totalSteps)),
       valueCoefficient: Float(c.valueCoefficient))
     optimizer.learningRate = Float(learningRate)
     rollout.computeAdvantages(gamma: c.gamma, lambda: c.gaeLambda)

@@ -142,7 +142,7 @@ public final class REINFORCE {
   func playEpisode(tracker: inout EpisodeTracker) throws -> Episode {
     var episode = Episode()
     let columns = policy.observationCount
-    var (observation, _) = try environment.reset(seed: loop.state.episodesStarted == 0 ? seed : nil)
+    var (observation, _) = try environment.reset(seed: loop.resetSeed(seed, isFirst: loop.state.episodesStarted == 0))
     loop.state.episodesStarted += 1
     while true {
       let distribution = policy.distribution(.observations(observation, columns: columns))

@@ -42,6 +42,29 @@ final class TrainingLoop {
       recentReturnSum: history.recent.sum, recentReturnWindow: history.recent.window, environment: environment)
   }
 
+  /// The seed of the first reset after ``restart(_:algorithm:resetSeed:)``; used once.
+  private var restartSeed: UInt64?
+
+  /// The seed of a reset that starts an episode: the restart's seed once after a restart, else `seed` when
+  /// `isFirst` (the training's very first reset) and nil (unseeded, continuing the environment's generator) otherwise.
+  func resetSeed(_ seed: UInt64, isFirst: Bool) -> UInt64? {
+    if let restartSeed {
+      self.restartSeed = nil
+      return restartSeed
+    }
+    return isFirst ? seed : nil
+  }
+
+  /// Continues the counters and episodes of `saved` while the environments start afresh (their state is not
+  /// restored): the next `learn` resets them, seeded with `resetSeed`.
+  func restart(_ saved: AgentTrainingState, algorithm: String, resetSeed: UInt64) throws {
+    try saved.validate(algorithm: algorithm)
+    state = saved.loop
+    state.started = false
+    history.restore(episodes: saved.episodes, recentSum: saved.recentReturnSum, window: saved.recentReturnWindow)
+    restartSeed = resetSeed
+  }
+
   /// Checks `saved` against `algorithm`, restores the environment with `restoreEnvironment`, then the counters and
   /// episodes.
   func restore(

@@ -221,6 +221,38 @@ public final class VectorNormalization {
     state.doubles["normalization.returns"] = discountedReturns
   }
 
+  /// The statistics and discounted returns alone (what ``save(into:)`` stores), for a snapshot of training whose
+  /// environments cannot be saved.
+  public func statisticsState() -> EnvironmentState {
+    var state = EnvironmentState(kind: "VectorNormalization")
+    save(into: &state)
+    return state
+  }
+
+  /// Continues with the statistics in `state` (a vector environment's state or a ``statisticsState()``) while the
+  /// environments start fresh episodes: every discounted return starts at 0.
+  ///
+  /// - Parameter state: A state holding the `normalization.` fields of an identically configured normalisation.
+  /// - Throws: ``EnvironmentStateError`` for another style, missing fields or invalid statistics.
+  public func restartStatistics(from state: EnvironmentState) throws {
+    try restore(from: state)
+    discountedReturns = Array(repeating: 0, count: environmentCount)
+  }
+
+  /// Uses `statistics` for the observations of every sub-environment (the frozen statistics a model-only checkpoint
+  /// keeps); the return statistics stay as they are.
+  ///
+  /// - Parameter statistics: Observation statistics of ``observationCount`` values.
+  /// - Throws: ``EnvironmentStateError/invalidValue(kind:field:reason:)`` for statistics of another size.
+  public func useObservationStatistics(_ statistics: RunningMeanStd) throws {
+    guard statistics.mean.count == observationCount, statistics.variance.count == observationCount else {
+      throw EnvironmentStateError.invalidValue(
+        kind: "VectorEnvironment", field: "normalization.obs_rms",
+        reason: "statistics of \(statistics.mean.count) values, the observations have \(observationCount)")
+    }
+    observationStatistics = Array(repeating: statistics, count: observationStatistics.count)
+  }
+
   /// Restores what ``save(into:)`` stored, after checking every field.
   func restore(from state: EnvironmentState) throws {
     guard state.labels["normalization.style"] == configuration.style.rawValue else {
