@@ -6,13 +6,13 @@ import Gym
 // contacts with their accumulated impulses (used to warm-start the next solver step), the broad-phase tree and
 // the order of its pairs, and sleep timers. Recreating bodies at saved positions and velocities starts with
 // fresh contacts, so the continuation differs from the uninterrupted one after the first step with contact.
-// Rather than resume inexactly, saving throws.
+// Rather than resume inexactly, saving throws; the training layer then writes snapshots without the world
+// (checkpoint_every) that continue from fresh episodes and say so.
 
 /// The reason every Box2D environment gives.
 let box2DStateReason =
   "Box2D's contact solver keeps warm-start impulses and contact order that cannot be read back or set, so a "
-  + "restored world would not continue bit for bit; runs on Box2D environments take no periodic checkpoints "
-  + "(checkpoint_every), and `--resume` keeps their finished seeds and restarts the others from the beginning"
+  + "restored world would not continue bit for bit"
 
 extension LunarLander {
   public func saveState() throws -> EnvironmentState {

@@ -126,6 +126,74 @@ func resumeExperiment(_ path: String, acceptChanges: Bool) throws {
   try withExtendedLifetime(lock) { _ = try runner.run() }
 }
 
+/// Trains the model in the checkpoint at `source` `steps` more steps into a new run folder (`rein train --continue`):
+/// the checkpoint's configuration with `continue_from` and `continue_schedule` set, the step budget its steps plus
+/// `steps`, the overrides applied; refuses a run folder that is, holds or lies in the checkpoint's run folder.
+func continueExperiment(_ source: String, steps: Int, schedule: String, options: RunOptions) throws {
+  guard ["extend", "restart"].contains(schedule) else {
+    throw ValidationError("--schedule is '\(schedule)'; it must be extend or restart")
+  }
+  let sourcePath = URL(fileURLWithPath: source).standardizedFileURL.path
+  guard FileManager.default.fileExists(atPath: sourcePath) else {
+    throw ExperimentError.continueSourceUnreadable(path: source, reason: "there is no such file")
+  }
+  let checkpoint: Checkpoint
+  do {
+    checkpoint = try Checkpoint(contentsOf: sourcePath)
+  } catch {
+    throw ExperimentError.continueSourceUnreadable(path: source, reason: "\(error)")
+  }
+  var values = try AgentCheckpoint.configuration(of: checkpoint).values
+  let trained = checkpoint.metadata["env_steps"]?.intValue ?? 0
+  guard let seed = checkpoint.metadata["seed"]?.intValue else {
+    throw ExperimentError.incompatibleCheckpoint("it does not give its seed")
+  }
+  guard trained <= Int(SettingsTable.maximumBudget) - steps else {
+    throw ValidationError("--steps \(steps) on top of the checkpoint's \(trained) steps exceeds the largest budget")
+  }
+  let name = (values["name"].flatMap { if case .string(let s) = $0 { s } else { nil } } ?? "run") + "-continued"
+  values["name"] = .string(name)
+  values["seeds"] = .list([.int(seed)])
+  values["steps"] = .int(trained + steps)
+  values["episodes"] = nil
+  values["grid"] = nil
+  values["continue_from"] = .string(sourcePath)
+  values["continue_schedule"] = .string(schedule)
+  var configuration = RunConfiguration(values)
+  try options.apply(to: &configuration)
+  let out = options.out ?? freshRunPath(name)
+  try refuseWritingIntoSource(out: out, source: sourcePath)
+  let text = { (key: String) in values[key].map { if case .string(let s) = $0 { s } else { "\($0)" } } ?? "?" }
+  let line =
+    "continuing \(source) (\(text("algorithm")) on \(text("env")), seed \(seed), \(trained) steps) for \(steps) "
+    + "more steps, to \(trained + steps); schedules: \(schedule)"
+    + (schedule == "extend" ? " (the default; --schedule restart starts them again)" : "")
+  FileHandle.standardOutput.write(Data((line + "\n").utf8))
+  try runExperiment(configuration, grid: [], defaultName: name, out: out, overwrite: options.overwrite)
+}
+
+/// Throws when the run folder `out` is or contains the folder of the checkpoint at `source`, or lies inside its run
+/// folder (the checkpoint's folder or one of the two above it, whichever holds a config.yaml): a continued run never
+/// writes there, and `--overwrite` cannot remove the checkpoint.
+func refuseWritingIntoSource(out: String, source: String) throws {
+  let folder = URL(fileURLWithPath: source).deletingLastPathComponent()
+  var candidates = [folder]
+  candidates.append(candidates[0].deletingLastPathComponent())
+  candidates.append(candidates[1].deletingLastPathComponent())
+  let run = candidates.first {
+    FileManager.default.fileExists(atPath: $0.appendingPathComponent(RunFolder.configurationFileName).path)
+  }
+  let protected = (run ?? folder).resolvingSymlinksInPath().path
+  let own = folder.resolvingSymlinksInPath().path
+  let target = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path
+  let inside = run != nil && target.hasPrefix(protected + "/")
+  guard target != protected, target != own, !own.hasPrefix(target + "/"), !inside else {
+    throw ValidationError(
+      "--out \(out) is, holds or lies inside the run folder of the checkpoint (\(protected)); a continued run writes "
+        + "only to a new folder: give another --out")
+  }
+}
+
 /// `runs/NAME`, or the first of `runs/NAME-2`, `runs/NAME-3`, ... that does not exist yet.
 func freshRunPath(_ name: String) -> String {
   let base = "runs/" + name
@@ -175,6 +243,18 @@ struct TrainCommand: ParsableCommand {
           --set checkpoint_every=50000 --set eval_every=20000
         # after an interruption, continue bit for bit:
         rein train --resume runs/ppo-hopper-v5
+        # train a finished model 50000 more steps, into a new run folder:
+        rein train --continue runs/ppo-cartpole-v1/seed-1/checkpoint.safetensors \\
+          --steps 50000 --out runs/ppo-cartpole-more
+
+      --continue CHECKPOINT --steps N trains the model in CHECKPOINT N more steps with the settings it was \
+      trained with (--set may change some): weights, optimizer state, normalisation statistics, the counters \
+      (steps, updates, episodes) and, when the checkpoint holds it (checkpoint.safetensors of environments that \
+      can be saved, latest_checkpoint.safetensors), the environments' state carry on; otherwise the environments \
+      start fresh episodes. The schedules (learning_rate, clip_range, ent_coef) follow --schedule: extend \
+      (the default: their horizon becomes the old plus the new steps and their progress goes on from where it \
+      was, as Stable-Baselines3's learn(reset_num_timesteps=False)) or restart (they start again over the N new \
+      steps). Everything is written to the new run folder; the checkpoint's own folder is never written to.
       """
   )
 
@@ -198,15 +278,49 @@ struct TrainCommand: ParsableCommand {
 
   @OptionGroup var options: ExperimentOptions
 
+  @Option(
+    name: .customLong("continue"),
+    help: ArgumentHelp(
+      "Train the model in this checkpoint --steps N more steps, into a new run folder (see below).",
+      valueName: "CHECKPOINT"))
+  var continueFrom: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "With --continue: extend (default) continues the schedules over old + new steps; restart starts them again over "
+        + "the new steps.", valueName: "extend|restart"))
+  var schedule: String?
+
   func run() throws {
     try reportingErrors {
       if let run = options.resume {
         try options.validateResume([
           "ALGO": algorithm != nil, "ENV-ID": environment != nil, "--steps": steps != nil,
-          "--episodes": episodes != nil, "--envs": envs != nil,
+          "--episodes": episodes != nil, "--envs": envs != nil, "--continue": continueFrom != nil,
+          "--schedule": schedule != nil,
         ])
         return try resumeExperiment(run, acceptChanges: options.acceptConfigChanges)
       }
+      if let continueFrom {
+        try options.validateFresh()
+        let conflicting = [
+          "ALGO": algorithm != nil, "ENV-ID": environment != nil, "--episodes": episodes != nil,
+          "--envs": envs != nil, "--seeds": options.run.seeds != nil, "--grid": !options.run.grid.isEmpty,
+          "--help-keys": options.helpKeys,
+        ].filter(\.value).map(\.key).sorted()
+        guard conflicting.isEmpty else {
+          throw ValidationError(
+            "--continue trains the checkpoint's model with the settings it was trained with; drop "
+              + conflicting.joined(separator: ", "))
+        }
+        guard let steps else {
+          throw ValidationError("--continue needs --steps N: how many more environment steps to train")
+        }
+        guard steps > 0 else { throw ValidationError("--steps with --continue must be positive (it is \(steps))") }
+        return try continueExperiment(
+          continueFrom, steps: steps, schedule: schedule ?? "extend", options: options.run)
+      }
+      guard schedule == nil else { throw ValidationError("--schedule goes with --continue CHECKPOINT") }
       if options.helpKeys { return try printSettings(of: algorithm) }
       try options.validateFresh()
       guard let algorithm, let environment else {

@@ -83,3 +83,34 @@ extension AgentCheckpoint {
     }
   }
 }
+
+// MARK: - The configuration a checkpoint was trained with
+
+extension AgentCheckpoint {
+  /// The run configuration stored in `checkpoint`'s metadata (`configuration`), as `rein train --continue` starts
+  /// from it.
+  ///
+  /// - Parameter checkpoint: A checkpoint written by training.
+  /// - Throws: ``ExperimentError/incompatibleCheckpoint(_:)`` when it holds no configuration or one with a value that
+  ///   is not a number, Boolean, text or list of them.
+  public static func configuration(of checkpoint: Checkpoint) throws -> RunConfiguration {
+    guard case .object(let members)? = checkpoint.metadata["configuration"] else {
+      throw ExperimentError.incompatibleCheckpoint(
+        "it holds no configuration (it was not written by `rein train` or `rein run`), so training cannot continue "
+          + "from it; write a preset with its settings and continue_from: PATH, and run it with `rein run`")
+    }
+    func value(_ json: JSONValue, key: String) throws -> ConfigValue {
+      switch json {
+      case .int(let i): return .int(i)
+      case .double(let d): return .double(d)
+      case .bool(let b): return .bool(b)
+      case .string(let s): return .string(s)
+      case .array(let items): return .list(try items.map { try value($0, key: key) })
+      default: throw ExperimentError.incompatibleCheckpoint("its configuration's '\(key)' cannot be read")
+      }
+    }
+    var values: [String: ConfigValue] = [:]
+    for (key, json) in members { values[key] = try value(json, key: key) }
+    return RunConfiguration(values)
+  }
+}

@@ -117,6 +117,7 @@ extension AgentCheckpoint {
     for (name, value) in [
       ("steps", loop.steps), ("updates", loop.updates), ("iterations", loop.iterations), ("epochs", loop.epochs),
       ("episodesStarted", loop.episodesStarted), ("lastReport", loop.lastReport),
+      ("scheduleOrigin", loop.scheduleOrigin),
     ] where !(0...maximumCounter).contains(value) {
       throw ExperimentError.incompatibleCheckpoint(
         "the training counter '\(name)' is \(value), not an integer in 0...\(maximumCounter)")
@@ -189,12 +190,135 @@ extension AgentCheckpoint {
   /// - Parameters:
   ///   - agent: An agent made from the same configuration and seed as the one that wrote the checkpoint.
   ///   - checkpoint: A resumable checkpoint (see ``isResumable(_:)``).
+  ///   - adjust: Changes the loop state before it is restored (e.g. where the schedules start); nil keeps it.
   /// - Throws: ``ExperimentError/incompatibleCheckpoint(_:)`` for another algorithm or architecture, missing or
   ///   misshapen tensors, optimizers of other roles or a state that does not fit; ``CheckpointError`` for tensors
   ///   of the wrong type; an ``EnvironmentStateError`` for an environment state of another kind.
   ///   Everything in the checkpoint is read and checked before the agent changes, except the environment state,
-  ///   which is checked as it is restored: after an error, discard the agent.
-  public static func restore(_ agent: any Agent, from checkpoint: Checkpoint) throws {
+  ///   which is checked as it is restored: after an error, discard the agent. A snapshot marked
+  ///   `exact_resume: false` is refused (``restart(_:from:resetSeed:adjusting:)`` continues from it).
+  public static func restore(
+    _ agent: any Agent, from checkpoint: Checkpoint, adjusting adjust: ((inout AgentTrainingState) -> Void)? = nil
+  ) throws {
+    guard checkpoint.metadata["exact_resume"]?.boolValue != false else {
+      throw ExperimentError.incompatibleCheckpoint(
+        "it is a snapshot that cannot resume exactly (\(inexactReason(of: checkpoint) ?? "no reason given")); "
+          + "continue from it with fresh episodes instead")
+    }
+    let apply = try readModel(of: checkpoint, for: agent, requireOptimizers: true)
+    var state = try trainingState(of: checkpoint)
+    adjust?(&state)
+    try apply()
+    try agent.restoreTrainingState(state)
+  }
+
+  // MARK: - Snapshots that cannot resume exactly
+
+  /// Marks `checkpoint` as a snapshot that cannot resume the trajectory bit for bit (`exact_resume: false` and
+  /// `exact_resume_note: reason` in its metadata).
+  ///
+  /// - Parameters:
+  ///   - checkpoint: The checkpoint marked.
+  ///   - reason: Why it cannot resume exactly.
+  public static func markInexact(_ checkpoint: inout Checkpoint, reason: String) {
+    var metadata = checkpoint.metadata.objectValue ?? [:]
+    metadata["exact_resume"] = .bool(false)
+    metadata["exact_resume_note"] = .string(reason)
+    checkpoint.metadata = .object(metadata)
+  }
+
+  /// Whether `checkpoint` resumes its training bit for bit: it holds the training state, environments included
+  /// (not a snapshot marked `exact_resume: false`).
+  ///
+  /// - Parameter checkpoint: The checkpoint looked at.
+  public static func isExact(_ checkpoint: Checkpoint) -> Bool {
+    isResumable(checkpoint) && checkpoint.metadata["exact_resume"]?.boolValue != false
+  }
+
+  /// Why a snapshot cannot resume exactly (its `exact_resume_note`), or nil.
+  ///
+  /// - Parameter checkpoint: The checkpoint looked at.
+  public static func inexactReason(of checkpoint: Checkpoint) -> String? {
+    checkpoint.metadata["exact_resume_note"]?.stringValue
+  }
+
+  /// Restores `agent` (freshly made from the checkpoint's configuration and seed) from any checkpoint of training,
+  /// without its environments: parameters, optimizer state, generator, counters, finished episodes and
+  /// normalisation statistics carry on as far as the checkpoint holds them, and the next `learn` starts fresh
+  /// episodes, the first reset seeded with `resetSeed`. A model-only checkpoint (no training state, e.g.
+  /// `best_checkpoint.safetensors` or an older file) continues from its step count and observation statistics.
+  ///
+  /// - Parameters:
+  ///   - agent: An agent made from the same configuration and seed as the one that wrote the checkpoint.
+  ///   - checkpoint: A checkpoint written by training.
+  ///   - resetSeed: The seed of the environments' next reset.
+  ///   - adjust: Changes the loop state before it is restored (e.g. where the schedules start); nil keeps it.
+  /// - Returns: What did not carry on, one sentence each (empty when everything did).
+  /// - Throws: ``ExperimentError/incompatibleCheckpoint(_:)`` for another algorithm or architecture, or tensors that
+  ///   are missing, misshapen or not finite; ``CheckpointError`` for tensors of the wrong type.
+  public static func restart(
+    _ agent: any Agent, from checkpoint: Checkpoint, resetSeed: UInt64,
+    adjusting adjust: ((inout AgentTrainingState) -> Void)? = nil
+  ) throws -> [String] {
+    var notes: [String] = []
+    let hasOptimizers = checkpoint.metadata["optimizers"] != nil
+    if !hasOptimizers {
+      notes.append("it holds no optimizer state: the optimizer starts afresh (zero moments, step count 0)")
+    }
+    let apply = try readModel(of: checkpoint, for: agent, requireOptimizers: hasOptimizers)
+    var state: AgentTrainingState
+    if isResumable(checkpoint) {
+      state = try trainingState(of: checkpoint)
+    } else {
+      // A model-only checkpoint: the counters from its metadata, the agent's own (fresh) statistics otherwise.
+      state = try agent.saveTrainingStateWithoutEnvironments()
+      if let loop = checkpoint.metadata["loop"] {
+        do {
+          state.loop = try JSONDecoder().decode(LoopState.self, from: Data(loop.serialized().utf8))
+        } catch {
+          throw ExperimentError.incompatibleCheckpoint("its loop counters cannot be read (\(error))")
+        }
+      } else {
+        guard let steps = checkpoint.metadata["env_steps"]?.intValue, (0...maximumCounter).contains(steps) else {
+          throw ExperimentError.incompatibleCheckpoint("it does not give its env_steps as a count")
+        }
+        state.loop.steps = steps
+        notes.append("it holds no loop counters besides its \(steps) steps: updates and iterations count from 0")
+      }
+      let episodes = checkpoint.metadata["episodes"]?.intValue ?? 0
+      notes.append(
+        "it holds the model without the training state: its \(episodes) finished episodes are not carried (episode "
+          + "counts and mean returns start afresh)")
+      if let normalizer = try observationNormalizer(of: checkpoint) {
+        for name in state.environment.doubles.keys
+        where name.hasPrefix("normalization.obs_rms") && name.hasSuffix(".mean") {
+          let base = String(name.dropLast(5))
+          state.environment.doubles[base + ".mean"] = normalizer.statistics.mean
+          state.environment.doubles[base + ".var"] = normalizer.statistics.variance
+          state.environment.doubles[base + ".count"] = [normalizer.statistics.count]
+        }
+      }
+      if state.environment.doubles.keys.contains(where: { $0.hasPrefix("normalization.ret_rms") }) {
+        notes.append("the reward normalisation statistics are not in it: they start afresh")
+      }
+    }
+    adjust?(&state)
+    try apply()
+    do {
+      try agent.restartTrainingState(state, resetSeed: resetSeed)
+    } catch let error as TrainingError {
+      throw ExperimentError.incompatibleCheckpoint("\(error)")
+    } catch let error as EnvironmentStateError {
+      throw ExperimentError.incompatibleCheckpoint("its normalisation statistics do not fit (\(error))")
+    }
+    return notes
+  }
+
+  /// Reads and checks the model part of `checkpoint` (parameters, optimizer states, generator) for `agent`, and
+  /// returns what loads it into the agent: everything is read and checked before the agent changes.
+  private static func readModel(
+    of checkpoint: Checkpoint, for agent: any Agent, requireOptimizers: Bool
+  ) throws -> () throws -> Void {
     let algorithm = type(of: agent).algorithmName
     guard let saved = checkpoint.metadata["algorithm"]?.stringValue else {
       throw ExperimentError.incompatibleCheckpoint("it does not name its algorithm")
@@ -207,9 +331,7 @@ extension AgentCheckpoint {
     for name in checkpoint.tensors.keys.sorted() where name.hasPrefix("optimizer/") {
       try requireFinite(checkpoint, name)
     }
-    let state = try trainingState(of: checkpoint)
 
-    // Read and check everything before changing the agent.
     var parameterValues: [String: Tensor] = [:]
     var shapes: [String: [Int]] = [:]
     for (name, parameter) in agent.policy.namedParameters() {
@@ -218,11 +340,16 @@ extension AgentCheckpoint {
       parameterValues[name] = Tensor(
         try required { try checkpoint.floats("policy/\(name)", shape: shape) }, shape: shape)
     }
-    guard case .object(let optimizerScalars)? = checkpoint.metadata["optimizers"] else {
+    let optimizerScalars: [String: JSONValue]
+    if case .object(let scalars)? = checkpoint.metadata["optimizers"] {
+      optimizerScalars = scalars
+    } else if requireOptimizers {
       throw ExperimentError.incompatibleCheckpoint("it holds no optimizer state")
+    } else {
+      optimizerScalars = [:]
     }
     var optimizerStates: [(Optimizer, [String: Double], [String: Tensor])] = []
-    for (role, optimizer) in agent.optimizers {
+    for (role, optimizer) in agent.optimizers where requireOptimizers {
       guard case .object(let scalarValues)? = optimizerScalars[role] else {
         throw ExperimentError.incompatibleCheckpoint("it holds no state for the \(role) optimizer")
       }
@@ -255,16 +382,17 @@ extension AgentCheckpoint {
       throw ExperimentError.incompatibleCheckpoint("its generator state is invalid (\(error))")
     }
 
-    try agent.policy.load(parameterValues)
-    for (optimizer, scalars, tensors) in optimizerStates {
-      do {
-        try optimizer.restoreState(scalars: scalars, tensors: tensors)
-      } catch {
-        throw ExperimentError.incompatibleCheckpoint("\(error)")
+    return {
+      try agent.policy.load(parameterValues)
+      for (optimizer, scalars, tensors) in optimizerStates {
+        do {
+          try optimizer.restoreState(scalars: scalars, tensors: tensors)
+        } catch {
+          throw ExperimentError.incompatibleCheckpoint("\(error)")
+        }
       }
+      agent.generator = generator
     }
-    agent.generator = generator
-    try agent.restoreTrainingState(state)
   }
 
   /// Throws unless the checkpoint's policy description equals `policy`'s.

@@ -20,6 +20,13 @@ import PolicyGradient
 //   evaluation runs first, so the checkpoint holds its outcome.
 // - `stop_at_eval_return` and `stop_after_no_improvement` watch those evaluations (StopOnRewardThreshold and
 //   StopOnNoImprovement).
+//   Where the environments cannot save their state (Box2D), the periodic checkpoint is a snapshot: the model,
+//   optimizer state, normalisation statistics and counters without the environments, its metadata saying
+//   `exact_resume: false` and why; `--resume` continues from it with fresh episodes (reset with seed + steps), so
+//   the result differs from an uninterrupted run.
+// - `save_every: N` writes such a snapshot (the model alone, whatever the environment) to the numbered file
+//   `seed-S/models/model-<steps, 8 digits>-steps.safetensors` at the first update at or after every multiple of N;
+//   `keep_last: K` then deletes all but the newest K of them. Any of them continues with `rein train --continue`.
 // A seed that ends (budget or stop rule) writes `checkpoint.safetensors` and `seed_summary.json`; the latter marks
 // it finished for `--resume`.
 
@@ -72,6 +79,7 @@ final class SeedCheckpoints {
       plan.evaluationEvery > 0 ? StepSchedule(interval: plan.evaluationEvery, startingAfter: steps) : nil
     var checkpointSchedule =
       plan.checkpointEvery > 0 ? StepSchedule(interval: plan.checkpointEvery, startingAfter: steps) : nil
+    var modelSchedule = plan.saveEvery > 0 ? StepSchedule(interval: plan.saveEvery, startingAfter: steps) : nil
     if plan.evaluationEvery > 0 {
       evaluationEnvironment = try registry.make(plan.environmentID, arguments: plan.environmentArguments)
       if let threshold = plan.stopAtEvaluationReturn {
@@ -91,7 +99,7 @@ final class SeedCheckpoints {
         evaluations: resumed.evaluations)
     }
     if let stopRequested { callbacks.append(stopOnRequest(stopRequested)) }
-    guard evaluationSchedule != nil || checkpointSchedule != nil else { return }
+    guard evaluationSchedule != nil || checkpointSchedule != nil || modelSchedule != nil else { return }
     // Due at the first update at or after each multiple; the evaluation first, so that a checkpoint at the same
     // point holds its outcome.
     let atBoundary: (Int) -> CallbackDecision = { [unowned self] steps in
@@ -99,9 +107,10 @@ final class SeedCheckpoints {
       do {
         if evaluationSchedule?.isDue(at: steps) == true { decision = try evaluate(at: steps) }
         if checkpointSchedule?.isDue(at: steps) == true {
-          try checkpoint(final: false, wallSeconds: wallSeconds).write(
+          try checkpoint(final: false, wallSeconds: wallSeconds, snapshotWhenUnsavable: true).write(
             to: folder.latestCheckpointPath, keepingPreviousAt: folder.previousCheckpointPath)
         }
+        if modelSchedule?.isDue(at: steps) == true { try saveModel(at: steps) }
       } catch {
         failure = failure ?? error
         return .stop(reason: "\(error)")
@@ -166,9 +175,13 @@ final class SeedCheckpoints {
   // MARK: - Writing
 
   /// The seed's checkpoint now: policy, optimizers, generator and, when the environment can save its state (and
-  /// `includeTrainingState`), the loop state and the runner's counters. A final checkpoint of an environment
-  /// that cannot save its state (Box2D) simply leaves the loop state out; a periodic one throws.
-  func checkpoint(final: Bool, wallSeconds: Double, includeTrainingState: Bool = true) throws -> Checkpoint {
+  /// `includeTrainingState`), the loop state and the runner's counters. Where the environment cannot save its
+  /// state (Box2D), a final checkpoint leaves the loop state out (its metadata keeps the counters), a periodic one
+  /// is a snapshot without the environments (``snapshot(wallSeconds:reason:)``) when `snapshotWhenUnsavable`, and
+  /// throws otherwise.
+  func checkpoint(
+    final: Bool, wallSeconds: Double, includeTrainingState: Bool = true, snapshotWhenUnsavable: Bool = false
+  ) throws -> Checkpoint {
     var checkpoint = try AgentCheckpoint.make(
       agent, environmentID: plan.environmentID, environmentArguments: plan.environmentArguments, seed: seed,
       episodes: monitor.episodeCount, configuration: configuration)
@@ -177,19 +190,72 @@ final class SeedCheckpoints {
     do {
       state = try agent.saveTrainingState()
     } catch let error as EnvironmentStateError {
-      if final { return checkpoint }
-      throw error
+      if snapshotWhenUnsavable && !final { return try snapshot(wallSeconds: wallSeconds, reason: "\(error)") }
+      guard final else { throw error }
+      // The counters in the metadata only (the file's tensors stay what they were), for `--continue`.
+      if let counters = try? agent.saveTrainingStateWithoutEnvironments() {
+        var metadata = checkpoint.metadata.objectValue ?? [:]
+        metadata["loop"] = try JSONValue(parsing: JSONEncoder().encode(counters.loop))
+        metadata["runner"] = runnerMetadata(wallSeconds: wallSeconds)
+        checkpoint.metadata = .object(metadata)
+      }
+      return checkpoint
     }
     try AgentCheckpoint.add(state, to: &checkpoint)
-    var metadata = checkpoint.metadata.objectValue ?? [:]
-    metadata["runner"] = .object([
+    addRunnerState(to: &checkpoint, wallSeconds: wallSeconds)
+    return checkpoint
+  }
+
+  /// The model without the environments: policy, optimizers, generator, counters, finished episodes, the
+  /// normalisation statistics and the runner's counters, marked `exact_resume: false` with `reason` (what
+  /// `--resume` and `--continue` from it print). Training continues from it with fresh episodes.
+  func snapshot(wallSeconds: Double, reason: String) throws -> Checkpoint {
+    var checkpoint = try AgentCheckpoint.make(
+      agent, environmentID: plan.environmentID, environmentArguments: plan.environmentArguments, seed: seed,
+      episodes: monitor.episodeCount, configuration: configuration)
+    try AgentCheckpoint.add(agent.saveTrainingStateWithoutEnvironments(), to: &checkpoint)
+    AgentCheckpoint.markInexact(&checkpoint, reason: reason)
+    addRunnerState(to: &checkpoint, wallSeconds: wallSeconds)
+    return checkpoint
+  }
+
+  private func runnerMetadata(wallSeconds: Double) -> JSONValue {
+    .object([
       "updates": .int(monitor.updateCount), "wall_s": .double(wallSeconds),
       "evaluations": .int(noImprovement?.evaluations ?? 0),
       "evaluations_without_improvement": .int(noImprovement?.evaluationsWithoutImprovement ?? 0),
     ])
+  }
+
+  private func addRunnerState(to checkpoint: inout Checkpoint, wallSeconds: Double) {
+    var metadata = checkpoint.metadata.objectValue ?? [:]
+    metadata["runner"] = runnerMetadata(wallSeconds: wallSeconds)
     checkpoint.metadata = .object(metadata)
     checkpoint.tensors["runner/best_eval_mean"] = StoredTensor(shape: [1], doubles: [bestMean])
-    return checkpoint
+  }
+
+  /// Writes the numbered model file of `save_every` at `steps` and deletes the oldest beyond `keep_last`.
+  private func saveModel(at steps: Int) throws {
+    try FileManager.default.createDirectory(atPath: folder.modelsPath, withIntermediateDirectories: true)
+    try snapshot(wallSeconds: wallSeconds, reason: Self.modelFileReason)
+      .write(to: folder.modelPath(steps: steps))
+    guard plan.keepLast > 0 else { return }
+    let files = Self.modelFiles(in: folder)
+    for file in files.dropLast(plan.keepLast) {
+      try FileManager.default.removeItem(atPath: folder.modelsPath + "/" + file)
+    }
+  }
+
+  /// Why a model file of `save_every` does not resume exactly.
+  static let modelFileReason =
+    "a model file of save_every holds the model, optimizer, normalisation statistics and counters but not the "
+    + "environments' state"
+
+  /// The numbered model files of `save_every` in `folder`, oldest first.
+  static func modelFiles(in folder: RunFolder.SeedFolder) -> [String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.modelsPath)) ?? []
+    return names.filter { $0.hasPrefix("model-") && $0.hasSuffix("-steps.safetensors") }
+      .sorted { (Int($0.dropFirst(6).dropLast(18)) ?? 0) < (Int($1.dropFirst(6).dropLast(18)) ?? 0) }
   }
 
   // MARK: - Reading
@@ -224,20 +290,44 @@ final class SeedCheckpoints {
     return (previous, previousPath, note + ", so the checkpoint before it is used")
   }
 
-  /// Restores `agent` from `checkpoint` and returns the runner's own state.
-  static func restore(_ agent: any Agent, from checkpoint: Checkpoint) throws -> RunnerState {
-    try AgentCheckpoint.restore(agent, from: checkpoint)
+  /// Restores `agent` from `checkpoint` and returns the runner's own state: exactly (environments included) when
+  /// `restartSeed` is nil, else with fresh episodes reset with `restartSeed` (``AgentCheckpoint/restart(_:from:resetSeed:)``),
+  /// `notes` then saying what did not carry on.
+  /// `restartingSchedules` starts the schedules again at the checkpoint's step (`continue_schedule: restart`).
+  static func restore(
+    _ agent: any Agent, from checkpoint: Checkpoint, restartSeed: UInt64? = nil, restartingSchedules: Bool = false
+  ) throws -> (state: RunnerState, notes: [String]) {
+    var notes: [String] = []
+    let adjust: ((inout AgentTrainingState) -> Void)? =
+      restartingSchedules ? { $0.loop.scheduleOrigin = $0.loop.steps } : nil
+    if let restartSeed {
+      notes = try AgentCheckpoint.restart(agent, from: checkpoint, resetSeed: restartSeed, adjusting: adjust)
+    } else {
+      try AgentCheckpoint.restore(agent, from: checkpoint, adjusting: adjust)
+    }
+    let episodes =
+      AgentCheckpoint.isResumable(checkpoint) ? try AgentCheckpoint.trainingState(of: checkpoint).episodes : []
     guard case .object(let runner)? = checkpoint.metadata["runner"], let updates = runner["updates"]?.intValue,
       let wall = runner["wall_s"]?.doubleValue, let evaluations = runner["evaluations"]?.intValue,
       let without = runner["evaluations_without_improvement"]?.intValue
     else {
-      throw ExperimentError.incompatibleCheckpoint("it lacks the runner's counters (it is not a periodic checkpoint)")
+      guard restartSeed != nil else {
+        throw ExperimentError.incompatibleCheckpoint(
+          "it lacks the runner's counters (it is not a periodic checkpoint)")
+      }
+      notes.append("it holds no runner counters: the count of update events starts at 0")
+      return (
+        RunnerState(
+          episodes: episodes, updates: 0, wallSeconds: 0, bestEvaluationMean: -.infinity, evaluations: 0,
+          evaluationsWithoutImprovement: 0), notes
+      )
     }
-    let best = try checkpoint.doubles("runner/best_eval_mean", shape: [1])[0]
-    let state = try AgentCheckpoint.trainingState(of: checkpoint)
-    return RunnerState(
-      episodes: state.episodes, updates: updates, wallSeconds: wall, bestEvaluationMean: best,
-      evaluations: evaluations, evaluationsWithoutImprovement: without)
+    let best = (try? checkpoint.doubles("runner/best_eval_mean", shape: [1])[0]) ?? -.infinity
+    return (
+      RunnerState(
+        episodes: episodes, updates: updates, wallSeconds: wall, bestEvaluationMean: best,
+        evaluations: evaluations, evaluationsWithoutImprovement: without), notes
+    )
   }
 
   // MARK: - Finished seeds
@@ -262,7 +352,7 @@ final class SeedCheckpoints {
     AtomicFile.removeStaleTemporaries(in: folder.path)
     for path in [
       folder.latestCheckpointPath, folder.previousCheckpointPath, folder.damagedCheckpointPath,
-      folder.bestCheckpointPath, folder.seedSummaryPath,
+      folder.bestCheckpointPath, folder.seedSummaryPath, folder.modelsPath,
     ] {
       try? FileManager.default.removeItem(atPath: path)
     }
@@ -280,4 +370,12 @@ extension RunFolder.SeedFolder {
   public var bestCheckpointPath: String { path + "/best_checkpoint.safetensors" }
   /// Path of the seed's summary, written when the seed finished (what `--resume` skips).
   public var seedSummaryPath: String { path + "/seed_summary.json" }
+  /// The folder of the numbered model files of `save_every`.
+  public var modelsPath: String { path + "/models" }
+  /// Path of the model file of `save_every` at `steps` (zero-padded to 8 digits, so that names sort by step).
+  ///
+  /// - Parameter steps: The environment steps at which it is written.
+  public func modelPath(steps: Int) -> String {
+    modelsPath + "/" + String(format: "model-%08d-steps.safetensors", steps)
+  }
 }

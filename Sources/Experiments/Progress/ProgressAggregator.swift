@@ -27,6 +27,16 @@ final class ProgressAggregator: @unchecked Sendable {
       totalSteps: perSeed * seeds, unit: plan.budget.steps != nil ? "steps" : "episodes", style: style, output: output)
   }
 
+  /// Seed `index` starts at `completed` steps or episodes (it finished before, or resumes or continues from a
+  /// checkpoint): they count as done, but not towards the rate.
+  func start(_ index: Int, at completed: Int, recent: Double? = nil) {
+    lock.withLock {
+      counts[index] = completed
+      if let recent { returns[index] = recent }
+      display.countAsDoneAtStart(completed)
+    }
+  }
+
   /// Seed `index` has done `completed` steps or episodes; `recent` is its recent mean return, when known.
   func report(_ index: Int, completed: Int, recent: Double?) {
     lock.withLock {

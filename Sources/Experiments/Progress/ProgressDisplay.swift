@@ -48,7 +48,7 @@ public final class ProgressDisplay {
   private let write: (String) -> Void
   private let output: StatusLineOutput?
   private let startTime: Double
-  private let startCompleted: Int
+  private var startCompleted: Int
   private var lastDraw = -Double.infinity
   private var lastLineLength = 0
   private var finished = false
@@ -87,6 +87,14 @@ public final class ProgressDisplay {
       }
     startTime = self.clock()
     startCompleted = completedAtStart
+  }
+
+  /// Adds `completed` steps (or episodes) to those done before this display started (a seed that finished
+  /// before, or resumes): they show as done, and the rate counts only the steps after them.
+  ///
+  /// - Parameter completed: The steps (or episodes) done before.
+  public func countAsDoneAtStart(_ completed: Int) {
+    startCompleted += completed
   }
 
   /// Reports progress; draws when the refresh interval has passed.

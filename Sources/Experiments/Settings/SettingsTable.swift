@@ -113,8 +113,30 @@ public enum SettingsTable {
     // Checkpoints and stopping
     Setting(
       "checkpoint_every", .checkpoints,
-      "save the full training state every this many steps, at the next update (0: never); continue with --resume RUN",
+      "save the full training state every this many steps, at the next update (0: never); continue with --resume RUN"
+        + " (Box2D: a snapshot without the environments' state, which resumes from fresh episodes, not bit for bit)",
       in: .atLeast(0), .plan(\.checkpointEvery)
+    ),
+    Setting(
+      "save_every", .checkpoints,
+      "also save the model (weights, normalisation, optimizer, counters) every this many steps to numbered files"
+        + " seed-S/models/model-<steps>-steps.safetensors (0: never)",
+      in: .atLeast(0), .plan(\.saveEvery)
+    ),
+    Setting(
+      "keep_last", .checkpoints, "keep only the newest this many numbered model files of save_every (0: all)",
+      in: .atLeast(0), .plan(\.keepLast)
+    ),
+    Setting(
+      "continue_from", .checkpoints,
+      "start each seed from this checkpoint (rein train --continue CHECKPOINT); none: a fresh agent",
+      .plan(\.continueFrom)
+    ),
+    Setting(
+      "continue_schedule", .checkpoints,
+      "with continue_from: extend (the schedules' horizon becomes the whole budget and their progress goes on) or"
+        + " restart (they start again over the new steps)",
+      choices: ["extend", "restart"], .plan(\.continueSchedule)
     ),
     Setting(
       "stop_at_eval_return", .checkpoints,

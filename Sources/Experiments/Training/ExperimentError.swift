@@ -12,6 +12,8 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
   case interrupted(folder: String, seeds: [Int])
   /// The configuration needs more memory than the process may use (`needed` and `available` say how much, and why).
   case insufficientMemory(needed: String, available: String)
+  /// The checkpoint to continue training from (`continue_from`, `rein train --continue`) is missing or unreadable.
+  case continueSourceUnreadable(path: String, reason: String)
 
   public var description: String {
     switch self {
@@ -25,6 +27,9 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     case .interrupted(let folder, let seeds):
       return "training of seed(s) \(seeds.map(String.init).joined(separator: ", ")) was interrupted; continue it with "
         + "`rein train --resume \(folder)`"
+    case .continueSourceUnreadable(let path, let reason):
+      return "cannot continue from \(path): \(reason); give a checkpoint.safetensors (or latest_checkpoint, "
+        + "best_checkpoint, models/model-...) written by `rein train` or `rein run`"
     case .insufficientMemory(let needed, let available):
       return "this configuration needs \(needed), more than \(available); lower policy.hidden, n_envs, n_steps, "
         + "batch_size or parallel_seeds"

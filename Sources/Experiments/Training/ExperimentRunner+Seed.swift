@@ -15,25 +15,43 @@ extension ExperimentRunner {
     let prefix = setting.label.isEmpty ? "" : "[\(setting.label)] "
     if resumes, let finished = try SeedCheckpoints.finishedSummary(in: seedFolder) {
       say("\(prefix)seed \(seed): finished before, left alone")
-      progress?.report(job, completed: plan.budget.steps ?? plan.budget.episodes ?? 0, recent: finished.finalReturnMean)
+      progress?.start(job, at: plan.budget.steps ?? plan.budget.episodes ?? 0, recent: finished.finalReturnMean)
       return finished
     }
     let agent = try makeAgent(plan, seed: seed)
     defer { agent.close() }
     var resumed: SeedCheckpoints.RunnerState?
+    var logsResumeAfter: Int?
     if resumes, let latest = try SeedCheckpoints.latest(in: seedFolder) {
       if let note = latest.note { say("\(prefix)seed \(seed): \(note)") }
-      resumed = try SeedCheckpoints.restore(agent, from: latest.checkpoint)
-      say("\(prefix)seed \(seed): resuming at \(agent.steps) steps from \(latest.path)")
+      if AgentCheckpoint.isExact(latest.checkpoint) {
+        resumed = try SeedCheckpoints.restore(agent, from: latest.checkpoint).state
+        say("\(prefix)seed \(seed): resuming at \(agent.steps) steps from \(latest.path)")
+      } else {
+        let resetSeed = Self.restartSeed(
+          seed, steps: try AgentCheckpoint.trainingState(of: latest.checkpoint).loop.steps)
+        let restored = try SeedCheckpoints.restore(agent, from: latest.checkpoint, restartSeed: resetSeed)
+        resumed = restored.state
+        say(
+          "\(prefix)seed \(seed): resuming at \(agent.steps) steps from \(latest.path), a snapshot that cannot resume "
+            + "the trajectory bit for bit (exact_resume: false): the environments restart from fresh episodes (reset "
+            + "with seed \(resetSeed)), so the results will differ from an uninterrupted run"
+            + restored.notes.map { "; " + $0 }.joined())
+      }
+      logsResumeAfter = agent.steps
     } else {
       if resumes && FileManager.default.fileExists(atPath: seedFolder.progressPath) {
         say("\(prefix)seed \(seed): no checkpoint to resume from, starting over")
       }
       SeedCheckpoints.removeStale(in: seedFolder)
+      if let source = plan.continueFrom {
+        resumed = try continueTraining(agent, from: source, plan: plan, seed: seed, prefix: prefix)
+      }
     }
+    if let resumed { progress?.start(job, at: plan.budget.steps == nil ? resumed.episodes.count : agent.steps) }
     if job == 0 { say(Self.parameterCounts(agent.policy)) }
     let monitor = TrainingMonitor(
-      logger: try seedFolder.makeLoggers(resumeAfterStep: resumed.map { _ in agent.steps }),
+      logger: try seedFolder.makeLoggers(resumeAfterStep: logsResumeAfter),
       logsEpisodes: !plan.algorithm.isVectorized || plan.plotX == "episode")
     if let resumed {
       monitor.resume(episodes: resumed.episodes, updates: resumed.updates, environmentSteps: agent.steps)
@@ -113,15 +131,89 @@ extension ExperimentRunner {
     return seedSummary
   }
 
-  /// Throws unless the environment can save its state (needed for checkpoints that resume exactly).
-  func requireSavableState(_ environment: any Environment, plan: ExperimentPlan) throws {
+  /// Why `environment` cannot save its state (so that periodic checkpoints are snapshots that do not resume
+  /// exactly), or nil when it can.
+  func unsavableStateReason(_ environment: any Environment) throws -> String? {
     do {
       _ = try environment.reset(seed: 0)
       _ = try environment.saveState()
+      return nil
     } catch let error as EnvironmentStateError {
-      throw ExperimentError.invalidSetting(
-        key: "checkpoint_every", value: "\(plan.checkpointEvery)", expected: "0 for \(plan.environmentID): \(error)")
+      return "\(error)"
     }
+  }
+
+  /// The seed of the first reset of environments that restart from fresh episodes at `steps` (a resumed snapshot,
+  /// a continued model without its environments): the run's seed plus the steps, so that it is deterministic and
+  /// differs from the run's first reset.
+  static func restartSeed(_ seed: UInt64, steps: Int) -> UInt64 { seed &+ UInt64(steps) }
+
+  /// Starts `agent` from the checkpoint at `path` (`continue_from`): exactly, environments included, when it holds
+  /// their state, else with fresh episodes; `continue_schedule: restart` starts the schedules again at its step.
+  /// Prints what carries on and what does not.
+  private func continueTraining(
+    _ agent: any Agent, from path: String, plan: ExperimentPlan, seed: UInt64, prefix: String
+  ) throws -> SeedCheckpoints.RunnerState {
+    let checkpoint: Checkpoint
+    do {
+      checkpoint = try Checkpoint(contentsOf: path)
+    } catch {
+      throw ExperimentError.continueSourceUnreadable(path: path, reason: "\(error)")
+    }
+    let id = try AgentCheckpoint.environmentID(of: checkpoint)
+    guard id == plan.environmentID else {
+      throw ExperimentError.incompatibleCheckpoint("it was trained on \(id), this run trains on \(plan.environmentID)")
+    }
+    let sourceSteps = checkpoint.metadata["env_steps"]?.intValue ?? 0
+    if let budget = plan.budget.steps, budget <= sourceSteps {
+      throw ExperimentError.invalidSetting(
+        key: "steps", value: "\(budget)",
+        expected: "more than the \(sourceSteps) steps \(path) was trained for (the budget counts them too; "
+          + "`rein train --continue` adds --steps N to them)")
+    }
+    let restartSchedules = plan.continueSchedule == "restart"
+    var restored: (state: SeedCheckpoints.RunnerState, notes: [String])
+    // Exactly only with everything the trajectory depends on; without optimizer state the restart says so.
+    var exact = AgentCheckpoint.isExact(checkpoint) && checkpoint.metadata["optimizers"] != nil
+    if exact {
+      do {
+        restored = try SeedCheckpoints.restore(agent, from: checkpoint, restartingSchedules: restartSchedules)
+      } catch let error as EnvironmentStateError {
+        exact = false
+        restored = try SeedCheckpoints.restore(
+          agent, from: checkpoint, restartSeed: Self.restartSeed(seed, steps: sourceSteps),
+          restartingSchedules: restartSchedules)
+        restored.notes.insert("its environments' state does not fit this run's (\(error))", at: 0)
+      }
+    } else {
+      restored = try SeedCheckpoints.restore(
+        agent, from: checkpoint, restartSeed: Self.restartSeed(seed, steps: sourceSteps),
+        restartingSchedules: restartSchedules)
+    }
+    let steps = agent.steps
+    let more = plan.budget.steps.map { " for \($0 - steps) more steps, to \($0)" } ?? ""
+    let carried =
+      "weights, optimizer state, generator, normalisation statistics, counters (\(steps) steps, "
+      + "\(restored.state.updates) updates, \(restored.state.episodes.count) episodes)"
+      + (exact ? " and the environments' state" : "")
+    say("\(prefix)seed \(seed): continuing from \(path) at \(steps) steps\(more); carried on: \(carried)")
+    if !exact {
+      let reason = AgentCheckpoint.inexactReason(of: checkpoint).map { " (\($0))" } ?? ""
+      say(
+        "\(prefix)seed \(seed): the environments start fresh episodes (reset with seed "
+          + "\(Self.restartSeed(seed, steps: sourceSteps)))\(reason)" + restored.notes.map { "; " + $0 }.joined())
+    }
+    if let total = plan.budget.steps {
+      let origin = (try? AgentCheckpoint.trainingState(of: checkpoint).loop.scheduleOrigin) ?? 0
+      say(
+        "\(prefix)seed \(seed): schedules: "
+          + (restartSchedules
+            ? "restart (they start again at step \(steps) over the \(total - steps) new steps)"
+            : String(
+              format: "extend (their horizon is %d steps, progress goes on from %.3f)", total,
+              Double(steps - origin) / Double(total - origin))))
+    }
+    return restored.state
   }
 
   /// Loads the saved checkpoint into a fresh policy and plays one deterministic episode with it (W8's check

@@ -101,7 +101,9 @@ public final class ExperimentRunner: @unchecked Sendable {
       let probe = try registry.make(setting.plan.environmentID, arguments: setting.plan.environmentArguments)
       defer { probe.close() }
       let actionKind = try ActionKind(probe.actionSpace)
-      if setting.plan.checkpointEvery > 0 { try requireSavableState(probe, plan: setting.plan) }
+      if setting.plan.checkpointEvery > 0, let reason = try unsavableStateReason(probe) {
+        snapshotNotes[setting.plan.environmentID] = reason
+      }
       try checkMemory(
         setting.plan, observationCount: probe.observationSpace.flatCount, actionKind: actionKind,
         maxEpisodeSteps: registry.specs.first { $0.id == setting.plan.environmentID }?.maxEpisodeSteps)
@@ -121,6 +123,10 @@ public final class ExperimentRunner: @unchecked Sendable {
       needed: estimate.summary, available: "the \(MemoryEstimate.bytes(allowance.bytes)) \(allowance.source) allows")
   }
 
+  /// Why periodic checkpoints are snapshots that cannot resume exactly, by environment id (filled by
+  /// ``checkEnvironments()``).
+  private var snapshotNotes: [String: String] = [:]
+
   /// Seeds trained at the same time.
   var concurrency: Int { plan.parallelSeeds > 0 ? plan.parallelSeeds : ProcessInfo.processInfo.activeProcessorCount }
 
@@ -128,6 +134,7 @@ public final class ExperimentRunner: @unchecked Sendable {
   @discardableResult
   public func run() throws -> RunSummary {
     try checkEnvironments()
+    if resumes, let finished = try finishedRun() { return finished }
     let jobs = cells
     let progress = ProgressAggregator(plan: plan, seeds: jobs.count, output: output)
     self.progress = progress
@@ -135,6 +142,12 @@ public final class ExperimentRunner: @unchecked Sendable {
     let sweep = settings.count > 1 ? ", \(settings.count) settings" : ""
     say("\(plan.name): \(plan.algorithm.name) on \(plan.environmentID), seeds \(seedList)\(sweep) -> \(folder.path)")
     if settings.count > 1 { for s in settings { say("  setting \(s.label)") } }
+    for (id, reason) in snapshotNotes.sorted(by: { $0.key < $1.key }) {
+      say(
+        "checkpoint_every on \(id): \(reason). Its periodic checkpoints are snapshots of the model (weights, "
+          + "optimizer state, normalisation statistics, counters) without the environments, marked exact_resume: "
+          + "false; --resume from one continues with fresh episodes, and the results differ from an uninterrupted run")
+    }
 
     let results = ParallelMap.map(Array(jobs.enumerated()), maximumConcurrency: concurrency) { [self] job in
       try trainSeed(settings[job.element.setting], seedIndex: job.element.seedIndex, job: job.offset)
@@ -152,6 +165,28 @@ public final class ExperimentRunner: @unchecked Sendable {
     }
     if !interrupted.isEmpty { throw ExperimentError.interrupted(folder: folder.path, seeds: interrupted) }
     return try report(entries)
+  }
+
+  /// When every cell of a resumed run has finished: says so, pointing to `--continue`, and returns the run's
+  /// summary without training or writing anything; nil otherwise.
+  private func finishedRun() throws -> RunSummary? {
+    var entries: [RunSummary.Entry] = []
+    for cell in cells {
+      guard let finished = try SeedCheckpoints.finishedSummary(in: cellFolder(cell)) else { return nil }
+      entries.append(RunSummary.Entry(setting: settings[cell.setting].label, seed: finished))
+    }
+    let budget = plan.budget.steps.map { "\($0) steps" } ?? plan.budget.episodes.map { "\($0) episodes" } ?? "budget"
+    let example = cellFolder(cells[0]).checkpointPath
+    say(
+      "\(folder.path) has finished: all \(cells.count) seed(s) trained to their budget (\(budget) each), so there is "
+        + "nothing to resume and nothing was changed. To train a finished model further, into a new run folder: "
+        + "rein train --continue \(example) --steps N")
+    if let data = FileManager.default.contents(atPath: folder.path + "/" + RunFolder.summaryFileName),
+      let summary = try? RunSummary(json: JSONValue(parsing: data))
+    {
+      return summary
+    }
+    return RunSummary(entries: entries)
   }
 
   /// Prints a line (serialised across seeds) above the progress bar.

@@ -108,6 +108,20 @@ public struct ExperimentPlan: Sendable, Equatable {
   /// Write the seed's full state to `latest_checkpoint.safetensors` at the first update boundary at or after every
   /// multiple of this many environment steps (0: never). Runs with it can be resumed with `--resume`.
   public var checkpointEvery: Int = 0
+  /// Also save the model alone (weights, normalisation statistics, optimizer state, counters) every this many
+  /// environment steps, at the first update at or after each multiple, to numbered files
+  /// `seed-S/models/model-<steps>-steps.safetensors` (0: never), as Stable-Baselines3's `CheckpointCallback`.
+  public var saveEvery: Int = 0
+  /// Keep only the newest this many of the numbered model files of `saveEvery`, deleting older ones (0: keep all).
+  public var keepLast: Int = 0
+  /// Start each seed from this checkpoint instead of a fresh agent (`rein train --continue`): its weights, optimizer
+  /// state, normalisation statistics, counters and, when it holds them, its environments' state carry on, and the
+  /// step budget counts from 0 as in the source run. Nil starts fresh.
+  public var continueFrom: String?
+  /// How the schedules run when continuing: `extend` (their horizon is the whole budget, old and new steps, and
+  /// progress goes on from where it was, as Stable-Baselines3's `learn(reset_num_timesteps=False)`) or `restart`
+  /// (they start again over the new steps).
+  public var continueSchedule = "extend"
   /// Evaluate deterministically on a separate environment at the first update boundary at or after every multiple
   /// of this many environment steps (0: never), `evaluationEpisodes` episodes each.
   public var evaluationEvery: Int = 0
@@ -228,6 +242,10 @@ extension ExperimentPlan {
       throw ExperimentError.invalidSetting(
         key: stopAtEvaluationReturn != nil ? "stop_at_eval_return" : "stop_after_no_improvement",
         value: "set", expected: "used together with eval_every (periodic evaluations are what it watches)")
+    }
+    if keepLast > 0 && saveEvery == 0 {
+      throw ExperimentError.invalidSetting(
+        key: "keep_last", value: "\(keepLast)", expected: "used together with save_every (the files it keeps)")
     }
     if evaluationEvery > 0 && evaluationEpisodes <= 0 {
       throw ExperimentError.invalidSetting(
