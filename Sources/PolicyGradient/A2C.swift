@@ -42,10 +42,7 @@ public struct A2CConfiguration: Sendable, Equatable, Codable {
 /// A2C on a vector environment.
 public final class A2C {
   public let configuration: A2CConfiguration
-  public let environments: VectorEnvironment
-  public let policy: ActorCriticPolicy
   public let optimizer: Optimizer
-  public let seed: UInt64
   let driver: OnPolicyDriver
 
   /// An agent on `environments` (same-step autoreset), seeded by `seed`; environment i is seeded with `seed + i` at the
@@ -65,70 +62,32 @@ public final class A2C {
       throw TrainingError.invalidConfiguration("A2C needs stepsPerEnvironment > 0")
     }
     self.configuration = configuration
-    self.environments = environments
-    self.seed = seed
-    try environments.installNormalization(configuration.normalization, gamma: configuration.gamma)
-    var generator = RandomGenerator(seed: seed)
-    policy = try ActorCriticPolicy(for: environments, configuration: configuration.policy, generator: &generator)
-    optimizer = configuration.optimizer.make(
-      learningRate: configuration.learningRate.initialValue, epsilon: configuration.optimizerEpsilon)
     // Reported about every 100 updates' worth of steps, as SB3's log interval does, and at the end.
     driver = try OnPolicyDriver(
-      policy: policy, environments: environments, seed: seed, generator: generator,
+      environments: environments, seed: seed, policy: configuration.policy,
+      normalization: configuration.normalization, gamma: configuration.gamma,
       schedule: OnPolicySchedule(
         stepsPerEnvironment: configuration.stepsPerEnvironment,
         endRolloutAtEpisodeEnd: configuration.updateAtEpisodeEnd,
         reportEverySteps: 100 * configuration.stepsPerEnvironment * environments.count))
+    optimizer = configuration.optimizer.make(
+      learningRate: configuration.learningRate.initialValue, epsilon: configuration.optimizerEpsilon)
   }
 
-  /// The agent's generator (initialisation and action sampling).
-  public var generator: RandomGenerator {
-    get { driver.generator }
-    set { driver.generator = newValue }
-  }
-  /// Environment steps taken so far.
-  public var steps: Int { driver.loop.state.steps }
+  /// The vector environment it trains in.
+  public var environments: VectorEnvironment { driver.environments }
+  /// The seed it was built with.
+  public var seed: UInt64 { driver.seed }
   /// Gradient steps taken so far.
   public var updates: Int { driver.loop.state.updates }
 
-  /// Trains for the budget: a rollout of `stepsPerEnvironment` steps in every environment, one update, and again.
-  ///
-  /// - Parameters:
-  ///   - budget: How long to train: a step and/or episode limit, counted over the agent's whole training (a restored
-  ///     agent continues towards the same budget), and an optional stop at a mean return.
-  ///   - callback: Receives the events of the contract in Callbacks.swift and may stop training; nil trains without
-  ///     one.
-  /// - Returns: What the call did: the steps taken in total, every finished episode, the wall time and the stop reason
-  ///   when a callback or the mean-return target ended it early.
-  /// - Throws: ``TrainingError/invalidBudget(_:)`` for a budget that fails ``TrainingBudget/validate()``,
-  ///   ``TrainingError/nonFinite(_:)`` when a loss, gradient or parameter stops being finite, and what the
-  ///   environment throws.
-  public func learn(_ budget: TrainingBudget, callback: (any TrainingCallback)? = nil) throws -> TrainingSummary {
-    try driver.learn(budget, callback: callback, algorithm: Self.algorithmName) { rollout, _, totalSteps in
-      try update(&rollout, totalSteps: totalSteps)
-    }
-  }
-
-  /// The loop state between updates: steps, gradient steps, the step of the last report, whether the environments
-  /// were reset, finished episodes, and the vector environment's state.
-  public func saveTrainingState() throws -> AgentTrainingState {
-    try driver.saveTrainingState(algorithm: Self.algorithmName)
-  }
-
-  /// Restores a state from ``saveTrainingState()`` of an identically configured agent.
-  ///
-  /// - Parameter state: A state saved by ``saveTrainingState()`` of an agent of the same algorithm, configuration and
-  ///   environment.
-  /// - Throws: ``TrainingError/incompatibleState(_:)`` when the state was saved by another algorithm or does not fit
-  ///   this agent or its environment.
-  public func restoreTrainingState(_ state: AgentTrainingState) throws {
-    try driver.restoreTrainingState(state, algorithm: Self.algorithmName)
-  }
-
   // MARK: The update
 
-  /// Returns and advantages, then one gradient step on the whole rollout; returns SB3-style metrics.
-  func update(_ rollout: inout RolloutBuffer, totalSteps: Int) throws -> [String: Double] {
+  /// Returns and advantages, then one gradient step on the whole rollout (in collection order: the generator is
+  /// not used); returns SB3-style metrics.
+  func update(
+    _ rollout: inout RolloutBuffer, generator _: inout RandomGenerator, totalSteps: Int
+  ) throws -> [String: Double] {
     let c = configuration
     rollout.computeAdvantages(gamma: c.gamma, lambda: c.gaeLambda)
     var b = rollout.batch

@@ -63,9 +63,6 @@ public final class OneStepActorCritic {
     optimizer = configuration.optimizer.make(learningRate: configuration.learningRate)
   }
 
-  /// Environment steps taken so far.
-  public var steps: Int { loop.state.steps }
-
   /// Trains for the budget, updating after every environment step.
   ///
   /// - Parameters:
@@ -78,7 +75,7 @@ public final class OneStepActorCritic {
   /// - Throws: ``TrainingError/invalidBudget(_:)`` for a budget that fails ``TrainingBudget/validate()``,
   ///   ``TrainingError/nonFinite(_:)`` when a loss, gradient or parameter stops being finite, and what the
   ///   environment throws.
-  public func learn(_ budget: TrainingBudget, callback: (any TrainingCallback)? = nil) throws -> TrainingSummary {
+  public func learn(_ budget: TrainingBudget, callback: (any TrainingCallback)?) throws -> TrainingSummary {
     var tracker = try loop.begin(budget, callback: callback, algorithm: Self.algorithmName, seed: seed)
     let c = configuration
     let columns = policy.observationCount
@@ -173,12 +170,6 @@ public final class OneStepActorCritic {
     }
     try loop.restore(state, algorithm: Self.algorithmName) { try environment.restoreState($0) }
     current = saved
-  }
-
-  /// The loop state without the environment's: counters and finished episodes (the episode in progress is not
-  /// kept; a restart begins a fresh one).
-  public func saveTrainingStateWithoutEnvironments() throws -> AgentTrainingState {
-    loop.save(algorithm: Self.algorithmName, environment: EnvironmentState(kind: "none"))
   }
 
   /// Continues the counters and finished episodes of `state` with a fresh episode, reset with `resetSeed`.

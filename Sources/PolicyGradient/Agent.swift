@@ -53,69 +53,67 @@ public protocol Agent: AnyObject {
 }
 
 extension Agent {
+  /// Nil: an agent that normalises observations says so.
   public var observationNormalizer: ObservationNormalizer? { nil }
 
+  /// Refuses: an agent that can save its training without its environments says so.
+  ///
+  /// - Throws: ``TrainingError/incompatibleState(_:)``, naming the algorithm.
   public func saveTrainingStateWithoutEnvironments() throws -> AgentTrainingState {
     throw TrainingError.incompatibleState("\(Self.algorithmName) cannot save its training without its environments")
   }
 
+  /// Refuses: an agent that can continue a training with fresh environments says so.
+  ///
+  /// - Parameters:
+  ///   - state: The state that would be continued (not read).
+  ///   - resetSeed: The seed of the next reset (not used).
+  /// - Throws: ``TrainingError/incompatibleState(_:)``, naming the algorithm.
   public func restartTrainingState(_ state: AgentTrainingState, resetSeed: UInt64) throws {
     throw TrainingError.incompatibleState("\(Self.algorithmName) cannot continue a training with fresh environments")
   }
 }
 
 extension Agent {
+  /// Trains for `budget` without a callback (``learn(_:callback:)`` with nil).
+  ///
+  /// - Parameter budget: How long to train: a step and/or episode limit, counted over the agent's whole training,
+  ///   and an optional stop at a mean return.
+  /// - Returns: The steps taken in total, every finished episode, the wall time and the reason of an early stop.
+  /// - Throws: ``TrainingError`` for an invalid budget or a diverged update, and what the environment throws.
+  public func learn(_ budget: TrainingBudget) throws -> TrainingSummary {
+    try learn(budget, callback: nil)
+  }
+
   /// `environment` as the policy sees it in evaluation: behind ``observationNormalizer`` when there is one.
-  /// - Parameters:
-  ///   - environment: an environment of the task the agent trains on.
+  ///
+  /// - Parameter environment: An environment of the task the agent trains on.
+  /// - Returns: `environment` itself, or wrapped in the frozen normalisation.
+  /// - Throws: When the normaliser does not have one value per observation value of `environment`.
   public func evaluationEnvironment(_ environment: any Environment) throws -> any Environment {
     guard let normalizer = observationNormalizer else { return environment }
     return try FrozenObservationNormalization(environment, normalizer: normalizer)
   }
 }
 
-extension REINFORCE: Agent {
+// MARK: - The algorithms
+
+extension REINFORCE: SingleEnvironmentAgent {
   public static var algorithmName: String { "reinforce" }
-  public func saveTrainingStateWithoutEnvironments() throws -> AgentTrainingState {
-    loop.save(algorithm: Self.algorithmName, environment: EnvironmentState(kind: "none"))
-  }
-  public func restartTrainingState(_ state: AgentTrainingState, resetSeed: UInt64) throws {
-    try loop.restart(state, algorithm: Self.algorithmName, resetSeed: resetSeed)
-  }
   public var optimizers: [(role: String, optimizer: Optimizer)] {
     [("policy", policyOptimizer)] + (valueOptimizer.map { [("value", $0)] } ?? [])
   }
-  public func close() { environment.close() }
 }
 
-extension OneStepActorCritic: Agent {
+extension OneStepActorCritic: SingleEnvironmentAgent {
   public static var algorithmName: String { "actor-critic" }
   public var optimizers: [(role: String, optimizer: Optimizer)] { [("policy", optimizer)] }
-  public func close() { environment.close() }
 }
 
-extension A2C: Agent {
+extension A2C: OnPolicyAgent {
   public static var algorithmName: String { "a2c" }
-  public func saveTrainingStateWithoutEnvironments() throws -> AgentTrainingState {
-    driver.saveTrainingStateWithoutEnvironments(algorithm: Self.algorithmName)
-  }
-  public func restartTrainingState(_ state: AgentTrainingState, resetSeed: UInt64) throws {
-    try driver.restartTrainingState(state, algorithm: Self.algorithmName, resetSeed: resetSeed)
-  }
-  public var observationNormalizer: ObservationNormalizer? { environments.normalization?.evaluationNormalizer }
-  public var optimizers: [(role: String, optimizer: Optimizer)] { [("policy", optimizer)] }
-  public func close() { environments.close() }
 }
 
-extension PPO: Agent {
+extension PPO: OnPolicyAgent {
   public static var algorithmName: String { "ppo" }
-  public func saveTrainingStateWithoutEnvironments() throws -> AgentTrainingState {
-    driver.saveTrainingStateWithoutEnvironments(algorithm: Self.algorithmName)
-  }
-  public func restartTrainingState(_ state: AgentTrainingState, resetSeed: UInt64) throws {
-    try driver.restartTrainingState(state, algorithm: Self.algorithmName, resetSeed: resetSeed)
-  }
-  public var observationNormalizer: ObservationNormalizer? { environments.normalization?.evaluationNormalizer }
-  public var optimizers: [(role: String, optimizer: Optimizer)] { [("policy", optimizer)] }
-  public func close() { environments.close() }
 }

@@ -28,6 +28,8 @@ struct OnPolicySchedule {
 final class OnPolicyDriver {
   let environments: VectorEnvironment
   let seed: UInt64
+  /// The policy trained (built by the driver from the algorithm's policy configuration).
+  let policy: ActorCriticPolicy
   let schedule: OnPolicySchedule
   /// The loop state and finished episodes.
   let loop = TrainingLoop()
@@ -37,13 +39,20 @@ final class OnPolicyDriver {
   private(set) var buffer: RolloutBuffer
   private let collector: RolloutCollector
 
+  /// The setup every on-policy algorithm shares: installs `normalization` (the return discounted by `gamma`) on
+  /// `environments`, builds the policy of `policy` with a generator seeded by `seed` (which then samples the actions),
+  /// and checks that `environments` suit the collector.
   init(
-    policy: ActorCriticPolicy, environments: VectorEnvironment, seed: UInt64, generator: RandomGenerator,
-    schedule: OnPolicySchedule
+    environments: VectorEnvironment, seed: UInt64, policy configuration: PolicyConfiguration,
+    normalization: NormalizationConfiguration, gamma: Double, schedule: OnPolicySchedule
   ) throws {
     self.environments = environments
     self.seed = seed
     self.schedule = schedule
+    try environments.installNormalization(normalization, gamma: gamma)
+    var generator = RandomGenerator(seed: seed)
+    let policy = try ActorCriticPolicy(for: environments, configuration: configuration, generator: &generator)
+    self.policy = policy
     self.generator = generator
     collector = try RolloutCollector(
       policy: policy, environments: environments, bootstrapTruncated: schedule.bootstrapTruncated)
@@ -137,4 +146,80 @@ final class OnPolicyDriver {
     }
     try loop.restart(state, algorithm: algorithm, resetSeed: resetSeed)
   }
+}
+
+// MARK: - The agents built on the driver
+
+/// An algorithm built on the ``OnPolicyDriver`` (A2C, PPO): it supplies its configuration, its optimizer and its
+/// update of a collected rollout; the driver supplies the rest of ``Agent``.
+protocol OnPolicyAgent: Agent {
+  /// The driver that owns the policy, the environments, the rollouts and the loop state.
+  var driver: OnPolicyDriver { get }
+  /// The optimizer of the policy.
+  var optimizer: Optimizer { get }
+  /// The algorithm's update of the collected `rollout` (its advantages not yet computed), given the generator (for
+  /// shuffling) and the planned total of steps (for schedules); returns its `train/...` metrics.
+  func update(
+    _ rollout: inout RolloutBuffer, generator: inout RandomGenerator, totalSteps: Int
+  ) throws -> [String: Double]
+}
+
+extension OnPolicyAgent {
+  public var policy: ActorCriticPolicy { driver.policy }
+  public var generator: RandomGenerator {
+    get { driver.generator }
+    set { driver.generator = newValue }
+  }
+  public var steps: Int { driver.loop.state.steps }
+  /// The one optimizer, in the role `policy`.
+  public var optimizers: [(role: String, optimizer: Optimizer)] { [("policy", optimizer)] }
+  public var observationNormalizer: ObservationNormalizer? { driver.environments.normalization?.evaluationNormalizer }
+
+  /// Trains for the budget: a rollout of `stepsPerEnvironment` steps in every environment, the algorithm's update,
+  /// and again. A step budget is met exactly when it is a multiple of the number of environments (otherwise the last
+  /// rollout rounds it up to one); the last rollout is shortened to fit it.
+  ///
+  /// - Parameters:
+  ///   - budget: How long to train: a step and/or episode limit, counted over the agent's whole training (a restored
+  ///     agent continues towards the same budget), and an optional stop at a mean return.
+  ///   - callback: Receives the events of the contract in Callbacks.swift and may stop training; nil trains without
+  ///     one.
+  /// - Returns: What the call did: the steps taken in total, every finished episode, the wall time and the stop reason
+  ///   when a callback or the mean-return target ended it early.
+  /// - Throws: ``TrainingError/invalidBudget(_:)`` for a budget that fails ``TrainingBudget/validate()``,
+  ///   ``TrainingError/nonFinite(_:)`` when a loss, gradient or parameter stops being finite, and what the
+  ///   environment throws.
+  public func learn(_ budget: TrainingBudget, callback: (any TrainingCallback)?) throws -> TrainingSummary {
+    try driver.learn(budget, callback: callback, algorithm: Self.algorithmName) { rollout, generator, totalSteps in
+      try update(&rollout, generator: &generator, totalSteps: totalSteps)
+    }
+  }
+
+  /// The loop state between updates: steps, gradient steps, iterations, the step of the last report, whether the
+  /// environments were reset, finished episodes, and the vector environment's state.
+  public func saveTrainingState() throws -> AgentTrainingState {
+    try driver.saveTrainingState(algorithm: Self.algorithmName)
+  }
+
+  public func restoreTrainingState(_ state: AgentTrainingState) throws {
+    try driver.restoreTrainingState(state, algorithm: Self.algorithmName)
+  }
+
+  /// The loop state with only the normalisation statistics of the environments, for environments that cannot be
+  /// saved (Box2D).
+  public func saveTrainingStateWithoutEnvironments() throws -> AgentTrainingState {
+    driver.saveTrainingStateWithoutEnvironments(algorithm: Self.algorithmName)
+  }
+
+  /// Continues the counters, finished episodes and normalisation statistics of `state` with fresh episodes.
+  ///
+  /// - Parameters:
+  ///   - state: A state of an agent of the same algorithm and configuration, with or without its environments.
+  ///   - resetSeed: The seed of the environments' next reset.
+  /// - Throws: ``TrainingError/incompatibleState(_:)`` when the state does not fit this agent.
+  public func restartTrainingState(_ state: AgentTrainingState, resetSeed: UInt64) throws {
+    try driver.restartTrainingState(state, algorithm: Self.algorithmName, resetSeed: resetSeed)
+  }
+
+  public func close() { driver.environments.close() }
 }

@@ -72,10 +72,7 @@ public struct PPOConfiguration: Sendable, Equatable, Codable {
 /// PPO with the clipped surrogate objective on a vector environment.
 public final class PPO {
   public let configuration: PPOConfiguration
-  public let environments: VectorEnvironment
-  public let policy: ActorCriticPolicy
   public let optimizer: Optimizer
-  public let seed: UInt64
   let driver: OnPolicyDriver
 
   /// An agent on `environments` (which must use same-step autoreset), seeded by `seed`; environment i is
@@ -94,65 +91,23 @@ public final class PPO {
   ) throws {
     try configuration.validate()
     self.configuration = configuration
-    self.environments = environments
-    self.seed = seed
-    try environments.installNormalization(configuration.normalization, gamma: configuration.gamma)
-    var generator = RandomGenerator(seed: seed)
-    policy = try ActorCriticPolicy(for: environments, configuration: configuration.policy, generator: &generator)
-    optimizer = Adam(
-      learningRate: Float(configuration.learningRate.initialValue), epsilon: Float(configuration.adamEpsilon))
     driver = try OnPolicyDriver(
-      policy: policy, environments: environments, seed: seed, generator: generator,
+      environments: environments, seed: seed, policy: configuration.policy,
+      normalization: configuration.normalization, gamma: configuration.gamma,
       schedule: OnPolicySchedule(
         stepsPerEnvironment: configuration.stepsPerEnvironment, bootstrapTruncated: configuration.bootstrapTruncated))
+    optimizer = Adam(
+      learningRate: Float(configuration.learningRate.initialValue), epsilon: Float(configuration.adamEpsilon))
   }
 
-  /// The agent's generator (initialisation, action sampling, shuffling).
-  public var generator: RandomGenerator {
-    get { driver.generator }
-    set { driver.generator = newValue }
-  }
-  /// Environment steps taken so far.
-  public var steps: Int { driver.loop.state.steps }
-  /// Gradient steps taken so far.
+  /// The vector environment it trains in.
+  public var environments: VectorEnvironment { driver.environments }
+  /// The seed it was built with.
+  public var seed: UInt64 { driver.seed }
+  /// Gradient steps (minibatches) taken so far.
   public var updates: Int { driver.loop.state.updates }
   /// Iterations (rollout + update) done so far.
   public var iterations: Int { driver.loop.state.iterations }
-
-  /// Trains for the budget. A step budget is met exactly when it is a multiple of the number of environments
-  /// (otherwise the last rollout rounds it up to one); the last rollout is shortened to fit it.
-  ///
-  /// - Parameters:
-  ///   - budget: How long to train: a step and/or episode limit, counted over the agent's whole training (a restored
-  ///     agent continues towards the same budget), and an optional stop at a mean return.
-  ///   - callback: Receives the events of the contract in Callbacks.swift and may stop training; nil trains without
-  ///     one.
-  /// - Returns: What the call did: the steps taken in total, every finished episode, the wall time and the stop reason
-  ///   when a callback or the mean-return target ended it early.
-  /// - Throws: ``TrainingError/invalidBudget(_:)`` for a budget that fails ``TrainingBudget/validate()``,
-  ///   ``TrainingError/nonFinite(_:)`` when a loss, gradient or parameter stops being finite, and what the
-  ///   environment throws.
-  public func learn(_ budget: TrainingBudget, callback: (any TrainingCallback)? = nil) throws -> TrainingSummary {
-    try driver.learn(budget, callback: callback, algorithm: Self.algorithmName) { rollout, generator, totalSteps in
-      try update(&rollout, generator: &generator, totalSteps: totalSteps)
-    }
-  }
-
-  /// The loop state between iterations: steps, gradient steps, iterations, whether the environments were reset,
-  /// finished episodes, and the vector environment's state.
-  public func saveTrainingState() throws -> AgentTrainingState {
-    try driver.saveTrainingState(algorithm: Self.algorithmName)
-  }
-
-  /// Restores a state from ``saveTrainingState()`` of an identically configured agent.
-  ///
-  /// - Parameter state: A state saved by ``saveTrainingState()`` of an agent of the same algorithm, configuration and
-  ///   environment.
-  /// - Throws: ``TrainingError/incompatibleState(_:)`` when the state was saved by another algorithm or does not fit
-  ///   this agent or its environment.
-  public func restoreTrainingState(_ state: AgentTrainingState) throws {
-    try driver.restoreTrainingState(state, algorithm: Self.algorithmName)
-  }
 
   // MARK: The update
 

@@ -81,9 +81,6 @@ public final class REINFORCE {
       : nil
   }
 
-  /// Environment steps taken so far.
-  public var steps: Int { loop.state.steps }
-
   /// Trains until the budget (episodes or steps) is used up, the mean return target is reached or a callback
   /// stops it. Each episode is played to its end (the rollout), then the policy is updated once.
   ///
@@ -97,7 +94,7 @@ public final class REINFORCE {
   /// - Throws: ``TrainingError/invalidBudget(_:)`` for a budget that fails ``TrainingBudget/validate()``,
   ///   ``TrainingError/nonFinite(_:)`` when a loss, gradient or parameter stops being finite, and what the
   ///   environment throws.
-  public func learn(_ budget: TrainingBudget, callback: (any TrainingCallback)? = nil) throws -> TrainingSummary {
+  public func learn(_ budget: TrainingBudget, callback: (any TrainingCallback)?) throws -> TrainingSummary {
     var tracker = try loop.begin(budget, callback: callback, algorithm: Self.algorithmName, seed: seed)
     while !tracker.done(steps: steps) {
       let episode = try playEpisode(tracker: &tracker)
@@ -109,24 +106,6 @@ public final class REINFORCE {
       tracker.update(steps: steps, metrics: metrics)
     }
     return loop.end(tracker)
-  }
-
-  // MARK: Saving and restoring
-
-  /// The loop state between episodes: steps, episodes started (the first reset is seeded), finished episodes,
-  /// and the environment's state.
-  public func saveTrainingState() throws -> AgentTrainingState {
-    loop.save(algorithm: Self.algorithmName, environment: try environment.saveState())
-  }
-
-  /// Restores a state from ``saveTrainingState()`` of an identically configured agent.
-  ///
-  /// - Parameter state: A state saved by ``saveTrainingState()`` of an agent of the same algorithm, configuration and
-  ///   environment.
-  /// - Throws: ``TrainingError/incompatibleState(_:)`` when the state was saved by another algorithm or does not fit
-  ///   this agent or its environment.
-  public func restoreTrainingState(_ state: AgentTrainingState) throws {
-    try loop.restore(state, algorithm: Self.algorithmName) { try environment.restoreState($0) }
   }
 
   // MARK: Rollout

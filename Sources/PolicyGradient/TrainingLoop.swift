@@ -4,8 +4,9 @@ import Foundation
 //
 // Each algorithm's `learn` has the same prologue (check the budget, start the clock, track episodes against the
 // budget and the callback, send the start event) and epilogue (the end event, the summary), and saves and
-// restores the same loop state: a ``LoopState`` of counters and the finished episodes. ``TrainingLoop`` holds them; ``OnPolicyDriver`` (A2C,
-// PPO) and the episodic and one-step loops of REINFORCE and actor-critic are built on it.
+// restores the same loop state: a ``LoopState`` of counters and the finished episodes. ``TrainingLoop`` holds them;
+// ``OnPolicyDriver`` (A2C, PPO) and the episodic and one-step loops of REINFORCE and actor-critic
+// (``SingleEnvironmentAgent``) are built on it.
 
 /// The loop state of an agent and the bookkeeping around it.
 final class TrainingLoop {
@@ -75,6 +76,48 @@ final class TrainingLoop {
     state = saved.loop
     history.restore(episodes: saved.episodes, recentSum: saved.recentReturnSum, window: saved.recentReturnWindow)
   }
+}
+
+// MARK: - The agents built on one environment and a loop
+
+/// An algorithm that trains in one environment on a ``TrainingLoop`` (REINFORCE, one-step actor-critic): the loop
+/// and the environment supply the counters, the saved state, the restart and the closing of ``Agent``.
+protocol SingleEnvironmentAgent: Agent {
+  /// The environment trained in.
+  var environment: any Environment { get }
+  /// The loop state and finished episodes.
+  var loop: TrainingLoop { get }
+}
+
+extension SingleEnvironmentAgent {
+  public var steps: Int { loop.state.steps }
+
+  /// The loop state between episodes: steps, episodes started (the first reset is seeded), finished episodes,
+  /// and the environment's state.
+  public func saveTrainingState() throws -> AgentTrainingState {
+    loop.save(algorithm: Self.algorithmName, environment: try environment.saveState())
+  }
+
+  public func restoreTrainingState(_ state: AgentTrainingState) throws {
+    try loop.restore(state, algorithm: Self.algorithmName) { try environment.restoreState($0) }
+  }
+
+  /// The loop state without the environment's: counters and finished episodes.
+  public func saveTrainingStateWithoutEnvironments() throws -> AgentTrainingState {
+    loop.save(algorithm: Self.algorithmName, environment: EnvironmentState(kind: "none"))
+  }
+
+  /// Continues the counters and finished episodes of `state` with a fresh episode.
+  ///
+  /// - Parameters:
+  ///   - state: A state of an agent of the same algorithm and configuration, with or without its environment.
+  ///   - resetSeed: The seed of the environment's next reset.
+  /// - Throws: ``TrainingError/incompatibleState(_:)`` when the state does not fit this agent.
+  public func restartTrainingState(_ state: AgentTrainingState, resetSeed: UInt64) throws {
+    try loop.restart(state, algorithm: Self.algorithmName, resetSeed: resetSeed)
+  }
+
+  public func close() { environment.close() }
 }
 
 // MARK: - Episodes and events
