@@ -398,7 +398,7 @@ extension AgentCheckpoint {
   /// Throws unless the checkpoint's policy description equals `policy`'s.
   static func checkArchitecture(of policy: ActorCriticPolicy, in checkpoint: Checkpoint) throws {
     guard let policyJSON = checkpoint.metadata["policy"] else {
-      throw ExperimentError.incompatibleCheckpoint("it holds no policy description")
+      throw ExperimentError.incompatibleCheckpoint("it holds no policy description (not written by `rein train`)")
     }
     let saved: PolicyConfiguration
     do {
