@@ -397,18 +397,11 @@ extension AgentCheckpoint {
 
   /// Throws unless the checkpoint's policy description equals `policy`'s.
   static func checkArchitecture(of policy: ActorCriticPolicy, in checkpoint: Checkpoint) throws {
-    guard let policyJSON = checkpoint.metadata["policy"] else {
-      throw ExperimentError.incompatibleCheckpoint("it holds no policy description (not written by `rein train`)")
-    }
-    let saved: PolicyConfiguration
-    do {
-      saved = try JSONDecoder().decode(PolicyConfiguration.self, from: Data(policyJSON.serialized().utf8))
-    } catch {
-      throw ExperimentError.incompatibleCheckpoint("its policy description cannot be read (\(error))")
-    }
+    let saved = try savedPolicyConfiguration(of: checkpoint)
     guard saved == policy.configuration else {
+      let savedJSON = checkpoint.metadata["policy"]?.serialized() ?? ""
       throw ExperimentError.incompatibleCheckpoint(
-        "its policy architecture differs from this run's (saved \(policyJSON.serialized()), this run "
+        "its policy architecture differs from this run's (saved \(savedJSON), this run "
           + "\(String(decoding: (try? JSONEncoder().encode(policy.configuration)) ?? Data(), as: UTF8.self)))")
     }
     guard checkpoint.metadata["observation_count"]?.intValue == policy.observationCount else {

@@ -13,6 +13,18 @@ extension AgentCheckpoint {
   /// The widest hidden layer a checkpoint may describe (wider ones are refused before anything is allocated).
   public static let maximumLayerWidth = 1 << 20
 
+  /// The policy description `checkpoint` holds in its `policy` metadata (as `rein train` writes it), unchecked.
+  static func savedPolicyConfiguration(of checkpoint: Checkpoint) throws -> PolicyConfiguration {
+    guard let policyJSON = checkpoint.metadata["policy"] else {
+      throw ExperimentError.incompatibleCheckpoint("it holds no policy description (not written by `rein train`)")
+    }
+    do {
+      return try JSONDecoder().decode(PolicyConfiguration.self, from: Data(policyJSON.serialized().utf8))
+    } catch {
+      throw ExperimentError.incompatibleCheckpoint("its policy description cannot be read (\(error))")
+    }
+  }
+
   /// The policy description of `checkpoint`, checked against its tensors and an environment giving
   /// `observationCount` values per observation.
   static func checkedPolicyConfiguration(
@@ -26,15 +38,7 @@ extension AgentCheckpoint {
         "it names the algorithm '\(algorithm)', which Rein does not have "
           + "(\(AlgorithmRegistry.shared.names.joined(separator: ", ")))")
     }
-    guard let policyJSON = checkpoint.metadata["policy"] else {
-      throw ExperimentError.incompatibleCheckpoint("it holds no policy description (not written by `rein train`)")
-    }
-    let configuration: PolicyConfiguration
-    do {
-      configuration = try JSONDecoder().decode(PolicyConfiguration.self, from: Data(policyJSON.serialized().utf8))
-    } catch {
-      throw ExperimentError.incompatibleCheckpoint("its policy description cannot be read (\(error))")
-    }
+    let configuration = try savedPolicyConfiguration(of: checkpoint)
     let saved = checkpoint.metadata["observation_count"]?.intValue
     guard saved == observationCount else {
       throw ExperimentError.incompatibleCheckpoint(

@@ -59,6 +59,7 @@ public struct SlurmScripts: Sendable {
     """
 
   /// Scripts for `run` (absolute) with `rein` (absolute).
+  ///
   /// - Parameters:
   ///   - run: The run folder.
   ///   - name: The experiment's name.
@@ -82,9 +83,17 @@ public struct SlurmScripts: Sendable {
   public var folder: String { run + "/slurm" }
 
   /// The log of cell `index` (every attempt appended).
+  ///
+  /// - Parameter index: The cell's index in the run's plan.
+  /// - Returns: The file name inside ``folder``, `cell-INDEX.out`.
   public static func logName(cell index: Int) -> String { "cell-\(index).out" }
 
   /// `--array`'s value for `indices`: ranges where consecutive (`0-80`, `3,7-9`), then `%K`.
+  ///
+  /// - Parameters:
+  ///   - indices: The cells to run, in any order (duplicates are not expected).
+  ///   - maxParallel: How many of them SLURM may run at once (`%K`), or nil for no limit.
+  /// - Returns: The specification, e.g. `0-3,7%2`.
   public static func arraySpecification(_ indices: [Int], maxParallel: Int?) -> String {
     var parts: [String] = []
     var start: Int?
@@ -103,6 +112,11 @@ public struct SlurmScripts: Sendable {
   }
 
   /// Throws unless `template` holds `{{COMMAND}}` (without it the tasks would run nothing).
+  ///
+  /// - Parameters:
+  ///   - template: The batch script template's text.
+  ///   - path: Where the template was read from, named in the error.
+  /// - Throws: ``ExperimentError/invalidSetting(key:value:expected:)`` for `--template` when it lacks `{{COMMAND}}`.
   public static func checkTemplate(_ template: String, path: String) throws {
     guard template.contains("{{COMMAND}}") else {
       throw ExperimentError.invalidSetting(
@@ -112,6 +126,9 @@ public struct SlurmScripts: Sendable {
   }
 
   /// The array script for the cells `indices`.
+  ///
+  /// - Parameter indices: The cells the array's tasks run (one task per cell, the task id being the cell index).
+  /// - Returns: The text of the `sbatch` script.
   public func arrayScript(cells indices: [Int]) -> String {
     var lines = sbatchLines(jobName: "rein-\(name)")
     lines.insert("#SBATCH --array=\(Self.arraySpecification(indices, maxParallel: options.maxParallel))", at: 1)
