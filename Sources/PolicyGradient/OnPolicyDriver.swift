@@ -8,8 +8,9 @@
 //   3. send the update event, with the update's metrics and the rollout's (`rollout/ep_rew_mean`, `time/...`, as
 //      SB3's `dump_logs`) when it is a logged one: every rollout (PPO), or about every `reportEverySteps` steps
 //      (A2C's log interval).
-// The driver owns the collector, the rollout buffer, the episode tracking and the loop state; the state is complete
-// at every update event, so a checkpoint taken then resumes exactly.
+// The driver builds the policy, and owns it, the collector, the rollout buffer, the episode tracking and the loop
+// state; the state is complete at every update event, so a checkpoint taken then resumes exactly. Through
+// ``OnPolicyAgent`` it is the whole of an algorithm's ``Agent`` but its configuration, optimizer and update.
 
 /// The collection and reporting schedule of an on-policy algorithm.
 struct OnPolicySchedule {
