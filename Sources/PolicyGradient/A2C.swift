@@ -110,19 +110,14 @@ public final class A2C {
       return pl + entropyCoefficient * el + Float(c.valueCoefficient) * vl
     }
     try Divergence.check(loss: loss.item, update: updates)
-    try Divergence.check(gradients, norm: gradients.clipNorm(Float(c.maxGradientNorm)), update: updates)
-    optimizer.update(policy, along: gradients)
-    try Divergence.checkParameters(of: policy, update: updates)
-    driver.loop.state.updates += 1
+    try applyGradients(&gradients, maxGradientNorm: c.maxGradientNorm)
 
     var metrics = [
       "train/policy_loss": Double(policyLoss), "train/value_loss": Double(valueLoss),
       "train/entropy_loss": Double(entropyLoss), "train/learning_rate": learningRate,
       "train/n_updates": Double(updates),
-      "train/explained_variance": explainedVariance(predictions: rollout.collectedValues, targets: rollout.returns),
     ]
-    if let logStd = policy.logStandardDeviation { metrics["train/std"] = Double(exp(logStd).mean().item) }
-    metrics.merge(policy.actionStatistics(rawActions: rollout.collectedActions)) { a, _ in a }
+    addDiagnostics(of: rollout, to: &metrics)
     return metrics
   }
 }

@@ -223,4 +223,26 @@ extension OnPolicyAgent {
   }
 
   public func close() { driver.environments.close() }
+
+  // MARK: What both updates do
+
+  /// One optimizer step along `gradients` clipped to `maxGradientNorm`, the gradients and then the parameters
+  /// checked for divergence; counts the gradient step.
+  func applyGradients(_ gradients: inout Gradients, maxGradientNorm: Double) throws {
+    let update = driver.loop.state.updates
+    try Divergence.check(gradients, norm: gradients.clipNorm(Float(maxGradientNorm)), update: update)
+    optimizer.update(policy, along: gradients)
+    try Divergence.checkParameters(of: policy, update: update)
+    driver.loop.state.updates += 1
+  }
+
+  /// Adds the diagnostics every on-policy update reports besides its losses, as SB3 names them: the explained
+  /// variance of the rollout's returns by its values, the policy's σ (`train/std`, Gaussian heads with a learned
+  /// log σ) and the statistics of its raw actions (which replace no metric already there).
+  func addDiagnostics(of rollout: RolloutBuffer, to metrics: inout [String: Double]) {
+    metrics["train/explained_variance"] = explainedVariance(
+      predictions: rollout.collectedValues, targets: rollout.returns)
+    if let logStd = policy.logStandardDeviation { metrics["train/std"] = Double(exp(logStd).mean().item) }
+    metrics.merge(policy.actionStatistics(rawActions: rollout.collectedActions)) { a, _ in a }
+  }
 }

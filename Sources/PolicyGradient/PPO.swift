@@ -147,10 +147,7 @@ public final class PPO {
           stoppedAtEpoch = epoch
           break epochs
         }
-        try Divergence.check(gradients, norm: gradients.clipNorm(Float(c.maxGradientNorm)), update: updates)
-        optimizer.update(policy, along: gradients)
-        try Divergence.checkParameters(of: policy, update: updates)
-        driver.loop.state.updates += 1
+        try applyGradients(&gradients, maxGradientNorm: c.maxGradientNorm)
         totalLoss = terms.total.item
       }
       driver.loop.state.epochs += 1
@@ -164,7 +161,6 @@ public final class PPO {
       "train/approx_kl": mean(klDivergences),
       "train/clip_fraction": mean(clipFractions),
       "train/loss": Double(totalLoss),
-      "train/explained_variance": explainedVariance(predictions: rollout.collectedValues, targets: rollout.returns),
       "train/learning_rate": learningRate,
       "train/clip_range": Double(loss.clipRange),
       // SB3's count: epochs (one per pass over the rollout); Rein's minibatch gradient steps are gradient_steps.
@@ -172,9 +168,8 @@ public final class PPO {
       "train/gradient_steps": Double(updates),
     ]
     if let valueClipRange = c.valueClipRange { metrics["train/clip_range_vf"] = valueClipRange }
-    if let logStd = policy.logStandardDeviation { metrics["train/std"] = Double(exp(logStd).mean().item) }
     if let stoppedAtEpoch { metrics["train/early_stop_epoch"] = Double(stoppedAtEpoch) }
-    metrics.merge(policy.actionStatistics(rawActions: rollout.collectedActions)) { a, _ in a }
+    addDiagnostics(of: rollout, to: &metrics)
     return metrics
   }
 }
