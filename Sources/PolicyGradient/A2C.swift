@@ -41,8 +41,11 @@ public struct A2CConfiguration: Sendable, Equatable, Codable {
 
 /// A2C on a vector environment.
 public final class A2C {
+  /// The hyperparameters it was built with.
   public let configuration: A2CConfiguration
+  /// The policy's optimizer (``A2CConfiguration/optimizer``).
   public let optimizer: Optimizer
+  /// The collection loop, the policy and the loop state.
   let driver: OnPolicyDriver
 
   /// An agent on `environments` (same-step autoreset), seeded by `seed`; environment i is seeded with `seed + i` at the

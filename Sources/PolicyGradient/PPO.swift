@@ -71,8 +71,11 @@ public struct PPOConfiguration: Sendable, Equatable, Codable {
 
 /// PPO with the clipped surrogate objective on a vector environment.
 public final class PPO {
+  /// The hyperparameters it was built with.
   public let configuration: PPOConfiguration
+  /// The policy's Adam optimizer.
   public let optimizer: Optimizer
+  /// The collection loop, the policy and the loop state.
   let driver: OnPolicyDriver
 
   /// An agent on `environments` (which must use same-step autoreset), seeded by `seed`; environment i is
