@@ -1,7 +1,8 @@
-import Experiments
 import Foundation
 import Graphics
 import XCTest
+
+@testable import Experiments
 
 #if canImport(FoundationXML)
   import FoundationXML
@@ -73,6 +74,32 @@ final class AxisTicksTests: XCTestCase {
     XCTAssertEqual(AxisTicks(low: 0, high: 2_000_000).labels().last, "2.0M")
     XCTAssertEqual(AxisTicks(low: 0.1, high: 0.3).values, [0.1, 0.15, 0.2, 0.25, 0.3])
     XCTAssertEqual(AxisTicks(low: 5, high: 5).values.count > 1, true, "a flat range still gets ticks")
+  }
+
+  /// The y axis of a learning curve stays near the data: InvertedPendulum's returns (0 to 1000) once gave an axis
+  /// from -200 to 1200, below the smallest possible return. Padded by 4%, not across zero, and widened to a tick
+  /// only within half a step.
+  func testTheYAxisStaysNearTheData() {
+    typealias Ranges = (x: ClosedRange<Double>, y: ClosedRange<Double>, xTicks: AxisTicks, yTicks: AxisTicks)
+    func visible(_ ranges: Ranges) -> [Double] { ranges.yTicks.values.filter { ranges.y.contains($0) } }
+
+    let pendulum = PlotAxes.ranges(xs: [0, 5000], ys: [4, 1000, 640])
+    XCTAssertEqual(pendulum.y.lowerBound, 0, "returns at or above zero keep zero as the bottom")
+    XCTAssertEqual(pendulum.y.upperBound, 1039.84, accuracy: 1e-9, "4% above; 1200 is more than half a step away")
+    XCTAssertEqual(visible(pendulum), [0, 200, 400, 600, 800, 1000])
+
+    let lander = PlotAxes.ranges(xs: [0, 1], ys: [-230, 260])
+    XCTAssertEqual(lander.y.lowerBound, -249.6, accuracy: 1e-9, "-300 is more than half a step below -249.6")
+    XCTAssertEqual(lander.y.upperBound, 300, "300 is within half a step of 279.6")
+    XCTAssertEqual(visible(lander), [-200, -100, 0, 100, 200, 300])
+
+    let negative = PlotAxes.ranges(xs: [0, 1], ys: [-1500, -10])
+    XCTAssertLessThanOrEqual(negative.y.upperBound, 0, "returns at or below zero keep zero as the top")
+    XCTAssertLessThanOrEqual(negative.y.lowerBound, -1500)
+
+    let flat = PlotAxes.ranges(xs: [0, 1], ys: [500, 500])
+    XCTAssertLessThan(flat.y.lowerBound, 500)
+    XCTAssertGreaterThan(flat.y.upperBound, 500)
   }
 }
 

@@ -91,7 +91,10 @@ struct PlotAxes {
     return Point(area.x + u * area.width, area.maxY - v * area.height)
   }
 
-  /// Nice ticks and ranges for data spanning `xs` and `ys` (the y range padded by 4% and widened to ticks).
+  /// Nice ticks and ranges for data spanning `xs` and `ys`. The y range is the data's, padded by 4% of its span on
+  /// each side but never across zero (returns that never go below zero keep zero as the bottom, and the other way
+  /// round), and widened to a tick only where one lies within half a tick step, so the axis stays close to what the
+  /// data can reach (data in 0...1000 gives 0...1040, not -200...1200).
   static func ranges(
     xs: [Double], ys: [Double], startXAtZero: Bool = true, yTickCount: Int = 6
   )
@@ -103,14 +106,22 @@ struct PlotAxes {
     if startXAtZero && xLow > 0 && xLow < 0.1 * (xHigh - xLow) { xLow = 0 }
     var yLow = ys.min() ?? 0
     var yHigh = ys.max() ?? 1
+    if !(yHigh > yLow) {  // flat data: a range around it
+      let spread = abs(yLow) > 0 ? abs(yLow) * 0.1 : 1
+      yLow -= spread
+      yHigh += spread
+    }
     let yPad = (yHigh - yLow) * 0.04
-    yLow -= yPad
-    yHigh += yPad
+    yLow = yLow >= 0 ? max(0, yLow - yPad) : yLow - yPad
+    yHigh = yHigh <= 0 ? min(0, yHigh + yPad) : yHigh + yPad
     let yTicks = AxisTicks(low: yLow, high: yHigh, targetCount: yTickCount, extendToTicks: true)
+    let firstTick = yTicks.values.first ?? yLow
+    let lastTick = yTicks.values.last ?? yHigh
+    let yBottom = yLow - firstTick <= yTicks.step / 2 ? firstTick : yLow
+    let yTop = lastTick - yHigh <= yTicks.step / 2 ? lastTick : yHigh
     let xTicks = AxisTicks(low: xLow, high: xHigh > xLow ? xHigh : xLow + 1, targetCount: 6)
     let xRange = xHigh > xLow ? xLow...xHigh : (xLow - 0.5)...(xLow + 0.5)
-    let yRange = yTicks.values.first!...max(yTicks.values.last!, yTicks.values.first! + yTicks.step)
-    return (xRange, yRange, xTicks, yTicks)
+    return (xRange, yBottom...yTop, xTicks, yTicks)
   }
 
   /// Grid lines at the ticks (below the data).
